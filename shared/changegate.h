@@ -1,0 +1,302 @@
+/*
+ * changegate core: the contract between the core and its front ends (the PAM module, the
+ * sudo plugin, the command line and the tests). No PAM or sudo type appears here.
+ *
+ * Every function that decides anything starts from "deny" and returns an allow only at the
+ * end of its happy path. Every failure is one cg_reason with one stable code string.
+ */
+#ifndef CHANGEGATE_H
+#define CHANGEGATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+/* Hard caps on everything that comes from outside. */
+#define CG_TOKEN_MAX 8192          /* bytes of a compact JWS, checked before any decoding */
+#define CG_CLAIM_MAX 255           /* iss, sub, chg, approved_by, one aud/host/runas entry */
+#define CG_JTI_MAX 128             /* jti: 1..128 printable ASCII */
+#define CG_KID_MAX 64              /* kid: ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$ */
+#define CG_CMD_MAX 1024            /* one entry of `cmds` */
+#define CG_TEXT_MAX 1024           /* `reason` free text */
+#define CG_LIST_MAX 64             /* entries in any claim array or config list */
+#define CG_CONFIG_FILE_MAX 65536   /* changegate.conf */
+#define CG_KEY_FILE_MAX 65536      /* one PEM public key */
+#define CG_DETAIL_MAX 512          /* the plain-words explanation of a decision */
+
+/* The export marker for the few symbols a front end's shared object must expose. */
+#define CG_EXPORT __attribute__((visibility("default")))
+
+/* ---- reasons ---------------------------------------------------------------------------- */
+
+typedef enum cg_reason {
+	CG_OK = 0,
+	CG_NO_TOKEN,
+	CG_MALFORMED,
+	CG_TOO_LARGE,
+	CG_BAD_ALG,
+	CG_UNKNOWN_KEY,
+	CG_BAD_SIGNATURE,
+	CG_BAD_ISSUER,
+	CG_BAD_AUDIENCE,
+	CG_WRONG_USER,
+	CG_EXPIRED,
+	CG_NOT_YET_VALID,
+	CG_LIFETIME_TOO_LONG,
+	CG_MISSING_CLAIM,
+	CG_BAD_CLAIM,
+	CG_SELF_APPROVED,
+	CG_SCOPE_DENIED,
+	CG_HOST_DENIED,
+	CG_COMMAND_DENIED,
+	CG_RUNAS_DENIED,
+	CG_REVOKED,
+	CG_REPLAYED,
+	CG_CONFIG_ERROR,
+	CG_REASON_COUNT
+} cg_reason;
+
+/* "ok", "no_token", ... "config_error"; "unknown" for out-of-range values. Stable: logs,
+ * the CLI's output and the tests all use these strings. */
+const char *cg_reason_code(cg_reason r);
+/* One short sentence in plain words, for people ("the token has expired"). */
+const char *cg_reason_summary(cg_reason r);
+/* Parses a code string back; returns false when it names no reason. */
+bool cg_reason_from_code(const char *code, cg_reason *out);
+
+/* ---- small shared helpers ---------------------------------------------------------------- */
+
+/* A bounded list of owned, NUL-terminated strings. */
+struct cg_strlist {
+	char **items;
+	size_t count;
+};
+
+void cg_strlist_free(struct cg_strlist *l);
+/* Appends a copy; -1 on allocation failure or when the list already holds CG_LIST_MAX. */
+int cg_strlist_add(struct cg_strlist *l, const char *s);
+/* Splits on any of the bytes in seps, skipping empty fields; -1 on error (list left empty). */
+int cg_strlist_split(struct cg_strlist *l, const char *s, const char *seps);
+bool cg_strlist_contains(const struct cg_strlist *l, const char *s);
+/* Deep copy; -1 on allocation failure (dst left empty). */
+int cg_strlist_copy(struct cg_strlist *dst, const struct cg_strlist *src);
+
+/* Copies at most dstlen-1 bytes and always terminates; returns strlen(src). */
+size_t cg_strlcpy(char *dst, const char *src, size_t dstlen);
+/* Wipes n bytes (explicit_bzero) then frees. Use on every token and secret buffer. */
+void cg_wipe_free(void *p, size_t n);
+/* Wipes a NUL-terminated string, then frees it. NULL is fine. */
+void cg_wipe_free_str(char *s);
+/* Makes an untrusted string safe for one log line: printable ASCII other than space, '"',
+ * '\\' and '=' is kept; every other byte becomes \xNN; output truncated to dstlen-1 bytes,
+ * with "..." marking a cut. NULL src gives "-". */
+void cg_sanitize(char *dst, size_t dstlen, const char *src);
+
+/* Reads a file we must be able to trust: opened with O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC; must be
+ * a regular file owned by root (or by the calling process's effective uid), not writable by
+ * group or others, at most max bytes. On success *buf holds the contents plus a NUL (free it
+ * with cg_wipe_free(*buf, *len + 1)) and 0 is returned. On failure -1, errno is set and err
+ * says why in words ("/etc/x: owned by uid 1000, not root"). */
+int cg_read_trusted_file(const char *path, size_t max, char **buf, size_t *len,
+			 char *err, size_t errlen);
+/* The same ownership and mode rules for a directory (keys_dir, state_dir): 0 or -1 + err. */
+int cg_check_trusted_dir(const char *path, char *err, size_t errlen);
+
+/* ---- configuration ----------------------------------------------------------------------- */
+
+typedef enum cg_scope {
+	CG_SCOPE_LOGIN = 1 << 0,
+	CG_SCOPE_SUDO = 1 << 1,
+} cg_scope;
+
+typedef enum cg_alg {
+	CG_ALG_ES256 = 1 << 0,
+	CG_ALG_ES384 = 1 << 1,
+	CG_ALG_ES512 = 1 << 2,
+	CG_ALG_RS256 = 1 << 3,
+	CG_ALG_RS384 = 1 << 4,
+	CG_ALG_RS512 = 1 << 5,
+} cg_alg;
+
+/* "ES256" etc.; NULL for anything else. */
+const char *cg_alg_name(cg_alg a);
+/* Case-sensitive: "es256" and "HS256" are not algorithms we know. */
+bool cg_alg_from_name(const char *name, cg_alg *out);
+
+typedef enum cg_single_use {
+	CG_SINGLE_USE_NO = 0,
+	CG_SINGLE_USE_LOGIN,   /* a token's jti may open one login; sudo may reuse it */
+	CG_SINGLE_USE_ALWAYS,  /* every successful use, login or sudo, redeems the jti */
+} cg_single_use;
+
+/* Who is gated. Empty enforce lists mean "everyone"; exempt lists win; root always exempt. */
+struct cg_gate_lists {
+	struct cg_strlist enforce_users;
+	struct cg_strlist enforce_groups;
+	struct cg_strlist exempt_users;
+	struct cg_strlist exempt_groups;
+};
+
+struct cg_config {
+	char *issuer;                   /* required */
+	char *audience;                 /* required */
+	char *keys_dir;                 /* required; absolute */
+	unsigned algorithms;            /* cg_alg bit set; default ES256 */
+	long max_lifetime;              /* seconds; default 4h */
+	long leeway;                    /* seconds; default 60 */
+	char *hostname;                 /* default: the host's FQDN */
+	struct cg_gate_lists gate;
+	char *ticket_pattern;           /* POSIX ERE source, or NULL */
+	void *ticket_re;                /* compiled regex_t *, owned */
+	char *revocation_file;          /* or NULL */
+	struct cg_strlist emergency_keys;
+	char *state_dir;                /* default CG_STATEDIR */
+	cg_single_use single_use;       /* default no */
+	char *audit_log;                /* or NULL */
+	char *source;                   /* the path it was read from, for messages */
+};
+
+/* The compiled-in default path: SYSCONFDIR/changegate/changegate.conf. */
+const char *cg_default_config_path(void);
+/* Sets every default (hostname resolved now); 0 or -1 on allocation failure. */
+int cg_config_init(struct cg_config *cfg);
+/* Reads path through cg_read_trusted_file and parses it. 0 on success; -1 with err set to
+ * "path:line: message" (or "path: message") on any unknown key, bad value, duplicate key,
+ * missing required key, unsafe file. cfg must have been cg_config_init()ed. */
+int cg_config_load(struct cg_config *cfg, const char *path, char *err, size_t errlen);
+/* The parser alone, on a buffer (tests, fuzzing); name is used in messages. */
+int cg_config_parse(struct cg_config *cfg, const char *name, const char *buf, size_t len,
+		    char *err, size_t errlen);
+void cg_config_free(struct cg_config *cfg);
+/* Parses "90", "90s", "15m", "4h" into seconds (0 .. 30 days); false on anything else. */
+bool cg_parse_duration(const char *s, long *out);
+
+/* True when user must present a ticket. Resolves the user's groups (getpwnam, getgrouplist)
+ * itself; an unknown user is gated, root (uid 0) never is. NULL lists means defaults. */
+bool cg_user_is_gated(const struct cg_gate_lists *lists, const char *user);
+/* The same rule on given facts, for tests: uid, and the names of all the user's groups. */
+bool cg_user_is_gated_with(const struct cg_gate_lists *lists, const char *user, uid_t uid,
+			   const char *const *groups, size_t ngroups);
+void cg_gate_lists_free(struct cg_gate_lists *g);
+
+/* ---- tokens ------------------------------------------------------------------------------ */
+
+/* What a token says. Filled as far as decoding got, so a denial can still name the ticket. */
+struct cg_ticket {
+	char alg[8];
+	char kid[CG_KID_MAX + 1];
+	char iss[CG_CLAIM_MAX + 1];
+	char sub[CG_CLAIM_MAX + 1];
+	char jti[CG_JTI_MAX + 1];
+	char chg[CG_CLAIM_MAX + 1];
+	char approved_by[CG_CLAIM_MAX + 1];
+	char reason[CG_TEXT_MAX + 1];
+	long long iat, nbf, exp;        /* 0 when absent */
+	unsigned scopes;                /* cg_scope bit set */
+	bool emergency;
+	bool has_hosts, has_cmds, has_runas;
+	struct cg_strlist aud, hosts, cmds, runas;
+};
+
+typedef enum cg_replay_mode {
+	CG_REPLAY_PEEK = 0,  /* deny a jti already redeemed, record nothing (PAM auth) */
+	CG_REPLAY_REDEEM,    /* deny a redeemed jti, else redeem it atomically (PAM account) */
+	CG_REPLAY_SKIP,      /* this jti was redeemed by this same login (session, sudo reuse) */
+} cg_replay_mode;
+
+/* What is being asked for. */
+struct cg_request {
+	cg_scope scope;                 /* exactly one of CG_SCOPE_LOGIN, CG_SCOPE_SUDO */
+	const char *user;               /* the person: login account, or sudo's invoking user */
+	const char *host;               /* NULL: cfg->hostname */
+	const char *const *argv;        /* sudo: argv[0] is the resolved absolute path */
+	size_t argc;
+	const char *runas_user;         /* sudo: target user's name, or NULL when it has none */
+	uid_t runas_uid;                /* sudo: target uid; judged when the token has no runas */
+	time_t now;
+	cg_replay_mode replay;
+};
+
+struct cg_decision {
+	cg_reason reason;
+	char detail[CG_DETAIL_MAX];     /* plain words, names the ticket: "ticket CHG0012345
+					   expired 12 minutes ago" */
+	bool have_claims;               /* ticket below holds decoded (maybe unverified) claims */
+	bool verified;                  /* signature checked with a configured key */
+	struct cg_ticket ticket;
+};
+
+/* The whole verification, in the order docs/token-format.md gives. token need not be
+ * NUL-terminated; it is never logged and never kept. Always fills out (reason, detail) and
+ * returns out->reason. Release with cg_decision_free. */
+cg_reason cg_verify_token(const struct cg_config *cfg, const char *token, size_t len,
+			  const struct cg_request *req, struct cg_decision *out);
+void cg_decision_free(struct cg_decision *d);
+
+/* Decodes header and payload without trusting anything, for `changegate inspect`. Returns
+ * CG_OK with two malloc'd, pretty-printed JSON texts, or CG_TOO_LARGE / CG_MALFORMED. */
+cg_reason cg_token_inspect(const char *token, size_t len, char **header_json,
+			   char **payload_json);
+
+/* Matching rules, exposed for tests and fuzzing. */
+bool cg_host_matches(const struct cg_strlist *patterns, const char *host);
+/* One `cmds` entry against argv (argv[0] an absolute path). See docs/token-format.md. */
+bool cg_command_matches(const char *pattern, const char *const *argv, size_t argc);
+/* Shells, sudoedit and the like: allowed only when a `cmds` entry names them explicitly. */
+bool cg_command_is_shell(const char *path);
+
+/* ---- revocation and single use ----------------------------------------------------------- */
+
+/* CG_OK when neither jti nor chg is listed, CG_REVOKED when one is, CG_CONFIG_ERROR when the
+ * file cannot be trusted or read. NULL path: CG_OK. */
+cg_reason cg_revocation_check(const char *path, const char *jti, const char *chg);
+/* Appends one value (a jti or a ticket id, validated) atomically; 0 or -1 with err. */
+int cg_revocation_append(const char *path, const char *value, char *err, size_t errlen);
+
+/* The single-use record for jti in state_dir. CG_OK, CG_REPLAYED, or CG_CONFIG_ERROR when the
+ * state cannot be read or written (which denies: fail closed). keep_until is the last second
+ * at which the token could still be valid (exp + leeway); records past it may be pruned. */
+cg_reason cg_replay_check(const char *state_dir, const char *jti, long long keep_until,
+			  time_t now, cg_replay_mode mode);
+
+/* ---- login ticket records (PAM writes, sudo reads) --------------------------------------- */
+
+/* The kernel audit session id of the calling process (/proc/self/sessionid); -1 when unset
+ * (4294967295) or unreadable. */
+int cg_audit_session_id(unsigned *out);
+/* Records the token of a verified login for (sessionid, user) under run_dir, root-only. */
+int cg_session_record_write(const char *run_dir, unsigned sessionid, const char *user,
+			    const char *token, size_t len);
+/* Reads it back only if it was written for this user; *token wiped-free by the caller. */
+int cg_session_record_read(const char *run_dir, unsigned sessionid, const char *user,
+			   char **token, size_t *len);
+int cg_session_record_remove(const char *run_dir, unsigned sessionid);
+
+/* ---- decisions, logged ------------------------------------------------------------------- */
+
+struct cg_audit_event {
+	const char *front;              /* "pam", "sudo", "cli" */
+	const char *event;              /* "auth", "account", "session_open", "session_close",
+					   "check", "verify" */
+	const char *service;            /* PAM service, or NULL */
+	const char *user;
+	const char *rhost;
+	const char *tty;
+	const char *cwd;
+	const char *runas;
+	const char *const *argv;
+	size_t argc;
+	bool audit_only;                /* a denial that was let through for rollout */
+	const struct cg_decision *decision;
+};
+
+/* One line, key=value, every untrusted value sanitised; never the token. Returns the length
+ * written (truncated to fit buflen). */
+size_t cg_audit_format(const struct cg_audit_event *ev, char *buf, size_t buflen);
+/* The syslog priority for it: LOG_ALERT for break-glass, LOG_NOTICE allow, LOG_WARNING deny. */
+int cg_audit_priority(const struct cg_audit_event *ev);
+/* Appends one JSON object to path (created 0600, must be root-owned); 0 or -1. */
+int cg_audit_append_json(const char *path, const struct cg_audit_event *ev, time_t now);
+
+#endif /* CHANGEGATE_H */

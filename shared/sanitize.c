@@ -1,0 +1,41 @@
+/* Untrusted strings (user names, claims, argv) are escaped before they reach a log line, so
+ * that nobody can forge a field or a second line. */
+#include <stdio.h>
+#include <string.h>
+
+#include "changegate.h"
+
+static bool is_plain(unsigned char c)
+{
+	return c > 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '=';
+}
+
+void cg_sanitize(char *dst, size_t dstlen, const char *src)
+{
+	if (dstlen == 0)
+		return;
+	if (src == NULL)
+		src = "-";
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)src; *p != '\0'; p++) {
+		size_t need = is_plain(*p) ? 1 : 4;
+		if (o + need + 1 > dstlen) {
+			/* mark the cut, making room for it if needed */
+			size_t mark = dstlen >= 4 ? dstlen - 4 : 0;
+			if (o > mark)
+				o = mark;
+			if (dstlen >= 4) {
+				memcpy(dst + o, "...", 3);
+				o += 3;
+			}
+			break;
+		}
+		if (need == 1) {
+			dst[o++] = (char)*p;
+		} else {
+			snprintf(dst + o, 5, "\\x%02x", *p);
+			o += 4;
+		}
+	}
+	dst[o] = '\0';
+}

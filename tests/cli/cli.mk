@@ -1,0 +1,1 @@
+# build fragment: see the top-level Makefile.am

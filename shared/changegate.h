@@ -145,7 +145,7 @@ struct cg_config {
 	unsigned algorithms;            /* cg_alg bit set; default ES256 */
 	long max_lifetime;              /* seconds; default 4h */
 	long leeway;                    /* seconds; default 60 */
-	char *hostname;                 /* default: the host's FQDN */
+	char *hostname;                 /* default: gethostname(); no DNS lookup, ever */
 	struct cg_gate_lists gate;
 	char *ticket_pattern;           /* POSIX ERE source, or NULL */
 	void *ticket_re;                /* compiled regex_t *, owned */

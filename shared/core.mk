@@ -1,1 +1,13 @@
-# config, gating, matching, revocation, replay, session records, audit lines: shared_libcgcore_la_SOURCES += ...
+# config, gating, matching, revocation, replay, session records, audit lines
+shared_libcgcore_la_SOURCES += \
+	shared/config_values.h \
+	shared/config_values.c \
+	shared/config_parse.c \
+	shared/gate.c \
+	shared/match.c \
+	shared/revocation.c \
+	shared/replay.c \
+	shared/session_record.c \
+	shared/audit_log.h \
+	shared/audit_log.c \
+	shared/audit_json.c

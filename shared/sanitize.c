@@ -16,14 +16,12 @@ void cg_sanitize(char *dst, size_t dstlen, const char *src)
 		return;
 	if (src == NULL)
 		src = "-";
-	size_t o = 0;
+	size_t o = 0, fit = 0; /* fit: end of the last whole unit that leaves room for "..." */
 	for (const unsigned char *p = (const unsigned char *)src; *p != '\0'; p++) {
 		size_t need = is_plain(*p) ? 1 : 4;
 		if (o + need + 1 > dstlen) {
 			/* mark the cut, making room for it if needed */
-			size_t mark = dstlen >= 4 ? dstlen - 4 : 0;
-			if (o > mark)
-				o = mark;
+			o = fit;
 			if (dstlen >= 4) {
 				memcpy(dst + o, "...", 3);
 				o += 3;
@@ -36,6 +34,8 @@ void cg_sanitize(char *dst, size_t dstlen, const char *src)
 			snprintf(dst + o, 5, "\\x%02x", *p);
 			o += 4;
 		}
+		if (o + 4 <= dstlen)
+			fit = o;
 	}
 	dst[o] = '\0';
 }

@@ -1,1 +1,15 @@
-# token pipeline sources: shared_libcgcore_la_SOURCES += ...
+# The token pipeline: one file per step of the verification order (docs/token-format.md).
+shared_libcgcore_la_SOURCES += \
+	shared/alg.c \
+	shared/token_internal.h \
+	shared/token_b64url.c \
+	shared/token_decode.c \
+	shared/token_header.c \
+	shared/token_key.c \
+	shared/token_signature.c \
+	shared/token_claims_read.c \
+	shared/token_claims_check.c \
+	shared/token_grant.c \
+	shared/token_detail.c \
+	shared/token_verify.c \
+	shared/token_inspect.c

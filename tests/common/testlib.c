@@ -3,6 +3,8 @@
  * directly with OpenSSL (not libjwt) so that tests can sign any bytes at all, including
  * headers and payloads the verifier must refuse.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -367,10 +369,12 @@ char *cg_test_sign_hs256(const unsigned char *hkey, size_t hkeylen, const char *
 
 void cg_test_claims_default(struct cg_test_claims *c, const char *user, time_t now)
 {
+	/* each call gets a fresh jti; a ring keeps the last few hundred alive, so that a test
+	 * may hold several claim sets at once */
 	static unsigned counter;
-	static char jti[32];
-	/* each call gets a fresh jti, kept valid until the next call */
-	snprintf(jti, sizeof(jti), "jti-%u", ++counter);
+	static char jtis[256][24];
+	char *jti = jtis[counter % 256];
+	snprintf(jti, sizeof(jtis[0]), "jti-%u", ++counter);
 	memset(c, 0, sizeof(*c));
 	c->iss = TEST_ISSUER;
 	c->aud = TEST_AUDIENCE;

@@ -19,7 +19,7 @@ struct cg_test_env {
 	char state_dir[320];       /* dir/state */
 	char run_dir[320];         /* dir/run: login ticket records */
 	char config_path[320];     /* dir/changegate.conf */
-	char revocation_path[320]; /* dir/revoked */
+	char revocation_path[320]; /* dir/revoked: created empty, mode 0600 */
 	char audit_path[320];      /* dir/audit.log */
 };
 

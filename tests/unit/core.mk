@@ -1,1 +1,48 @@
-# build fragment: see the top-level Makefile.am
+# Unit tests of the core's config, gating, matching, revocation, replay, session records,
+# audit lines, and the lead's basics (reasons, lists, wiping, sanitising, trusted files).
+# One binary per area, each sharing a small fixture (temporary trees, CUnit runner).
+check_LTLIBRARIES += tests/unit/libcorefixture.la
+tests_unit_libcorefixture_la_SOURCES = tests/unit/core_fixture.h tests/unit/core_fixture.c
+tests_unit_libcorefixture_la_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_libcorefixture_la_LIBADD = $(CUNIT_LIBS)
+
+CORE_TEST_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS)
+CORE_TEST_LDADD = tests/unit/libcorefixture.la shared/libcgcore.la $(CUNIT_LIBS) \
+	$(JANSSON_LIBS) $(CRYPTO_LIBS)
+
+core_unit_tests = \
+	tests/unit/test_basics \
+	tests/unit/test_config \
+	tests/unit/test_gate \
+	tests/unit/test_match \
+	tests/unit/test_revocation \
+	tests/unit/test_replay \
+	tests/unit/test_session_record \
+	tests/unit/test_audit
+check_PROGRAMS += $(core_unit_tests)
+TESTS += $(core_unit_tests)
+
+tests_unit_test_basics_SOURCES = tests/unit/test_basics.c
+tests_unit_test_basics_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_unit_test_basics_LDADD = $(CORE_TEST_LDADD)
+tests_unit_test_config_SOURCES = tests/unit/test_config.c
+tests_unit_test_config_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_unit_test_config_LDADD = $(CORE_TEST_LDADD)
+tests_unit_test_gate_SOURCES = tests/unit/test_gate.c
+tests_unit_test_gate_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_unit_test_gate_LDADD = $(CORE_TEST_LDADD)
+tests_unit_test_match_SOURCES = tests/unit/test_match.c
+tests_unit_test_match_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_unit_test_match_LDADD = $(CORE_TEST_LDADD)
+tests_unit_test_revocation_SOURCES = tests/unit/test_revocation.c
+tests_unit_test_revocation_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_unit_test_revocation_LDADD = $(CORE_TEST_LDADD)
+tests_unit_test_replay_SOURCES = tests/unit/test_replay.c
+tests_unit_test_replay_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_unit_test_replay_LDADD = $(CORE_TEST_LDADD)
+tests_unit_test_session_record_SOURCES = tests/unit/test_session_record.c
+tests_unit_test_session_record_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_unit_test_session_record_LDADD = $(CORE_TEST_LDADD)
+tests_unit_test_audit_SOURCES = tests/unit/test_audit.c
+tests_unit_test_audit_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_unit_test_audit_LDADD = $(CORE_TEST_LDADD)

@@ -1,1 +1,15 @@
-# build fragment: see the top-level Makefile.am
+# The token pipeline's unit tests: one binary, one shared fixture (keys made at test time).
+check_PROGRAMS += tests/unit/test_token
+TESTS += tests/unit/test_token
+tests_unit_test_token_SOURCES = \
+	tests/unit/test_token.h \
+	tests/unit/test_token.c \
+	tests/unit/test_token_input.c \
+	tests/unit/test_token_header.c \
+	tests/unit/test_token_claims.c \
+	tests/unit/test_token_grant.c \
+	tests/unit/test_token_lists.c
+tests_unit_test_token_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/common
+tests_unit_test_token_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS)
+tests_unit_test_token_LDADD = tests/common/libcgtest.la shared/libcgcore.la $(CUNIT_LIBS) \
+	$(JANSSON_LIBS) $(CRYPTO_LIBS)

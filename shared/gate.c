@@ -1,0 +1,162 @@
+/*
+ * Who must present a ticket. Root is never gated (it is the way back in when everything else
+ * is broken); the exempt lists win over the enforce lists; empty enforce lists gate everyone.
+ * Anything we cannot resolve (unknown user, name service error) gates: fail closed.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "changegate.h"
+
+/* Bounds on what the name service may make us allocate. */
+#define GATE_NSS_BUF_START 4096
+#define GATE_NSS_BUF_MAX (1024 * 1024)
+#define GATE_GROUPS_MAX 65536 /* Linux's NGROUPS_MAX */
+
+void cg_gate_lists_free(struct cg_gate_lists *g)
+{
+	if (g == NULL)
+		return;
+	cg_strlist_free(&g->enforce_users);
+	cg_strlist_free(&g->enforce_groups);
+	cg_strlist_free(&g->exempt_users);
+	cg_strlist_free(&g->exempt_groups);
+}
+
+static bool any_group_in(const struct cg_strlist *l, const char *const *groups, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (groups[i] != NULL && cg_strlist_contains(l, groups[i]))
+			return true;
+	}
+	return false;
+}
+
+bool cg_user_is_gated_with(const struct cg_gate_lists *lists, const char *user, uid_t uid,
+			   const char *const *groups, size_t ngroups)
+{
+	if (uid == 0)
+		return false;
+	if (user == NULL || user[0] == '\0')
+		return true;
+	if (lists == NULL)
+		return true;
+	if (groups == NULL)
+		ngroups = 0;
+	if (cg_strlist_contains(&lists->exempt_users, user) ||
+	    any_group_in(&lists->exempt_groups, groups, ngroups))
+		return false;
+	if (lists->enforce_users.count == 0 && lists->enforce_groups.count == 0)
+		return true;
+	return cg_strlist_contains(&lists->enforce_users, user) ||
+	       any_group_in(&lists->enforce_groups, groups, ngroups);
+}
+
+/* getpwnam_r with a growing, capped buffer. 1 found, 0 no such user, -1 error. */
+static int lookup_user(const char *user, uid_t *uid, gid_t *gid)
+{
+	size_t sz = GATE_NSS_BUF_START;
+	for (;;) {
+		char *buf = malloc(sz);
+		if (buf == NULL)
+			return -1;
+		struct passwd pw, *res = NULL;
+		int rc = getpwnam_r(user, &pw, buf, sz, &res);
+		if (rc == 0 && res != NULL) {
+			*uid = pw.pw_uid;
+			*gid = pw.pw_gid;
+		}
+		free(buf);
+		if (rc == ERANGE && sz < GATE_NSS_BUF_MAX) {
+			sz *= 2;
+			continue;
+		}
+		if (rc != 0)
+			return -1;
+		return res != NULL ? 1 : 0;
+	}
+}
+
+/* The name of gid, malloc'd; *name NULL when the group has no name. 0 or -1 on error. */
+static int group_name(gid_t gid, char **name)
+{
+	*name = NULL;
+	size_t sz = GATE_NSS_BUF_START;
+	for (;;) {
+		char *buf = malloc(sz);
+		if (buf == NULL)
+			return -1;
+		struct group gr, *res = NULL;
+		int rc = getgrgid_r(gid, &gr, buf, sz, &res);
+		if (rc == 0 && res != NULL)
+			*name = strdup(gr.gr_name);
+		free(buf);
+		if (rc == ERANGE && sz < GATE_NSS_BUF_MAX) {
+			sz *= 2;
+			continue;
+		}
+		if (rc != 0 || (res != NULL && *name == NULL))
+			return -1;
+		/* a gid without a name cannot appear in a list of names: skipping it is exact */
+		return 0;
+	}
+}
+
+/* All the user's group ids, primary included; malloc'd. -1 on error. */
+static int user_gids(const char *user, gid_t primary, gid_t **out, int *count)
+{
+	int n = 64;
+	for (;;) {
+		gid_t *gids = calloc((size_t)n, sizeof(*gids));
+		if (gids == NULL)
+			return -1;
+		int want = n;
+		if (getgrouplist(user, primary, gids, &want) >= 0) {
+			*out = gids;
+			*count = want;
+			return 0;
+		}
+		free(gids);
+		/* -1 with want > n: the list did not fit; want now holds the size needed */
+		if (want <= n || want > GATE_GROUPS_MAX)
+			return -1;
+		n = want;
+	}
+}
+
+bool cg_user_is_gated(const struct cg_gate_lists *lists, const char *user)
+{
+	if (user == NULL || user[0] == '\0')
+		return true;
+	uid_t uid;
+	gid_t gid;
+	if (lookup_user(user, &uid, &gid) != 1)
+		return true;
+	if (uid == 0)
+		return false;
+	gid_t *gids = NULL;
+	int n = 0;
+	if (user_gids(user, gid, &gids, &n) != 0)
+		return true;
+	char **names = calloc((size_t)n + 1, sizeof(*names));
+	bool gated = true;
+	if (names != NULL) {
+		int i;
+		for (i = 0; i < n; i++) {
+			if (group_name(gids[i], &names[i]) != 0)
+				break;
+		}
+		if (i == n)
+			gated = cg_user_is_gated_with(lists, user, uid,
+						      (const char *const *)names, (size_t)n);
+		for (int j = 0; j < n; j++)
+			free(names[j]);
+		free(names);
+	}
+	free(gids);
+	return gated;
+}

@@ -1,0 +1,222 @@
+/* Reading the claims into a cg_ticket with strict JSON types: a string "123" is not an
+ * integer, 1 is not true, 1.0 is not a NumericDate. Every length and list is capped. The
+ * whole payload is read even after a fault, so that a denial can still name the ticket; the
+ * first fault is the one reported. */
+#include <string.h>
+
+#include "token_internal.h"
+
+/* 9999-12-31T23:59:59Z: a NumericDate beyond it is a mistake or an attack on arithmetic */
+#define CG_NUMERIC_DATE_MAX 253402300799LL
+
+struct reader {
+	json_t *payload;
+	struct cg_ticket *t;
+	cg_reason first;
+	char *detail;
+	size_t detlen;
+};
+
+static void fault(struct reader *rd, cg_reason r, const char *claim, const char *what)
+{
+	if (rd->first != CG_OK)
+		return;
+	rd->first = r;
+	if (rd->t->chg[0] != '\0') {
+		char name[80];
+		cg_ticket_name(rd->t, name, sizeof(name));
+		cg_detail(rd->detail, rd->detlen, "%s: the %s claim %s", name, claim, what);
+	} else {
+		cg_detail(rd->detail, rd->detlen, "the token's %s claim %s", claim, what);
+	}
+}
+
+/* Text a person or a log will read: no control characters, no escapes to hide behind. */
+static bool text_is_clean(const char *s, bool ascii_only, bool allow_space)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f || (ascii_only && *p > 0x7e))
+			return false;
+		if (*p == ' ' && !allow_space)
+			return false;
+	}
+	return true;
+}
+
+/* Validates one string value; false (and a fault) when it breaks a rule. */
+static bool string_ok(struct reader *rd, const char *claim, json_t *j, size_t max,
+		      bool ascii_only, bool allow_space)
+{
+	if (!json_is_string(j)) {
+		fault(rd, CG_BAD_CLAIM, claim, "is not a string");
+		return false;
+	}
+	size_t n = json_string_length(j);
+	if (n == 0 || n > max) {
+		fault(rd, CG_BAD_CLAIM, claim, n == 0 ? "is empty" : "is too long");
+		return false;
+	}
+	/* jansson refuses \u0000 already; this also keeps out other control bytes */
+	if (strlen(json_string_value(j)) != n ||
+	    !text_is_clean(json_string_value(j), ascii_only, allow_space)) {
+		fault(rd, CG_BAD_CLAIM, claim, "holds characters that are not allowed");
+		return false;
+	}
+	return true;
+}
+
+static void read_string(struct reader *rd, const char *claim, bool required, char *dst,
+			size_t dstlen, bool ascii_only, bool allow_space)
+{
+	json_t *j = json_object_get(rd->payload, claim);
+	if (j == NULL) {
+		if (required)
+			fault(rd, CG_MISSING_CLAIM, claim, "is missing");
+		return;
+	}
+	if (string_ok(rd, claim, j, dstlen - 1, ascii_only, allow_space))
+		cg_strlcpy(dst, json_string_value(j), dstlen);
+}
+
+static void read_date(struct reader *rd, const char *claim, long long *dst)
+{
+	json_t *j = json_object_get(rd->payload, claim);
+	if (j == NULL) {
+		fault(rd, CG_MISSING_CLAIM, claim, "is missing");
+		return;
+	}
+	if (!json_is_integer(j)) {
+		fault(rd, CG_BAD_CLAIM, claim, "is not an integer NumericDate");
+		return;
+	}
+	json_int_t v = json_integer_value(j);
+	if (v < 0 || v > CG_NUMERIC_DATE_MAX) {
+		fault(rd, CG_BAD_CLAIM, claim, "is out of range");
+		return;
+	}
+	*dst = (long long)v;
+}
+
+/* An array of strings, each checked like one string claim; *present tells it was there. */
+static void read_list(struct reader *rd, const char *claim, struct cg_strlist *dst,
+		      size_t max, bool *present)
+{
+	json_t *j = json_object_get(rd->payload, claim);
+	if (present != NULL)
+		*present = j != NULL;
+	if (j == NULL)
+		return;
+	if (!json_is_array(j)) {
+		fault(rd, CG_BAD_CLAIM, claim, "is not an array");
+		return;
+	}
+	if (json_array_size(j) > CG_LIST_MAX) {
+		fault(rd, CG_BAD_CLAIM, claim, "has too many entries");
+		return;
+	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(j, i, v) {
+		if (!string_ok(rd, claim, v, max, false, max == CG_CMD_MAX))
+			return;
+		if (cg_strlist_add(dst, json_string_value(v)) != 0) {
+			fault(rd, CG_BAD_CLAIM, claim, "could not be stored");
+			return;
+		}
+	}
+}
+
+static void read_audience(struct reader *rd)
+{
+	json_t *j = json_object_get(rd->payload, "aud");
+	if (j == NULL) {
+		fault(rd, CG_MISSING_CLAIM, "aud", "is missing");
+		return;
+	}
+	if (json_is_string(j)) {
+		if (string_ok(rd, "aud", j, CG_CLAIM_MAX, false, false) &&
+		    cg_strlist_add(&rd->t->aud, json_string_value(j)) != 0)
+			fault(rd, CG_BAD_CLAIM, "aud", "could not be stored");
+		return;
+	}
+	if (!json_is_array(j) || json_array_size(j) == 0) {
+		fault(rd, CG_BAD_CLAIM, "aud", "is neither a string nor a list of strings");
+		return;
+	}
+	read_list(rd, "aud", &rd->t->aud, CG_CLAIM_MAX, NULL);
+}
+
+static void read_scope(struct reader *rd)
+{
+	struct cg_strlist scope = {NULL, 0};
+	bool present = false;
+	cg_reason before = rd->first;
+	read_list(rd, "scope", &scope, CG_CLAIM_MAX, &present);
+	if (!present) {
+		fault(rd, CG_MISSING_CLAIM, "scope", "is missing");
+	} else if (rd->first == before) {
+		for (size_t i = 0; i < scope.count; i++) {
+			if (strcmp(scope.items[i], "login") == 0) {
+				rd->t->scopes |= CG_SCOPE_LOGIN;
+			} else if (strcmp(scope.items[i], "sudo") == 0) {
+				rd->t->scopes |= CG_SCOPE_SUDO;
+			} else {
+				fault(rd, CG_BAD_CLAIM, "scope", "names a scope other than "
+				      "\"login\" and \"sudo\"");
+				rd->t->scopes = 0;
+				break;
+			}
+		}
+	}
+	cg_strlist_free(&scope);
+}
+
+static void read_commands(struct reader *rd)
+{
+	cg_reason before = rd->first;
+	read_list(rd, "cmds", &rd->t->cmds, CG_CMD_MAX, &rd->t->has_cmds);
+	if (rd->first != before)
+		return;
+	for (size_t i = 0; i < rd->t->cmds.count; i++) {
+		if (rd->t->cmds.items[i][0] != '/') {
+			fault(rd, CG_BAD_CLAIM, "cmds", "has an entry that is not an absolute path");
+			return;
+		}
+	}
+}
+
+static void read_emergency(struct reader *rd)
+{
+	json_t *j = json_object_get(rd->payload, "emergency");
+	if (j == NULL)
+		return;
+	if (!json_is_boolean(j)) {
+		fault(rd, CG_BAD_CLAIM, "emergency", "is not true or false");
+		return;
+	}
+	rd->t->emergency = json_is_true(j);
+}
+
+cg_reason cg_token_read_claims(json_t *payload, struct cg_ticket *t, char *detail,
+			       size_t detlen)
+{
+	struct reader rd = {payload, t, CG_OK, detail, detlen};
+	/* the ticket first, so that every later fault can name it */
+	read_string(&rd, "chg", true, t->chg, sizeof(t->chg), false, false);
+	read_string(&rd, "iss", true, t->iss, sizeof(t->iss), false, false);
+	read_audience(&rd);
+	read_string(&rd, "sub", true, t->sub, sizeof(t->sub), false, false);
+	read_string(&rd, "jti", true, t->jti, sizeof(t->jti), true, false);
+	read_string(&rd, "approved_by", false, t->approved_by, sizeof(t->approved_by), false,
+		    false);
+	read_string(&rd, "reason", false, t->reason, sizeof(t->reason), false, true);
+	read_date(&rd, "iat", &t->iat);
+	read_date(&rd, "nbf", &t->nbf);
+	read_date(&rd, "exp", &t->exp);
+	read_scope(&rd);
+	read_list(&rd, "hosts", &t->hosts, CG_CLAIM_MAX, &t->has_hosts);
+	read_commands(&rd);
+	read_list(&rd, "runas", &t->runas, CG_CLAIM_MAX, &t->has_runas);
+	read_emergency(&rd);
+	return rd.first;
+}

@@ -1,0 +1,108 @@
+/* What the token grants against what is asked for: the scope, the host, and for sudo the
+ * command and the target user. Absent hosts means any host; absent cmds means any command
+ * except shells and editors-as-root, which must be named; absent runas means root only. */
+#include <stdio.h>
+#include <string.h>
+
+#include "token_internal.h"
+
+static cg_reason check_host(const struct cg_config *cfg, const struct cg_ticket *t,
+			    const struct cg_request *req, const char *name, char *detail,
+			    size_t detlen)
+{
+	const char *host = req->host != NULL ? req->host : cfg->hostname;
+	if (!t->has_hosts)
+		return CG_OK;
+	if (host != NULL && cg_host_matches(&t->hosts, host))
+		return CG_OK;
+	char want[80], here[80];
+	cg_sanitize(want, sizeof(want), t->hosts.count > 0 ? t->hosts.items[0] : "no host");
+	cg_sanitize(here, sizeof(here), host);
+	cg_detail(detail, detlen, "%s is for host %s%s, this is %s", name, want,
+		  t->hosts.count > 1 ? " and others" : "", here);
+	return CG_HOST_DENIED;
+}
+
+/* "/usr/bin/systemctl restart postgresql", sanitised word by word and cut to fit. */
+static void command_words(const struct cg_request *req, char *buf, size_t buflen)
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; req->argv != NULL && i < req->argc && o + 1 < buflen; i++) {
+		char word[128];
+		cg_sanitize(word, sizeof(word), req->argv[i]);
+		int n = snprintf(buf + o, buflen - o, "%s%s", i > 0 ? " " : "", word);
+		if (n < 0)
+			break;
+		o += (size_t)n;
+	}
+	if (o == 0)
+		snprintf(buf, buflen, "(no command)");
+}
+
+static cg_reason check_command(const struct cg_ticket *t, const struct cg_request *req,
+			       const char *name, char *detail, size_t detlen)
+{
+	char cmd[256];
+	command_words(req, cmd, sizeof(cmd));
+	if (req->argv == NULL || req->argc == 0 || req->argv[0] == NULL ||
+	    req->argv[0][0] != '/') {
+		cg_detail(detail, detlen, "%s cannot cover %s: not an absolute command", name, cmd);
+		return CG_COMMAND_DENIED;
+	}
+	if (!t->has_cmds) {
+		if (!cg_command_is_shell(req->argv[0]))
+			return CG_OK;
+		cg_detail(detail, detlen, "%s lists no cmds, and %s is a shell or editor that "
+			  "must be named in cmds", name, cmd);
+		return CG_COMMAND_DENIED;
+	}
+	for (size_t i = 0; i < t->cmds.count; i++) {
+		if (cg_command_matches(t->cmds.items[i], req->argv, req->argc))
+			return CG_OK;
+	}
+	cg_detail(detail, detlen, "%s does not cover %s", name, cmd);
+	return CG_COMMAND_DENIED;
+}
+
+static cg_reason check_runas(const struct cg_ticket *t, const struct cg_request *req,
+			     const char *name, char *detail, size_t detlen)
+{
+	char who[80];
+	if (!t->has_runas) {
+		if (req->runas_uid == 0)
+			return CG_OK;
+		cg_sanitize(who, sizeof(who), req->runas_user);
+		cg_detail(detail, detlen, "%s allows running commands as root only, not as %s",
+			  name, who);
+		return CG_RUNAS_DENIED;
+	}
+	if (req->runas_user != NULL && cg_strlist_contains(&t->runas, req->runas_user))
+		return CG_OK;
+	cg_sanitize(who, sizeof(who), req->runas_user);
+	cg_detail(detail, detlen, "%s does not allow running commands as %s", name, who);
+	return CG_RUNAS_DENIED;
+}
+
+cg_reason cg_token_check_grant(const struct cg_config *cfg, const struct cg_ticket *t,
+			       const struct cg_request *req, char *detail, size_t detlen)
+{
+	char name[80];
+	cg_ticket_name(t, name, sizeof(name));
+	if (req->scope != CG_SCOPE_LOGIN && req->scope != CG_SCOPE_SUDO) {
+		cg_detail(detail, detlen, "internal error: the request names no single scope");
+		return CG_SCOPE_DENIED;
+	}
+	if ((t->scopes & (unsigned)req->scope) == 0) {
+		cg_detail(detail, detlen, "%s does not grant %s access", name,
+			  req->scope == CG_SCOPE_LOGIN ? "login" : "sudo");
+		return CG_SCOPE_DENIED;
+	}
+	cg_reason r = check_host(cfg, t, req, name, detail, detlen);
+	if (r != CG_OK || req->scope != CG_SCOPE_SUDO)
+		return r;
+	r = check_command(t, req, name, detail, detlen);
+	if (r == CG_OK)
+		r = check_runas(t, req, name, detail, detlen);
+	return r;
+}

@@ -1,0 +1,77 @@
+/*
+ * The token pipeline's internal interfaces: one function per step of the verification order
+ * in docs/token-format.md. Each step returns CG_OK or the reason to deny, and on a denial
+ * writes a plain-words detail (never the token itself, and claim text only sanitised).
+ */
+#ifndef CG_TOKEN_INTERNAL_H
+#define CG_TOKEN_INTERNAL_H
+
+#include <stdarg.h>
+
+#include <jansson.h>
+
+#include "changegate.h"
+
+/* A token cut into its three segments, with header and payload decoded and parsed. */
+struct cg_token_parts {
+	char *text;                 /* NUL-terminated copy of the token, wiped on free */
+	size_t len;
+	const char *seg[3];         /* into text */
+	size_t seglen[3];
+	unsigned char *header_raw;  /* decoded bytes, wiped on free */
+	size_t header_rawlen;
+	unsigned char *payload_raw;
+	size_t payload_rawlen;
+	json_t *header;             /* always an object once cg_token_decode succeeded */
+	json_t *payload;
+};
+
+/* token_b64url.c: strict RFC 7515 base64url (alphabet only, no padding, length mod 4 != 1,
+ * unused trailing bits zero). 0 with a malloc'd *out, or -1. */
+int cg_b64url_decode(const char *in, size_t len, unsigned char **out, size_t *outlen);
+
+/* token_decode.c: step 1 and the decoding half of step 2. CG_OK, CG_NO_TOKEN, CG_TOO_LARGE
+ * or CG_MALFORMED. parts is always initialised; release it with cg_token_parts_free. */
+cg_reason cg_token_decode(const char *token, size_t len, struct cg_token_parts *parts,
+			  char *detail, size_t detlen);
+void cg_token_parts_free(struct cg_token_parts *parts);
+
+/* token_header.c: alg (allowed and configured), typ, kid, no other member. Fills t->alg and
+ * t->kid and *alg. CG_OK, CG_BAD_ALG, CG_UNKNOWN_KEY or CG_MALFORMED. */
+cg_reason cg_token_check_header(const struct cg_config *cfg, json_t *header,
+				struct cg_ticket *t, cg_alg *alg, char *detail, size_t detlen);
+
+/* token_key.c: the PEM text of <keys_dir>/<kid>.pem, checked to be a public key that fits
+ * alg. *pem is freed with cg_wipe_free(*pem, *pemlen + 1). CG_OK, CG_UNKNOWN_KEY or
+ * CG_CONFIG_ERROR. */
+cg_reason cg_token_load_key(const struct cg_config *cfg, const char *kid, cg_alg alg,
+			    char **pem, size_t *pemlen, char *detail, size_t detlen);
+
+/* token_signature.c: step 3. CG_OK, CG_BAD_SIGNATURE or CG_BAD_ALG. */
+cg_reason cg_token_check_signature(const struct cg_token_parts *parts, cg_alg alg,
+				   const char *kid, const char *pem, size_t pemlen, char *detail,
+				   size_t detlen);
+
+/* token_claims_read.c: every claim's presence, JSON type and length, copied into t as far as
+ * it goes. CG_OK, CG_MISSING_CLAIM or CG_BAD_CLAIM. */
+cg_reason cg_token_read_claims(json_t *payload, struct cg_ticket *t, char *detail,
+			       size_t detlen);
+
+/* token_claims_check.c: the rules that need only the config: issuer, audience, user,
+ * validity window, lifetime, ticket pattern, four eyes, break-glass. */
+cg_reason cg_token_check_claims(const struct cg_config *cfg, const struct cg_ticket *t,
+				const struct cg_request *req, char *detail, size_t detlen);
+
+/* token_grant.c: what the request asks for: scope, host, command, target user. */
+cg_reason cg_token_check_grant(const struct cg_config *cfg, const struct cg_ticket *t,
+			       const struct cg_request *req, char *detail, size_t detlen);
+
+/* token_detail.c: writing the plain-words detail. */
+void cg_detail(char *detail, size_t detlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* "ticket CHG0012345" (sanitised), or "the token" when the ticket is not known. */
+void cg_ticket_name(const struct cg_ticket *t, char *buf, size_t buflen);
+/* "12 minutes", "40 seconds", "3 hours", "2 days": a coarse duration for people. */
+void cg_duration_words(long long seconds, char *buf, size_t buflen);
+
+#endif /* CG_TOKEN_INTERNAL_H */

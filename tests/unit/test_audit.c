@@ -1,0 +1,344 @@
+/* Decision lines for syslog and the JSON audit log: fields, order, sanitising, limits. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+#include <jansson.h>
+
+#include "changegate.h"
+#include "core_fixture.h"
+
+static void full_decision(struct cg_decision *d, cg_reason r)
+{
+	memset(d, 0, sizeof(*d));
+	d->reason = r;
+	d->have_claims = true;
+	d->verified = true;
+	strcpy(d->ticket.chg, "CHG0012345");
+	strcpy(d->ticket.jti, "jti-1");
+	strcpy(d->ticket.sub, "alice");
+	strcpy(d->ticket.approved_by, "bob");
+	d->ticket.exp = 1900000000;
+	strcpy(d->detail, "ticket CHG0012345 covers this");
+}
+
+static void full_event(struct cg_audit_event *ev, const struct cg_decision *d)
+{
+	static const char *const argv[] = {"/usr/bin/systemctl", "restart", "nginx"};
+	memset(ev, 0, sizeof(*ev));
+	ev->front = "sudo";
+	ev->event = "check";
+	ev->service = "sudo";
+	ev->user = "alice";
+	ev->rhost = "10.0.0.7";
+	ev->tty = "/dev/pts/3";
+	ev->cwd = "/home/alice";
+	ev->runas = "root";
+	ev->argv = argv;
+	ev->argc = 3;
+	ev->decision = d;
+}
+
+static void test_full_line(void)
+{
+	struct cg_decision d;
+	struct cg_audit_event ev;
+	full_decision(&d, CG_OK);
+	full_event(&ev, &d);
+	char line[2048];
+	size_t n = cg_audit_format(&ev, line, sizeof(line));
+	CU_ASSERT_EQUAL(n, strlen(line));
+	CU_ASSERT_STRING_EQUAL(line,
+		"decision=allow reason=ok front=sudo event=check user=alice service=sudo "
+		"rhost=10.0.0.7 tty=/dev/pts/3 runas=root "
+		"cmd=\"/usr/bin/systemctl restart nginx\" cwd=/home/alice ticket=CHG0012345 "
+		"jti=jti-1 approver=bob expires=1900000000 detail=\"ticket CHG0012345 covers "
+		"this\"");
+	CU_ASSERT_EQUAL(cg_audit_priority(&ev), LOG_NOTICE);
+
+	d.reason = CG_EXPIRED;
+	d.ticket.emergency = true;
+	ev.audit_only = true;
+	cg_audit_format(&ev, line, sizeof(line));
+	CU_ASSERT_EQUAL(strncmp(line, "decision=deny reason=expired front=sudo ", 40), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, " expires=1900000000 emergency=1 audit_only=1 "));
+	/* a verified break-glass token alerts, allowed or not */
+	CU_ASSERT_EQUAL(cg_audit_priority(&ev), LOG_ALERT);
+	d.reason = CG_OK;
+	CU_ASSERT_EQUAL(cg_audit_priority(&ev), LOG_ALERT);
+	/* an unverified one claiming emergency does not page anyone */
+	d.reason = CG_BAD_SIGNATURE;
+	d.verified = false;
+	CU_ASSERT_EQUAL(cg_audit_priority(&ev), LOG_WARNING);
+}
+
+static void test_minimal_line(void)
+{
+	struct cg_decision d;
+	memset(&d, 0, sizeof(d));
+	d.reason = CG_NO_TOKEN;
+	struct cg_audit_event ev = {.front = "pam", .event = "auth", .user = "bob",
+				    .decision = &d};
+	char line[512];
+	cg_audit_format(&ev, line, sizeof(line));
+	CU_ASSERT_STRING_EQUAL(line, "decision=deny reason=no_token front=pam event=auth user=bob");
+	CU_ASSERT_EQUAL(cg_audit_priority(&ev), LOG_WARNING);
+	/* claims not decoded: no ticket fields even if the struct holds leftovers */
+	strcpy(d.ticket.chg, "CHG1");
+	cg_audit_format(&ev, line, sizeof(line));
+	CU_ASSERT_PTR_NULL(strstr(line, "ticket="));
+	/* no decision at all is a denial */
+	ev.decision = NULL;
+	cg_audit_format(&ev, line, sizeof(line));
+	CU_ASSERT_EQUAL(strncmp(line, "decision=deny reason=config_error ", 34), 0);
+	CU_ASSERT_EQUAL(cg_audit_priority(&ev), LOG_WARNING);
+	CU_ASSERT_EQUAL(cg_audit_priority(NULL), LOG_WARNING);
+	CU_ASSERT_EQUAL(cg_audit_format(NULL, line, sizeof(line)), 0);
+	CU_ASSERT_EQUAL(line[0], '\0');
+	CU_ASSERT_EQUAL(cg_audit_format(&ev, line, 0), 0);
+}
+
+static void test_sanitising(void)
+{
+	struct cg_decision d;
+	full_decision(&d, CG_WRONG_USER);
+	/* untrusted claims try to forge fields and lines */
+	strcpy(d.ticket.chg, "CHG1 decision=allow");
+	strcpy(d.ticket.approved_by, "eve\nJan  1 00:00:00 host sshd: Accepted");
+	strcpy(d.ticket.jti, "\xff\xfe\xc3(");
+	strcpy(d.detail, "ticket \"x\" is for user=mallory\r\n");
+	static const char *const argv[] = {"/bin/echo", "%n%s%x", "a b", "q\"uote", "\x1b[2J"};
+	struct cg_audit_event ev = {.front = "sudo", .event = "check",
+				    .user = "%s%s%s%n", .tty = "tty\tX", .argv = argv,
+				    .argc = 5, .decision = &d};
+	char line[2048];
+	cg_audit_format(&ev, line, sizeof(line));
+	CU_ASSERT_PTR_NULL(strchr(line, '\n'));
+	CU_ASSERT_PTR_NULL(strchr(line, '\r'));
+	CU_ASSERT_PTR_NULL(strchr(line, '\t'));
+	CU_ASSERT_PTR_NULL(strchr(line, '\x1b'));
+	for (const unsigned char *p = (const unsigned char *)line; *p != '\0'; p++)
+		CU_ASSERT_TRUE(*p >= 0x20 && *p < 0x7f);
+	/* exactly one decision= field, the real one */
+	CU_ASSERT_EQUAL(strncmp(line, "decision=deny ", 14), 0);
+	CU_ASSERT_PTR_NULL(strstr(line + 1, "decision="));
+	CU_ASSERT_PTR_NULL(strstr(line, " user=mallory"));
+	/* format directives are data, kept verbatim and never interpreted */
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, " user=%s%s%s%n "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, " tty=tty\\x09X "));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(line, " cmd=\"/bin/echo %n%s%x a\\x20b q\\x22uote \\x1b[2J\" "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, " ticket=CHG1\\x20decision\\x3dallow "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, " jti=\\xff\\xfe\\xc3( "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, " approver=eve\\x0aJan\\x20\\x201"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(line, " detail=\"ticket \\x22x\\x22 is for user\\x3dmallory\\x0d\\x0a\""));
+}
+
+static void test_long_values(void)
+{
+	char *big = malloc(4097);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+	memset(big, 'u', 4096);
+	big[4096] = '\0';
+	const char *argv[100];
+	for (int i = 0; i < 100; i++)
+		argv[i] = big;
+	struct cg_decision d;
+	full_decision(&d, CG_COMMAND_DENIED);
+	memset(d.detail, 'd', sizeof(d.detail) - 1);
+	d.detail[sizeof(d.detail) - 1] = '\0';
+	struct cg_audit_event ev = {.front = "sudo", .event = "check", .user = big,
+				    .rhost = big, .argv = argv, .argc = 100, .decision = &d};
+	char line[8192];
+	size_t n = cg_audit_format(&ev, line, sizeof(line));
+	CU_ASSERT_EQUAL(n, strlen(line));
+	CU_ASSERT_TRUE(n < 4096); /* each value is capped, so the whole line stays short */
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, "uuu... "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, " cmd=\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, "...\" "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, " ticket=CHG0012345 "));
+	CU_ASSERT_EQUAL(line[n - 1], '"'); /* the detail is closed even when cut */
+
+	/* a small buffer: cut at a field boundary, terminated, never overrun */
+	for (size_t cap = 1; cap < 200; cap += 7) {
+		char small[200];
+		memset(small, 'Z', sizeof(small));
+		size_t m = cg_audit_format(&ev, small, cap);
+		CU_ASSERT_TRUE(m < cap);
+		CU_ASSERT_EQUAL(small[m], '\0');
+		CU_ASSERT_EQUAL(small[cap], 'Z'); /* nothing written past cap */
+		if (m > 0)
+			CU_ASSERT_TRUE(strncmp(line, small, m) == 0 &&
+				       (line[m] == ' ' || line[m] == '\0'));
+	}
+	free(big);
+}
+
+/* ---- the JSON audit log ---- */
+
+static json_t *read_lines(const char *path, size_t *count)
+{
+	char *text = cf_read(path, NULL);
+	*count = 0;
+	if (text == NULL)
+		return NULL;
+	json_t *arr = json_array();
+	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l != NULL;
+	     l = strtok_r(NULL, "\n", &save)) {
+		json_error_t e;
+		json_t *o = json_loads(l, JSON_REJECT_DUPLICATES, &e);
+		CU_ASSERT_PTR_NOT_NULL(o);
+		if (o != NULL)
+			json_array_append_new(arr, o);
+		(*count)++;
+	}
+	free(text);
+	return arr;
+}
+
+static void test_json(void)
+{
+	char dir[256], path[512];
+	CU_ASSERT_FATAL(cf_tmpdir(dir, sizeof(dir)) == 0);
+	snprintf(path, sizeof(path), "%s/audit.log", dir);
+	struct cg_decision d;
+	struct cg_audit_event ev;
+	full_decision(&d, CG_OK);
+	full_event(&ev, &d);
+	mode_t old = umask(0);
+	CU_ASSERT_EQUAL(cg_audit_append_json(path, &ev, 1800000000), 0);
+	umask(old);
+	struct stat st;
+	CU_ASSERT_FATAL(stat(path, &st) == 0);
+	CU_ASSERT_EQUAL(st.st_mode & 07777, 0600);
+
+	/* hostile values still make valid JSON (the log is only ever appended to) */
+	d.reason = CG_BAD_SIGNATURE;
+	d.verified = false;
+	strcpy(d.ticket.chg, "\xff\xfe\"},{\"decision\":\"allow\"");
+	strcpy(d.detail, "line\nbreak \\ back");
+	static const char *const argv[] = {"/bin/x", "\xc3", "\x01"};
+	ev.argv = argv;
+	ev.audit_only = true;
+	CU_ASSERT_EQUAL(cg_audit_append_json(path, &ev, 1800000001), 0);
+
+	size_t count;
+	json_t *arr = read_lines(path, &count);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(arr);
+	CU_ASSERT_EQUAL(count, 2);
+	CU_ASSERT_EQUAL_FATAL(json_array_size(arr), 2);
+	json_t *a = json_array_get(arr, 0), *b = json_array_get(arr, 1);
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(a, "time")), 1800000000);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(a, "decision")), "allow");
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(a, "reason")), "ok");
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(a, "user")), "alice");
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(a, "ticket")), "CHG0012345");
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(a, "approver")), "bob");
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(a, "expires")), 1900000000);
+	CU_ASSERT_TRUE(json_is_true(json_object_get(a, "verified")));
+	CU_ASSERT_PTR_NULL(json_object_get(a, "audit_only"));
+	json_t *cmd = json_object_get(a, "cmd");
+	CU_ASSERT_EQUAL(json_array_size(cmd), 3);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_array_get(cmd, 2)), "nginx");
+
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(b, "decision")), "deny");
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(b, "reason")), "bad_signature");
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(b, "ticket")),
+			       "\\xff\\xfe\"},{\"decision\":\"allow\"");
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(b, "detail")),
+			       "line\\x0abreak \\x5c back");
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_array_get(json_object_get(b, "cmd"), 1)),
+			       "\\xc3");
+	CU_ASSERT_TRUE(json_is_true(json_object_get(b, "audit_only")));
+	CU_ASSERT_TRUE(json_is_false(json_object_get(b, "verified")));
+	json_decref(arr);
+	cf_rmtree(dir);
+}
+
+/* Every field at its worst (4 KiB, all quotes, 100 arguments) still makes one record. */
+static void test_json_worst_case(void)
+{
+	char dir[256], path[512];
+	CU_ASSERT_FATAL(cf_tmpdir(dir, sizeof(dir)) == 0);
+	snprintf(path, sizeof(path), "%s/audit.log", dir);
+	char *big = malloc(4097);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+	memset(big, '"', 4096);
+	big[4096] = '\0';
+	const char *argv[100];
+	for (int i = 0; i < 100; i++)
+		argv[i] = big;
+	struct cg_decision d;
+	full_decision(&d, CG_COMMAND_DENIED);
+	memset(d.detail, '"', sizeof(d.detail) - 1);
+	d.detail[sizeof(d.detail) - 1] = '\0';
+	memset(d.ticket.chg, '"', sizeof(d.ticket.chg) - 1);
+	memset(d.ticket.reason, '"', sizeof(d.ticket.reason) - 1);
+	struct cg_audit_event ev = {.front = big, .event = big, .service = big, .user = big,
+				    .rhost = big, .tty = big, .cwd = big, .runas = big,
+				    .argv = argv, .argc = 100, .decision = &d};
+	CU_ASSERT_EQUAL(cg_audit_append_json(path, &ev, 5), 0);
+	size_t count;
+	json_t *arr = read_lines(path, &count);
+	CU_ASSERT_EQUAL(count, 1);
+	json_t *o = json_array_get(arr, 0);
+	CU_ASSERT_EQUAL(json_array_size(json_object_get(o, "cmd")), CG_LIST_MAX);
+	CU_ASSERT_TRUE(json_is_true(json_object_get(o, "cmd_truncated")));
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(o, "reason")), "command_denied");
+	json_decref(arr);
+	free(big);
+	cf_rmtree(dir);
+}
+
+static void test_json_refuses(void)
+{
+	char dir[256], path[512], link[512];
+	CU_ASSERT_FATAL(cf_tmpdir(dir, sizeof(dir)) == 0);
+	struct cg_decision d;
+	struct cg_audit_event ev;
+	full_decision(&d, CG_OK);
+	full_event(&ev, &d);
+	CU_ASSERT_FATAL(cf_write_str(dir, "audit.log", "", 0666, path, sizeof(path)) == 0);
+	CU_ASSERT_EQUAL(cg_audit_append_json(path, &ev, 1), -1);
+	CU_ASSERT_FATAL(chmod(path, 0640) == 0);
+	CU_ASSERT_EQUAL(cg_audit_append_json(path, &ev, 1), 0);
+	snprintf(link, sizeof(link), "%s/link.log", dir);
+	CU_ASSERT_FATAL(symlink(path, link) == 0);
+	CU_ASSERT_EQUAL(cg_audit_append_json(link, &ev, 1), -1);
+	CU_ASSERT_EQUAL(cg_audit_append_json("relative.log", &ev, 1), -1);
+	CU_ASSERT_EQUAL(cg_audit_append_json(path, NULL, 1), -1);
+	snprintf(link, sizeof(link), "%s/fifo", dir);
+	CU_ASSERT_FATAL(mkfifo(link, 0600) == 0);
+	CU_ASSERT_EQUAL(cg_audit_append_json(link, &ev, 1), -1);
+	if (cf_is_root()) {
+		CU_ASSERT_FATAL(chown(path, 65534, 0) == 0);
+		CU_ASSERT_EQUAL(cg_audit_append_json(path, &ev, 1), -1);
+	} else {
+		fprintf(stderr, "not root: ownership case not run\n");
+	}
+	size_t count;
+	json_t *arr = read_lines(path, &count);
+	CU_ASSERT_EQUAL(count, 1); /* only the one accepted append */
+	json_decref(arr);
+	cf_rmtree(dir);
+}
+
+int main(void)
+{
+	static const struct cf_test tests[] = {
+		{"full line and priorities", test_full_line},
+		{"minimal line", test_minimal_line},
+		{"sanitising", test_sanitising},
+		{"long values and small buffers", test_long_values},
+		{"JSON records", test_json},
+		{"JSON record, worst case", test_json_worst_case},
+		{"JSON log refuses unsafe files", test_json_refuses},
+		{NULL, NULL},
+	};
+	return cf_run("audit", tests);
+}

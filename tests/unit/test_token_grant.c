@@ -1,0 +1,242 @@
+/* What a token grants: scope, hosts, and for sudo the command and the target user. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_token.h"
+
+static cg_reason sudo_check(const struct cg_test_claims *c, const char *const *argv,
+			    size_t argc, const char *runas_user, uid_t runas_uid,
+			    struct cg_decision *keep)
+{
+	char *t = tfx_mint("ES256", c);
+	struct cg_request req;
+	tfx_request(&req, CG_SCOPE_SUDO);
+	req.argv = argv;
+	req.argc = argc;
+	req.runas_user = runas_user;
+	req.runas_uid = runas_uid;
+	struct cg_decision d;
+	cg_reason r = cg_verify_token(&tfx.cfg, t, strlen(t), &req, &d);
+	tfx_saw(r);
+	if (keep != NULL)
+		*keep = d;
+	else
+		cg_decision_free(&d);
+	free(t);
+	return r;
+}
+
+#define ARGV(...) ((const char *const[]){__VA_ARGS__})
+#define ARGC(...) (sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
+#define SUDO(c, ...) sudo_check(c, ARGV(__VA_ARGS__), ARGC(__VA_ARGS__), "root", 0, NULL)
+
+static void test_scope(void)
+{
+	struct cg_test_claims c;
+	struct cg_decision d;
+	tfx_claims(&c);
+	c.scope_json = "[\"login\"]";
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_OK);
+	ASSERT_REASON(tfx_check_d(&c, CG_SCOPE_SUDO, &d), CG_SCOPE_DENIED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "does not grant sudo"));
+	cg_decision_free(&d);
+	c.scope_json = "[\"sudo\"]";
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_SUDO), CG_OK);
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_SCOPE_DENIED);
+	c.scope_json = "[]";
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_SCOPE_DENIED);
+	c.scope_json = "[\"login\",\"admin\"]";
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_BAD_CLAIM);
+	c.scope_json = "[\"LOGIN\"]";
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_BAD_CLAIM);
+	c.scope_json = "\"login\"";
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_BAD_CLAIM);
+	c.scope_json = "[1]";
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_BAD_CLAIM);
+}
+
+static void test_hosts(void)
+{
+	struct cg_test_claims c;
+	struct cg_decision d;
+	tfx_claims(&c);
+	c.hosts_json = "[\"web-*.prod.example\"]";
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_OK);
+	c.hosts_json = "[\"db-*\",\"web-01.prod.example\"]";
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_OK);
+	c.hosts_json = "[\"db-*\"]";
+	ASSERT_REASON(tfx_check_d(&c, CG_SCOPE_LOGIN, &d), CG_HOST_DENIED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "is for host db-*, this is web-01.prod.example"));
+	cg_decision_free(&d);
+	c.hosts_json = "[]";
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_HOST_DENIED);
+	c.hosts_json = "\"web-*\"";
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_BAD_CLAIM);
+	c.hosts_json = "[\"web-*\",null]";
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_BAD_CLAIM);
+
+	/* the request's host wins over the configured hostname */
+	c.hosts_json = "[\"db-*\"]";
+	char *t = tfx_mint("ES256", &c);
+	struct cg_request req;
+	tfx_request(&req, CG_SCOPE_LOGIN);
+	req.host = "db-02";
+	ASSERT_REASON(tfx_verify(t, &req), CG_OK);
+	req.host = "web-01";
+	ASSERT_REASON(tfx_verify(t, &req), CG_HOST_DENIED);
+	free(t);
+}
+
+static void test_commands_without_cmds(void)
+{
+	struct cg_test_claims c;
+	tfx_claims(&c);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/systemctl", "restart", "postgresql"), CG_OK);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/journalctl"), CG_OK);
+	/* shells and sudoedit need to be named */
+	ASSERT_REASON(SUDO(&c, "/bin/bash"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/sh", "-c", "id"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/sudoedit", "/etc/hosts"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/bin/su", "-"), CG_COMMAND_DENIED);
+	/* a request without an absolute command is never covered */
+	ASSERT_REASON(SUDO(&c, "systemctl"), CG_COMMAND_DENIED);
+	ASSERT_REASON(sudo_check(&c, NULL, 0, "root", 0, NULL), CG_COMMAND_DENIED);
+	/* a request that claims arguments it does not have */
+	ASSERT_REASON(sudo_check(&c, NULL, 2, "root", 0, NULL), CG_COMMAND_DENIED);
+	struct cg_decision d;
+	ASSERT_REASON(sudo_check(&c, ARGV("/bin/bash"), 1, "root", 0, &d), CG_COMMAND_DENIED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "/bin/bash is a shell"));
+	cg_decision_free(&d);
+}
+
+static void test_commands_with_cmds(void)
+{
+	struct cg_test_claims c;
+	struct cg_decision d;
+	tfx_claims(&c);
+	c.cmds_json = "[\"/usr/bin/systemctl restart postgresql\",\"/usr/bin/journalctl *\","
+		      "\"/usr/bin/id\",\"/bin/bash\"]";
+	ASSERT_REASON(SUDO(&c, "/usr/bin/systemctl", "restart", "postgresql"), CG_OK);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/systemctl", "restart", "postgresql", "x"),
+		      CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/systemctl", "restart"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/journalctl"), CG_OK);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/journalctl", "-u", "postgresql"), CG_OK);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/id", "-u"), CG_OK);
+	/* a shell named explicitly is allowed */
+	ASSERT_REASON(SUDO(&c, "/bin/bash"), CG_OK);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/bash"), CG_COMMAND_DENIED);
+	ASSERT_REASON(sudo_check(&c, ARGV("/usr/bin/systemctl", "restart", "nginx"), 3, "root", 0,
+				 &d),
+		      CG_COMMAND_DENIED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail,
+				      "ticket CHG0012345 does not cover /usr/bin/systemctl restart nginx"));
+	cg_decision_free(&d);
+	/* an empty list covers nothing */
+	c.cmds_json = "[]";
+	ASSERT_REASON(SUDO(&c, "/usr/bin/id"), CG_COMMAND_DENIED);
+	/* cmds entries are absolute paths, strings, within the caps */
+	c.cmds_json = "[\"systemctl restart\"]";
+	ASSERT_REASON(SUDO(&c, "/usr/bin/id"), CG_BAD_CLAIM);
+	c.cmds_json = "\"/usr/bin/id\"";
+	ASSERT_REASON(SUDO(&c, "/usr/bin/id"), CG_BAD_CLAIM);
+	c.cmds_json = "[[\"/usr/bin/id\"]]";
+	ASSERT_REASON(SUDO(&c, "/usr/bin/id"), CG_BAD_CLAIM);
+	/* a login does not look at cmds */
+	c.cmds_json = "[\"/usr/bin/id\"]";
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_OK);
+}
+
+static void test_command_detail_is_sanitised(void)
+{
+	struct cg_test_claims c;
+	struct cg_decision d;
+	tfx_claims(&c);
+	c.cmds_json = "[\"/usr/bin/id\"]";
+	ASSERT_REASON(sudo_check(&c, ARGV("/usr/bin/echo", "a\nb", "x=\"y\""), 3, "root", 0, &d),
+		      CG_COMMAND_DENIED);
+	CU_ASSERT_PTR_NULL(strchr(d.detail, '\n'));
+	CU_ASSERT_PTR_NULL(strchr(d.detail, '"'));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "a\\x0ab"));
+	cg_decision_free(&d);
+}
+
+static void test_runas(void)
+{
+	struct cg_test_claims c;
+	struct cg_decision d;
+	tfx_claims(&c);
+	/* no runas claim: root only */
+	ASSERT_REASON(sudo_check(&c, ARGV("/usr/bin/id"), 1, "root", 0, NULL), CG_OK);
+	ASSERT_REASON(sudo_check(&c, ARGV("/usr/bin/id"), 1, "postgres", 107, &d),
+		      CG_RUNAS_DENIED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "postgres"));
+	cg_decision_free(&d);
+	/* uid decides when there is no runas claim, whatever the name */
+	ASSERT_REASON(sudo_check(&c, ARGV("/usr/bin/id"), 1, "toor", 0, NULL), CG_OK);
+	ASSERT_REASON(sudo_check(&c, ARGV("/usr/bin/id"), 1, NULL, 1234, NULL), CG_RUNAS_DENIED);
+
+	c.runas_json = "[\"postgres\"]";
+	ASSERT_REASON(sudo_check(&c, ARGV("/usr/bin/id"), 1, "postgres", 107, NULL), CG_OK);
+	/* a listed runas does not include root */
+	ASSERT_REASON(sudo_check(&c, ARGV("/usr/bin/id"), 1, "root", 0, NULL), CG_RUNAS_DENIED);
+	ASSERT_REASON(sudo_check(&c, ARGV("/usr/bin/id"), 1, NULL, 107, NULL), CG_RUNAS_DENIED);
+	c.runas_json = "[\"postgres\",\"root\"]";
+	ASSERT_REASON(sudo_check(&c, ARGV("/usr/bin/id"), 1, "root", 0, NULL), CG_OK);
+	c.runas_json = "[]";
+	ASSERT_REASON(sudo_check(&c, ARGV("/usr/bin/id"), 1, "root", 0, NULL), CG_RUNAS_DENIED);
+	c.runas_json = "[0]";
+	ASSERT_REASON(sudo_check(&c, ARGV("/usr/bin/id"), 1, "root", 0, NULL), CG_BAD_CLAIM);
+	/* a login does not look at runas */
+	c.runas_json = "[\"postgres\"]";
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_OK);
+}
+
+static void test_bad_request(void)
+{
+	struct cg_test_claims c;
+	tfx_claims(&c);
+	char *t = tfx_mint("ES256", &c);
+	struct cg_request req;
+	tfx_request(&req, CG_SCOPE_LOGIN);
+	req.scope = CG_SCOPE_LOGIN | CG_SCOPE_SUDO;
+	ASSERT_REASON(tfx_verify(t, &req), CG_SCOPE_DENIED);
+	req.scope = 0;
+	ASSERT_REASON(tfx_verify(t, &req), CG_SCOPE_DENIED);
+	tfx_request(&req, CG_SCOPE_LOGIN);
+	req.user = NULL;
+	ASSERT_REASON(tfx_verify(t, &req), CG_WRONG_USER);
+	struct cg_decision d;
+	ASSERT_REASON(cg_verify_token(NULL, t, strlen(t), &req, &d), CG_CONFIG_ERROR);
+	cg_decision_free(&d);
+	ASSERT_REASON(cg_verify_token(&tfx.cfg, t, strlen(t), NULL, &d), CG_CONFIG_ERROR);
+	cg_decision_free(&d);
+	free(t);
+}
+
+int test_token_grant_register(void)
+{
+	CU_pSuite s = CU_add_suite_with_setup_and_teardown("token grant", NULL, NULL, tfx_reset,
+							   tfx_noop);
+	if (s == NULL)
+		return -1;
+	static const struct {
+		const char *name;
+		CU_TestFunc fn;
+	} tests[] = {
+		{"scope", test_scope},
+		{"hosts", test_hosts},
+		{"sudo without cmds", test_commands_without_cmds},
+		{"sudo with cmds", test_commands_with_cmds},
+		{"command detail is sanitised", test_command_detail_is_sanitised},
+		{"runas", test_runas},
+		{"bad requests", test_bad_request},
+	};
+	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		if (CU_add_test(s, tests[i].name, tests[i].fn) == NULL)
+			return -1;
+	}
+	return 0;
+}

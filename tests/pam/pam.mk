@@ -1,1 +1,30 @@
-# build fragment: see the top-level Makefile.am
+# PAM module tests: libpamtest under pam_wrapper (no root, no /etc/pam.d), and the export check.
+# Both load the built module by absolute path.
+CG_PAM_MODULE_PATH = $(abs_top_builddir)/pam_module/.libs/pam_changegate.so
+
+check_PROGRAMS += tests/pam/test_pam_module tests/pam/test_pam_exports
+TESTS += tests/pam/test_pam_module tests/pam/test_pam_exports
+
+tests_pam_test_pam_module_SOURCES = \
+	tests/pam/pam_harness.h \
+	tests/pam/pam_harness.c \
+	tests/pam/test_pam_module.c
+tests_pam_test_pam_module_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/common \
+	-DCG_PAM_MODULE='"$(CG_PAM_MODULE_PATH)"'
+tests_pam_test_pam_module_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(PAMTEST_CFLAGS) \
+	$(JANSSON_CFLAGS) $(CRYPTO_CFLAGS)
+tests_pam_test_pam_module_LDADD = tests/common/libcgtest.la $(CUNIT_LIBS) $(PAMTEST_LIBS) \
+	$(PAM_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS)
+EXTRA_tests_pam_test_pam_module_DEPENDENCIES = pam_module/pam_changegate.la
+
+tests_pam_test_pam_exports_SOURCES = tests/pam/test_pam_exports.c
+tests_pam_test_pam_exports_CPPFLAGS = $(AM_CPPFLAGS) -DCG_PAM_MODULE='"$(CG_PAM_MODULE_PATH)"'
+tests_pam_test_pam_exports_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_pam_test_pam_exports_LDADD = $(CUNIT_LIBS)
+EXTRA_tests_pam_test_pam_exports_DEPENDENCIES = pam_module/pam_changegate.la
+
+# End to end: the real sshd and ssh client in a private mount namespace (root only; skips
+# otherwise). Uses the example pam.d/sshd and sshd_config Match blocks as shipped.
+TESTS += tests/e2e/sshd_login.sh
+EXTRA_DIST += tests/e2e/sshd_login.sh tests/e2e/lib_pam.sh \
+	examples/pam.d/sshd examples/sshd_config.d/changegate.conf

@@ -1,0 +1,130 @@
+/* The module's arguments: read before any config, so that the exemptions they name hold even
+ * when the config file is broken or missing. */
+#include "config.h"
+
+#include <string.h>
+
+#include "pam_changegate.h"
+
+static bool arg_value(const char *arg, const char *name, const char **value)
+{
+	size_t n = strlen(name);
+	if (strncmp(arg, name, n) != 0 || arg[n] != '=')
+		return false;
+	*value = arg + n + 1;
+	return true;
+}
+
+/* A list argument replaces what an earlier one of the same name said. */
+static int set_list(struct cg_strlist *l, bool *have, const char *value)
+{
+	cg_strlist_free(l);
+	*have = true;
+	return cg_strlist_split(l, value, ",");
+}
+
+static void mark_bad(struct cg_pam_args *args, const char *arg,
+		     void (*report)(void *ctx, const char *arg), void *ctx)
+{
+	if (!args->bad)
+		cg_sanitize(args->bad_arg, sizeof(args->bad_arg), arg);
+	args->bad = true;
+	if (report != NULL)
+		report(ctx, arg);
+}
+
+static int parse_one(struct cg_pam_args *args, const char *arg,
+		     void (*report)(void *ctx, const char *arg), void *ctx)
+{
+	struct cg_gate_lists *g = &args->gate;
+	const char *v;
+
+	if (strcmp(arg, "debug") == 0) {
+		args->debug = true;
+	} else if (strcmp(arg, "audit_only") == 0) {
+		args->audit_only = true;
+	} else if (arg_value(arg, "config", &v)) {
+		if (v[0] != '/')
+			mark_bad(args, arg, report, ctx);
+		else
+			args->config_path = v;
+	} else if (arg_value(arg, "rundir", &v)) {
+		if (v[0] != '/')
+			mark_bad(args, arg, report, ctx);
+		else
+			args->rundir = v;
+	} else if (arg_value(arg, "enforce_users", &v)) {
+		return set_list(&g->enforce_users, &args->have_enforce_users, v);
+	} else if (arg_value(arg, "enforce_groups", &v)) {
+		return set_list(&g->enforce_groups, &args->have_enforce_groups, v);
+	} else if (arg_value(arg, "exempt_users", &v)) {
+		return set_list(&g->exempt_users, &args->have_exempt_users, v);
+	} else if (arg_value(arg, "exempt_groups", &v)) {
+		return set_list(&g->exempt_groups, &args->have_exempt_groups, v);
+	} else {
+		mark_bad(args, arg, report, ctx);
+	}
+	return 0;
+}
+
+int cg_pam_args_parse(struct cg_pam_args *args, int argc, const char **argv,
+		      void (*report)(void *ctx, const char *arg), void *ctx)
+{
+	memset(args, 0, sizeof(*args));
+	for (int i = 0; i < argc; i++) {
+		if (argv[i] == NULL) {
+			mark_bad(args, "(null)", report, ctx);
+			continue;
+		}
+		if (parse_one(args, argv[i], report, ctx) != 0) {
+			/* a list we could not hold (allocation, or more than CG_LIST_MAX names):
+			 * treat it like a bad argument so gated users are denied */
+			mark_bad(args, argv[i], report, ctx);
+		}
+	}
+	return 0;
+}
+
+void cg_pam_args_free(struct cg_pam_args *args)
+{
+	cg_gate_lists_free(&args->gate);
+	memset(args, 0, sizeof(*args));
+}
+
+bool cg_pam_args_exempt(const struct cg_pam_args *args, const char *user)
+{
+	/* Only what no config can overturn: exemptions always win, and the enforce lists
+	 * count only when both came from arguments (otherwise the config's other list could
+	 * still gate the user). Empty enforce lists mean "everyone", so root and the
+	 * argument-exempt are the only ones let through here by default. */
+	struct cg_gate_lists g = {
+		.exempt_users = args->gate.exempt_users,
+		.exempt_groups = args->gate.exempt_groups,
+	};
+	if (args->have_enforce_users && args->have_enforce_groups) {
+		g.enforce_users = args->gate.enforce_users;
+		g.enforce_groups = args->gate.enforce_groups;
+	}
+	return !cg_user_is_gated(&g, user);
+}
+
+static int replace(struct cg_strlist *dst, const struct cg_strlist *src, bool have)
+{
+	if (!have)
+		return 0;
+	cg_strlist_free(dst);
+	return cg_strlist_copy(dst, src);
+}
+
+int cg_pam_args_apply(const struct cg_pam_args *args, struct cg_config *cfg)
+{
+	const struct cg_gate_lists *a = &args->gate;
+	struct cg_gate_lists *c = &cfg->gate;
+
+	if (replace(&c->enforce_users, &a->enforce_users, args->have_enforce_users) != 0 ||
+	    replace(&c->enforce_groups, &a->enforce_groups, args->have_enforce_groups) != 0 ||
+	    replace(&c->exempt_users, &a->exempt_users, args->have_exempt_users) != 0 ||
+	    replace(&c->exempt_groups, &a->exempt_groups, args->have_exempt_groups) != 0)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,128 @@
+/* Everything one PAM call needs before it can judge: arguments, the user, whether the user is
+ * gated, the config. Exemptions named in the arguments are settled before the config is
+ * read, so that a broken config denies gated users but never locks out root or the exempt. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+
+#include <security/pam_ext.h>
+
+#include "pam_changegate.h"
+
+static void report_bad_arg(void *vctx, const char *arg)
+{
+	struct cg_pam_ctx *ctx = vctx;
+	char clean[128];
+
+	cg_sanitize(clean, sizeof(clean), arg);
+	pam_syslog(ctx->pamh, LOG_ERR, "Unknown or invalid option: %s", clean);
+}
+
+static const char *item_string(pam_handle_t *pamh, int type)
+{
+	const void *v = NULL;
+
+	if (pam_get_item(pamh, type, &v) != PAM_SUCCESS)
+		return NULL;
+	return v;
+}
+
+void cg_pam_deny_with(struct cg_decision *dec, cg_reason r, const char *fmt, ...)
+{
+	va_list ap;
+
+	memset(dec, 0, sizeof(*dec));
+	dec->reason = r;
+	va_start(ap, fmt);
+	vsnprintf(dec->detail, sizeof(dec->detail), fmt, ap);
+	va_end(ap);
+}
+
+const char *cg_pam_rundir(const struct cg_pam_ctx *ctx)
+{
+	return ctx->args.rundir != NULL ? ctx->args.rundir : CG_RUNDIR;
+}
+
+static enum cg_pam_gate load_config(struct cg_pam_ctx *ctx, struct cg_decision *dec)
+{
+	const char *path = ctx->args.config_path;
+	char err[512] = "";
+
+	if (path == NULL)
+		path = cg_default_config_path();
+	if (cg_config_init(&ctx->cfg) != 0) {
+		pam_syslog(ctx->pamh, LOG_CRIT, "out of memory");
+		cg_pam_deny_with(dec, CG_CONFIG_ERROR, "changegate cannot start (out of memory)");
+		return CG_PAM_GATED_BROKEN;
+	}
+	ctx->config_loaded = true;
+	if (cg_config_load(&ctx->cfg, path, err, sizeof(err)) != 0) {
+		/* err names file and line, never a secret: the config holds only public data */
+		pam_syslog(ctx->pamh, LOG_ERR, "Error loading config: %s", err);
+		cg_pam_deny_with(dec, CG_CONFIG_ERROR,
+				 "changegate is misconfigured on this host; contact its administrators");
+		return CG_PAM_GATED_BROKEN;
+	}
+	if (cg_pam_args_apply(&ctx->args, &ctx->cfg) != 0) {
+		pam_syslog(ctx->pamh, LOG_CRIT, "out of memory");
+		cg_pam_deny_with(dec, CG_CONFIG_ERROR, "changegate cannot start (out of memory)");
+		return CG_PAM_GATED_BROKEN;
+	}
+	return CG_PAM_GATED;
+}
+
+enum cg_pam_gate cg_pam_ctx_open(struct cg_pam_ctx *ctx, pam_handle_t *pamh,
+				 enum cg_pam_phase phase, int flags, int argc, const char **argv,
+				 struct cg_decision *dec)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	memset(dec, 0, sizeof(*dec));
+	ctx->pamh = pamh;
+	ctx->phase = phase;
+	ctx->flags = flags;
+	ctx->service = item_string(pamh, PAM_SERVICE);
+	ctx->rhost = item_string(pamh, PAM_RHOST);
+	ctx->tty = item_string(pamh, PAM_TTY);
+
+	cg_pam_args_parse(&ctx->args, argc, argv, report_bad_arg, ctx);
+
+	if (pam_get_user(pamh, &ctx->user, NULL) != PAM_SUCCESS || ctx->user == NULL ||
+	    ctx->user[0] == '\0') {
+		ctx->user = NULL;
+		pam_syslog(pamh, LOG_ERR, "cannot determine the user name");
+		cg_pam_deny_with(dec, CG_CONFIG_ERROR, "changegate cannot tell who is logging in");
+		return CG_PAM_GATED_BROKEN;
+	}
+	if (cg_pam_args_exempt(&ctx->args, ctx->user)) {
+		if (ctx->args.debug)
+			pam_syslog(pamh, LOG_DEBUG, "not gated by the module arguments");
+		return CG_PAM_NOT_GATED;
+	}
+
+	enum cg_pam_gate g = load_config(ctx, dec);
+	if (g != CG_PAM_GATED)
+		return g;
+	if (!cg_user_is_gated(&ctx->cfg.gate, ctx->user)) {
+		if (ctx->args.debug)
+			pam_syslog(pamh, LOG_DEBUG, "not gated by %s", ctx->cfg.source ?
+				   ctx->cfg.source : "the config");
+		return CG_PAM_NOT_GATED;
+	}
+	if (ctx->args.bad) {
+		cg_pam_deny_with(dec, CG_CONFIG_ERROR,
+				 "changegate's PAM line has an unknown option (%s)", ctx->args.bad_arg);
+		return CG_PAM_GATED_BROKEN;
+	}
+	return CG_PAM_GATED;
+}
+
+void cg_pam_ctx_close(struct cg_pam_ctx *ctx)
+{
+	if (ctx->config_loaded)
+		cg_config_free(&ctx->cfg);
+	cg_pam_args_free(&ctx->args);
+	ctx->config_loaded = false;
+}

@@ -1,0 +1,127 @@
+/*
+ * pam_changegate internals: the glue between Linux-PAM and the changegate core. Only the
+ * pam_sm_* entry points leave the shared object (see pam_changegate.sym); everything here is
+ * hidden.
+ */
+#ifndef PAM_CHANGEGATE_H
+#define PAM_CHANGEGATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <security/pam_modules.h>
+
+#include "changegate.h"
+
+/* The PAM environment variable that carries a verified token from `auth` to `account` and
+ * `session`. sshd runs keyboard-interactive auth in a forked child and only the PAM
+ * environment comes back to the monitor, so pam_set_data alone cannot carry it. The value is
+ * the signed token itself, re-verified at each step: a planted value proves nothing. */
+#define CG_PAM_TOKEN_ENV "CHANGEGATE_LOGIN_TOKEN"
+#define CG_PAM_TICKET_ENV "CHANGEGATE_TICKET"
+#define CG_PAM_EXPIRES_ENV "CHANGEGATE_EXPIRES"
+
+/* ---- module arguments (module_args.c) ----------------------------------------------------- */
+
+struct cg_pam_args {
+	const char *config_path;        /* config=; NULL: the compiled-in default */
+	const char *rundir;             /* rundir=; NULL: CG_RUNDIR */
+	bool debug;
+	bool audit_only;
+	bool bad;                       /* an unknown or malformed argument was given */
+	char bad_arg[64];               /* the first one, sanitised, for the denial's detail */
+	/* enforce_*= / exempt_*=: each replaces the config's list of the same name */
+	bool have_enforce_users, have_enforce_groups, have_exempt_users, have_exempt_groups;
+	struct cg_gate_lists gate;
+};
+
+/* Parses argv into args. Never fails: unknown or malformed arguments, and lists that cannot
+ * be held (allocation, more than CG_LIST_MAX names), set args->bad and are reported through
+ * report, once each; gated users are then denied. Returns 0. */
+int cg_pam_args_parse(struct cg_pam_args *args, int argc, const char **argv,
+		      void (*report)(void *ctx, const char *arg), void *ctx);
+void cg_pam_args_free(struct cg_pam_args *args);
+/* True when the arguments alone exempt user (root, exempt_users=, exempt_groups=, or not in
+ * enforce lists that both came from arguments): decided before any config is read, so that
+ * a broken config cannot lock these users out. */
+bool cg_pam_args_exempt(const struct cg_pam_args *args, const char *user);
+/* Replaces the config's gate lists with the ones given as arguments; 0 or -1. */
+int cg_pam_args_apply(const struct cg_pam_args *args, struct cg_config *cfg);
+
+/* ---- one call's context (module_context.c) ------------------------------------------------ */
+
+enum cg_pam_phase {
+	CG_PAM_AUTH,
+	CG_PAM_ACCOUNT,
+	CG_PAM_SESSION_OPEN,
+	CG_PAM_SESSION_CLOSE,
+};
+
+struct cg_pam_ctx {
+	pam_handle_t *pamh;
+	enum cg_pam_phase phase;
+	int flags;                      /* the PAM flags of this call (PAM_SILENT) */
+	struct cg_pam_args args;
+	const char *user;
+	const char *service, *rhost, *tty;
+	bool config_loaded;
+	struct cg_config cfg;
+};
+
+/* What cg_pam_ctx_open found out. */
+enum cg_pam_gate {
+	CG_PAM_NOT_GATED,               /* return PAM_IGNORE */
+	CG_PAM_GATED,                   /* config loaded, the user must present a token */
+	CG_PAM_GATED_BROKEN,            /* gated (or cannot tell) and cannot judge: deny */
+};
+
+/* Parses arguments, finds the user, decides whether the user is gated, loads the config.
+ * On CG_PAM_GATED_BROKEN, dec is filled with the reason (config_error) for the denial. */
+enum cg_pam_gate cg_pam_ctx_open(struct cg_pam_ctx *ctx, pam_handle_t *pamh,
+				 enum cg_pam_phase phase, int flags, int argc, const char **argv,
+				 struct cg_decision *dec);
+void cg_pam_ctx_close(struct cg_pam_ctx *ctx);
+/* The record directory: rundir= or CG_RUNDIR. */
+const char *cg_pam_rundir(const struct cg_pam_ctx *ctx);
+/* Fills dec as a denial with reason r and the given detail (printf-style, trusted format). */
+void cg_pam_deny_with(struct cg_decision *dec, cg_reason r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- the token's way through the stack (token_prompt.c, token_handoff.c) ------------------ */
+
+/* Asks for the token through the conversation (echo off). Returns 0 with a malloc'd,
+ * NUL-terminated *token (cg_wipe_free_str it) or -1 with dec filled: no_token for a NULL,
+ * empty or failed reply, too_large past CG_TOKEN_MAX. */
+int cg_pam_prompt_token(struct cg_pam_ctx *ctx, char **token, size_t *len,
+			struct cg_decision *dec);
+/* Hands a verified token to the later steps: pam_set_data (same process) and the PAM
+ * environment (sshd's forked auth child). 0 or -1. */
+int cg_pam_token_stash(pam_handle_t *pamh, const char *token, size_t len);
+/* The token auth stashed: this process's data first, else the PAM environment. A malloc'd
+ * copy (cg_wipe_free_str it), or NULL when there is none or it is too large. */
+char *cg_pam_token_fetch(pam_handle_t *pamh, size_t *len);
+/* Removes the token from the PAM environment (libpam wipes the entry) and wipes our data. */
+void cg_pam_token_drop(pam_handle_t *pamh);
+
+/* ---- the login's ticket in its session (session_ticket.c) ------------------------------- */
+
+/* After session open verified the token: records it for sudo under the kernel audit session
+ * id (logged, not fatal, when that fails: sudo then asks again), sets CHANGEGATE_TICKET and
+ * CHANGEGATE_EXPIRES, keeps what the close needs, tells the user. */
+void cg_pam_session_publish(struct cg_pam_ctx *ctx, const char *token, size_t len,
+			    const struct cg_decision *dec);
+/* At close: removes the record and fills dec for the log line (reason ok, with the ticket
+ * the open saw when this process saw it). PAM_SUCCESS or PAM_SESSION_ERR. */
+int cg_pam_session_forget(struct cg_pam_ctx *ctx, struct cg_decision *dec);
+
+/* ---- telling people (decision_log.c) ------------------------------------------------------ */
+
+/* One syslog line (and one audit_log object when configured) for this decision. */
+void cg_pam_log_decision(struct cg_pam_ctx *ctx, const struct cg_decision *dec,
+			 bool audit_only);
+/* Tells the user why, in plain words, unless PAM_SILENT. */
+void cg_pam_tell_denial(struct cg_pam_ctx *ctx, const struct cg_decision *dec);
+/* Copies text for a terminal: control and non-ASCII bytes become '?'. */
+void cg_pam_printable(char *dst, size_t dstlen, const char *src);
+
+#endif /* PAM_CHANGEGATE_H */

@@ -1,0 +1,158 @@
+#!/bin/bash
+# SSH logins as users meet them: the real sshd (examples/pam.d/sshd and the example Match
+# blocks) and the real ssh client, inside a private mount namespace.
+. "$top_srcdir/tests/e2e/nslib.sh"
+ns_enter "$@"
+. "$top_srcdir/tests/e2e/lib_pam.sh"
+
+if [ ! -x /usr/sbin/sshd ] || ! command -v ssh >/dev/null; then
+	echo "SKIP: openssh-server and openssh-client are not installed"
+	exit 77
+fi
+if [ ! -e "$CG_PAM_MODULE" ]; then
+	echo "pam_changegate.so is not built: $CG_PAM_MODULE" >&2
+	exit 1
+fi
+
+ns_changegate_env || exit 1
+ns_add_user alice developers          # gated: key, then token
+ns_add_user eve                       # gated (everyone is), but sshd asks her for a key only
+ns_add_user oscar changegate-exempt   # exempt: key only, as before
+sshd_start || exit 1
+sshd_askpass_setup
+for u in alice eve oscar root; do
+	sshd_user_key "$u" || exit 1
+done
+
+# tok NAME USER [changegate issue options]: mints a token into $SSHD_DIR/NAME.tok and prints
+# the file's path. Every token of the test lives in such a file (see the leak check).
+tok() {
+	local name=$1
+	shift
+	cg_mint "$@" | token_file "$name"
+}
+
+# denied_with NAME REASON TOKENFILE: alice's login fails and the log says why.
+denied_with() {
+	local out
+	ns_log_mark
+	if out=$(ssh_as alice "$3" true 2>&1); then
+		echo "login succeeded: $out"
+		return 1
+	fi
+	printf '%s\n' "$out" >"$SSHD_DIR/$1.out"
+	ns_log_wait "pam_changegate.*decision=deny reason=$2 .*user=alice" || {
+		echo "no deny reason=$2 in the log; ssh said: $out"
+		ns_log_since
+		return 1
+	}
+}
+
+# ---- gated user without a token
+ns_check "gated user without a token is denied" denied_with none no_token -
+
+# ---- gated user with a valid token: in, with the ticket in the session
+good=$(tok good alice)
+ns_log_mark
+: >"$SSHD_DIR/askpass.log"
+ssh_as alice "$good" 'echo "ticket=$CHANGEGATE_TICKET"; echo "expires=$CHANGEGATE_EXPIRES";
+	echo "sid=$(cat /proc/self/sessionid)"; env | grep -c CHANGEGATE_LOGIN_TOKEN;
+	sleep 3' >"$SSHD_DIR/login.out" 2>"$SSHD_DIR/login.err" &
+login_pid=$!
+for i in $(seq 100); do
+	grep -q '^sid=' "$SSHD_DIR/login.out" 2>/dev/null && break
+	sleep 0.1
+done
+sid=$(sed -n 's/^sid=//p' "$SSHD_DIR/login.out")
+ns_check "valid token: the command runs and sees CHANGEGATE_TICKET" \
+	grep -qx 'ticket=CHG0012345' "$SSHD_DIR/login.out"
+ns_check "valid token: CHANGEGATE_EXPIRES is set" grep -qE '^expires=[0-9]+$' "$SSHD_DIR/login.out"
+ns_check "valid token: the session has an audit session id" \
+	test -n "$sid" -a "$sid" != 4294967295
+ns_check "valid token: the login ticket record exists while logged in" \
+	test -f "/run/changegate/$sid"
+ns_check "valid token: the record is root-only" \
+	sh -c "stat -c %a /run/changegate/$sid | grep -qx 600"
+ns_check "valid token: the token is not in the user's environment" \
+	grep -qx 0 "$SSHD_DIR/login.out"
+ns_check "valid token: the prompt was asked once" \
+	sh -c "grep -c 'Change ticket token for web-01.prod.example' '$SSHD_DIR/askpass.log' | grep -qx 1"
+wait "$login_pid"
+ns_check "valid token: ssh exits 0" test $? -eq 0
+ns_check "valid token: allowed in the log with ticket and approver" \
+	ns_log_wait 'pam_changegate.*decision=allow reason=ok .*event=session_open user=alice .*ticket=CHG0012345 .*approver=approver'
+ns_check "logout: the record is removed" ns_log_wait 'event=session_close user=alice'
+ns_check "logout: no record left" test ! -e "/run/changegate/$sid"
+
+# ---- every way a token is refused
+now=$(date +%s)
+ns_check "expired token is denied" denied_with expired expired \
+	"$(tok expired alice --nbf $((now - 7200)) --ttl 1h)"
+ns_check "... and the user is told why" grep -q "Access denied (expired): ticket CHG0012345 expired" \
+	"$SSHD_DIR/expired.out"
+ns_check "token for another host is denied" denied_with host host_denied \
+	"$(tok host alice --hosts 'db-*')"
+ns_check "token for another user is denied" denied_with user wrong_user \
+	"$(tok user bob)"
+ns_check "self-approved token is denied" denied_with self self_approved \
+	"$(mint_python alice alice | token_file self)"
+revoked=$(tok revoked alice --ticket CHG0077777)
+ns_check "revoking the ticket works" "$CG_BIN" revoke --config "$CG_CONFIG" --ticket CHG0077777
+ns_check "revoked token is denied" denied_with revoked revoked "$revoked"
+
+# ---- single use: account (in sshd's keyboard-interactive child) redeems the token, session
+# (in the monitor) accepts it once more, and the next login with it is refused
+cp "$CG_CONFIG" "$CG_CONFIG.good"
+echo "single_use = login" >>"$CG_CONFIG"
+once=$(tok once alice)
+ns_check "single use: the first login works" ssh_as alice "$once" true
+ns_check "single use: the token is refused the second time" denied_with once replayed "$once"
+mv "$CG_CONFIG.good" "$CG_CONFIG"
+
+# ---- exempt user: key only, never asked
+: >"$SSHD_DIR/askpass.log"
+ns_check "exempt user logs in with a key and no prompt" ssh_as oscar - true
+ns_check "exempt user was never asked for a token" test ! -s "$SSHD_DIR/askpass.log"
+
+# ---- gated user who reaches sshd with a key alone
+ns_log_mark
+eve_key_only() { ssh_as eve - true >"$SSHD_DIR/eve.out" 2>&1; }
+ns_check_fails "gated user with a public key only is denied" eve_key_only
+ns_check "... and is told how to get in" grep -q "needs a change ticket token" "$SSHD_DIR/eve.out"
+ns_check "... in account, with a reason" \
+	ns_log_wait 'pam_changegate.*decision=deny reason=no_token .*event=account user=eve'
+
+# ---- a broken config: root and the exempt still get in, gated users do not
+cp "$CG_CONFIG" "$CG_CONFIG.good"
+printf 'issuer = %s\nnot a valid line\n' "$CG_ISSUER" >"$CG_CONFIG"
+ns_check "broken config: root logs in" ssh_as root - true
+ns_check "broken config: the exempt user logs in" ssh_as oscar - true
+ns_check "broken config: the gated user is denied" denied_with broken config_error \
+	"$(tok broken alice)"
+rm -f "$CG_CONFIG"
+ns_check "missing config: root logs in" ssh_as root - true
+ns_check "missing config: the gated user is denied" denied_with missing config_error \
+	"$SSHD_DIR/broken.tok"
+mv "$CG_CONFIG.good" "$CG_CONFIG"
+
+# ---- the tokens themselves never reach the log
+leaked() {
+	local f t
+	for f in "$SSHD_DIR"/*.tok; do
+		t=$(cat "$f")
+		[ -n "$t" ] || continue
+		grep -qF -- "$t" "$NS_LOG" && return 0
+		# the signature alone is the secret-looking part: it must not appear either
+		grep -qF -- "${t##*.}" "$NS_LOG" && return 0
+	done
+	return 1
+}
+ns_check_fails "no token appears in the syslog" leaked
+if [ "$NS_FAIL" -gt 0 ]; then
+	echo "# syslog (last 80 lines):"
+	tail -n 80 "$NS_LOG" | sed 's/^/#   /'
+	echo "# sshd log (last 40 lines):"
+	tail -n 40 "$SSHD_DIR/sshd.log" | sed 's/^/#   /'
+fi
+[ -n "${CG_E2E_SAVE_LOG:-}" ] && cp "$NS_LOG" "$CG_E2E_SAVE_LOG"
+ns_finish

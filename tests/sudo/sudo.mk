@@ -1,1 +1,26 @@
-# build fragment: see the top-level Makefile.am
+# changegate_sudo.so driven through its exported structs, with a fake delegate policy.
+check_LTLIBRARIES += tests/sudo/fake_delegate.la
+tests_sudo_fake_delegate_la_SOURCES = tests/sudo/fake_delegate.c tests/sudo/fake_delegate.h
+# a module that is never installed: -rpath only makes libtool build it shared
+tests_sudo_fake_delegate_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared -rpath /nowhere
+
+check_PROGRAMS += tests/sudo/test_sudo_plugin
+TESTS += tests/sudo/test_sudo_plugin tests/sudo/exports.sh
+dist_check_SCRIPTS += tests/sudo/exports.sh
+tests_sudo_test_sudo_plugin_SOURCES = tests/sudo/test_sudo_plugin.c
+tests_sudo_test_sudo_plugin_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/common \
+	-DCGS_PLUGIN_SO='"$(abs_top_builddir)/sudo_plugin/.libs/changegate_sudo.so"' \
+	-DCGS_FAKE_DELEGATE_SO='"$(abs_top_builddir)/tests/sudo/.libs/fake_delegate.so"'
+tests_sudo_test_sudo_plugin_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(CRYPTO_CFLAGS)
+tests_sudo_test_sudo_plugin_LDADD = tests/common/libcgtest.la $(CUNIT_LIBS) $(CRYPTO_LIBS) -ldl
+EXTRA_tests_sudo_test_sudo_plugin_DEPENDENCIES = sudo_plugin/changegate_sudo.la \
+	tests/sudo/fake_delegate.la
+
+# the real sudo in a private mount namespace (root only; skips otherwise), with a helper that
+# records a login session's ticket the way the PAM module does
+check_PROGRAMS += tests/sudo/session_record_put
+tests_sudo_session_record_put_SOURCES = tests/sudo/session_record_put.c
+tests_sudo_session_record_put_LDADD = shared/libcgcore.la
+TESTS += tests/e2e/sudo_gate.sh tests/e2e/sudo_after_ssh.sh
+dist_check_SCRIPTS += tests/e2e/sudo_gate.sh tests/e2e/sudo_after_ssh.sh
+EXTRA_DIST += tests/e2e/lib_sudo.sh tests/e2e/sudo/sudoers tests/e2e/sudo/broken.conf

@@ -1,0 +1,158 @@
+/*
+ * changegate_sudo.so internals: what the two plugin files (approval_plugin.c,
+ * policy_plugin.c) share. The plugins stay thin glue; everything that decides or talks to
+ * the user lives in the helpers declared here, so the unit tests reach it through the two
+ * exported structs without a special build.
+ */
+#ifndef CG_SUDO_H
+#define CG_SUDO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <sudo_plugin.h>
+
+#include "changegate.h"
+
+#define CGS_MAX_ARGS 4096          /* arguments of one command we are willing to judge */
+#define CGS_MAX_GROUPS 1024        /* supplementary groups taken from user_info */
+#define CGS_KV_SCAN_MAX 4096       /* entries of a settings/user_info/command_info array */
+/* what a token names to allow sudoedit (sudo -e): "/usr/bin/sudoedit /etc/hosts" */
+#define CGS_SUDOEDIT_PATH "/usr/bin/sudoedit"
+
+/* ---- sudo's key=value arrays (sudo_kv.c) -------------------------------------------------- */
+
+/* The value of "key=value" in a NULL-terminated array, or NULL. key has no '='. */
+const char *cgs_kv_get(char *const list[], const char *key);
+/* True for "true" (sudo's boolean spelling); false for anything else or absent. */
+bool cgs_kv_true(char *const list[], const char *key);
+/* A decimal id (uid/gid) in 0..UINT_MAX-1; false on anything else. */
+bool cgs_parse_id(const char *s, unsigned *out);
+
+/* ---- plugin options from sudo.conf (sudo_options.c) -------------------------------------- */
+
+struct cgs_options {
+	const char *config;         /* config=PATH, default cg_default_config_path() */
+	const char *delegate;       /* delegate=PATH (policy plugin only) */
+	bool audit_only;            /* log denials, let them through (rollout) */
+	bool debug;                 /* say on stderr where the token came from */
+	struct cg_gate_lists exempt; /* exempt_users= / exempt_groups=: hold when config is broken */
+};
+
+/* Parses plugin_options (may be NULL). allow_delegate: whether delegate= is accepted.
+ * 0, or -1 with err naming the offending option. */
+int cgs_options_parse(struct cgs_options *o, char *const opts[], bool allow_delegate,
+		      char *err, size_t errlen);
+void cgs_options_free(struct cgs_options *o);
+
+/* ---- one sudo invocation (sudo_context.c) ------------------------------------------------ */
+
+struct cgs_user {
+	const char *name;
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[CGS_MAX_GROUPS];
+	size_t ngroups;
+	const char *cwd;
+	const char *tty;
+};
+
+struct cgs_ctx {
+	sudo_conv_t conv;
+	sudo_printf_t say;
+	struct cgs_options opts;
+	struct cgs_user user;
+	char *const *user_env;
+	bool noninteractive;        /* sudo -n: never prompt */
+	bool gated;
+	bool config_ok;
+	bool cfg_inited;            /* cfg needs cg_config_free */
+	struct cg_config cfg;
+	char config_err[512];
+};
+
+/* Fills ctx from what sudo gave open(): options, user_info, settings; loads the changegate
+ * config. A broken config is not an error here (it denies gated users at check time), but
+ * bad options and a user_info without a user are: -1 with *errstr set. */
+int cgs_ctx_open(struct cgs_ctx *c, sudo_conv_t conv, sudo_printf_t say,
+		 char *const settings[], char *const user_info[], char *const user_env[],
+		 char *const options[], bool allow_delegate, const char **errstr);
+void cgs_ctx_close(struct cgs_ctx *c);
+/* Prints one message line to the user through sudo's printf: "changegate: <text>\n".
+ * Control bytes in text are shown as '?'. */
+void cgs_say(const struct cgs_ctx *c, int msg_type, const char *text);
+
+/* ---- where the token comes from (token_source.c, token_file.c) --------------------------- */
+
+enum cgs_source {
+	CGS_SRC_NONE = 0,
+	CGS_SRC_SESSION,            /* the PAM module's record for this login session */
+	CGS_SRC_ENV,                /* CHANGEGATE_TOKEN */
+	CGS_SRC_FILE,               /* CHANGEGATE_TOKEN_FILE */
+	CGS_SRC_PROMPT,             /* sudo's conversation */
+};
+
+const char *cgs_source_name(enum cgs_source s);
+
+/* A token in our own buffer: wiped and freed by cgs_token_clear. */
+struct cgs_token {
+	char *buf;
+	size_t len;
+	enum cgs_source source;
+};
+void cgs_token_clear(struct cgs_token *t);
+
+/* The login record for this audit session and user; 0 when found, -1 otherwise. */
+int cgs_token_from_session(const struct cgs_ctx *c, struct cgs_token *t);
+/* CHANGEGATE_TOKEN from the user's environment; 0 when set, -1 otherwise. */
+int cgs_token_from_env(const struct cgs_ctx *c, struct cgs_token *t);
+/* CHANGEGATE_TOKEN_FILE, read with the invoking user's privileges. 0 when read; 1 when the
+ * variable is unset; -1 with msg set when it is set but cannot be read. */
+int cgs_token_from_file(const struct cgs_ctx *c, struct cgs_token *t, char *msg, size_t msglen);
+/* Reads path in a child that has become uid/gid/groups: O_NOFOLLOW, regular file, at most
+ * max bytes. 0 with *buf (NUL-terminated, wipe it) or -1 with msg. */
+int cgs_read_file_as_user(const char *path, uid_t uid, gid_t gid, const gid_t *groups,
+			  size_t ngroups, size_t max, char **buf, size_t *len,
+			  char *msg, size_t msglen);
+/* Asks through sudo's conversation, echo off. 0 with a token; 1 when the user gave nothing;
+ * -1 with msg set (the reply hit sudo's 1023-byte cap, or the conversation failed). */
+int cgs_token_from_prompt(const struct cgs_ctx *c, struct cgs_token *t, char *msg,
+			  size_t msglen);
+
+/* ---- the gate (sudo_gate.c) ---------------------------------------------------------------- */
+
+/* What sudo is about to run, taken from command_info and the run argv. */
+struct cgs_command {
+	const char *argv[CGS_MAX_ARGS + 1];
+	size_t argc;
+	const char *runas_user;
+	uid_t runas_uid;
+	bool sudoedit;
+};
+
+/* Fills cmd from command_info ("command=", "runas_uid=", "runas_user=", "sudoedit=") and
+ * run_argv. 0, or -1 with msg when sudo gave something we cannot judge. */
+int cgs_command_from_sudo(struct cgs_command *cmd, char *const command_info[],
+			  char *const run_argv[], char *msg, size_t msglen);
+
+/* The whole decision for a gated user: sources the token, verifies it, tells the user,
+ * logs one line. Returns true to let the command run (allowed, or audit_only). On allow,
+ * *expires holds the ticket's exp (0 when audit_only let a denial through). */
+bool cgs_gate_check(struct cgs_ctx *c, const struct cgs_command *cmd, long long *expires);
+
+/* A gated command sudo described in a way we cannot judge: denied, logged, told. */
+void cgs_gate_refuse(struct cgs_ctx *c, const char *why);
+
+/* sudo -l: shows the ticket that would be used, its expiry and what it covers. */
+void cgs_gate_list(struct cgs_ctx *c);
+
+/* ---- small pieces ------------------------------------------------------------------------ */
+
+/* "/usr/bin/systemctl restart postgresql", bounded; control bytes shown as '?'. */
+void cgs_join_argv(char *dst, size_t dstlen, const char *const *argv, size_t argc);
+/* Seconds sudo should allow the command to run: exp - now, at least 1, capped to INT_MAX.
+ * The smaller of that and an existing timeout (0: none). */
+unsigned cgs_timeout_for(long long exp, time_t now, unsigned existing);
+
+#endif /* CG_SUDO_H */

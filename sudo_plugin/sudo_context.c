@@ -1,0 +1,130 @@
+/*
+ * What one sudo invocation tells the plugin about the person running it, and who is gated.
+ * Root never is. Users exempted in the plugin's own options stay exempt even when
+ * changegate.conf is broken (the same reason the PAM module takes exemptions as arguments);
+ * everybody else is gated when the config cannot be read, and is then denied.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cg_sudo.h"
+
+static int parse_groups(struct cgs_user *u, const char *list)
+{
+	const char *p = list;
+
+	u->ngroups = 0;
+	if (list == NULL || *list == '\0')
+		return 0;
+	while (*p != '\0') {
+		char num[16];
+		size_t n = strcspn(p, ",");
+		unsigned id;
+
+		if (n == 0 || n >= sizeof(num) || u->ngroups >= CGS_MAX_GROUPS)
+			return -1;
+		memcpy(num, p, n);
+		num[n] = '\0';
+		if (!cgs_parse_id(num, &id))
+			return -1;
+		u->groups[u->ngroups++] = (gid_t)id;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+static int parse_user(struct cgs_user *u, char *const user_info[])
+{
+	unsigned uid, gid;
+
+	memset(u, 0, sizeof(*u));
+	u->name = cgs_kv_get(user_info, "user");
+	if (u->name == NULL || *u->name == '\0')
+		return -1;
+	if (!cgs_parse_id(cgs_kv_get(user_info, "uid"), &uid) ||
+	    !cgs_parse_id(cgs_kv_get(user_info, "gid"), &gid))
+		return -1;
+	u->uid = (uid_t)uid;
+	u->gid = (gid_t)gid;
+	if (parse_groups(u, cgs_kv_get(user_info, "groups")) != 0)
+		return -1;
+	u->cwd = cgs_kv_get(user_info, "cwd");
+	u->tty = cgs_kv_get(user_info, "tty");
+	return 0;
+}
+
+static void decide_gated(struct cgs_ctx *c)
+{
+	c->gated = false;
+	if (c->user.uid == 0)
+		return;
+	/* option exemptions first: they must hold without a readable config */
+	if (!cg_user_is_gated(&c->opts.exempt, c->user.name))
+		return;
+	c->gated = true;
+	c->cfg_inited = true;
+	if (cg_config_init(&c->cfg) != 0) {
+		snprintf(c->config_err, sizeof(c->config_err), "out of memory");
+		return;
+	}
+	if (cg_config_load(&c->cfg, c->opts.config, c->config_err, sizeof(c->config_err)) != 0)
+		return;
+	c->config_ok = true;
+	c->gated = cg_user_is_gated(&c->cfg.gate, c->user.name);
+}
+
+int cgs_ctx_open(struct cgs_ctx *c, sudo_conv_t conv, sudo_printf_t say,
+		 char *const settings[], char *const user_info[], char *const user_env[],
+		 char *const options[], bool allow_delegate, const char **errstr)
+{
+	static char err[256];
+
+	memset(c, 0, sizeof(*c));
+	c->conv = conv;
+	c->say = say;
+	c->user_env = user_env;
+	c->noninteractive = cgs_kv_true(settings, "noninteractive");
+	if (cgs_options_parse(&c->opts, options, allow_delegate, err, sizeof(err)) != 0) {
+		*errstr = err;
+		cgs_say(c, SUDO_CONV_ERROR_MSG, err);
+		return -1;
+	}
+	if (parse_user(&c->user, user_info) != 0) {
+		*errstr = "changegate: sudo gave no usable user_info";
+		cgs_say(c, SUDO_CONV_ERROR_MSG, "sudo gave no usable user_info");
+		cgs_options_free(&c->opts);
+		return -1;
+	}
+	decide_gated(c);
+	return 0;
+}
+
+void cgs_ctx_close(struct cgs_ctx *c)
+{
+	if (c->cfg_inited)
+		cg_config_free(&c->cfg);
+	cgs_options_free(&c->opts);
+	memset(c, 0, sizeof(*c));
+}
+
+void cgs_say(const struct cgs_ctx *c, int msg_type, const char *text)
+{
+	char clean[1024];
+	size_t i;
+
+	if (c->say == NULL || text == NULL)
+		return;
+	/* the text may carry claims of a token: keep terminal escapes out */
+	for (i = 0; i + 1 < sizeof(clean) && text[i] != '\0'; i++) {
+		unsigned char ch = (unsigned char)text[i];
+
+		clean[i] = (ch == '\n' || (ch >= 0x20 && ch < 0x7f)) ? (char)ch : '?';
+	}
+	clean[i] = '\0';
+	c->say(msg_type, "changegate: %s\n", clean);
+}

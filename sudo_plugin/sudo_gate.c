@@ -1,0 +1,188 @@
+/*
+ * The gate for one command of a gated user. Starts at deny; allows only when a token from
+ * one of the sources verifies for exactly this command, target and host. Every decision is
+ * told to the user (naming the ticket and the reason) and logged once.
+ *
+ * Source order: the login session's ticket, when it verifies, wins silently. Otherwise a
+ * token the user gave explicitly (CHANGEGATE_TOKEN, else CHANGEGATE_TOKEN_FILE) decides;
+ * only with neither do we prompt, and never under sudo -n.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "cg_sudo.h"
+
+/* A decision we make ourselves, before any token reaches the verifier. */
+static void set_own(struct cg_decision *d, cg_reason r, const char *detail)
+{
+	memset(d, 0, sizeof(*d));
+	d->reason = r;
+	cg_strlcpy(d->detail, detail, sizeof(d->detail));
+}
+
+static void verify(const struct cgs_ctx *c, struct cgs_token *t, struct cg_request *req,
+		   struct cg_decision *d)
+{
+	/* the login already redeemed a single-use jti: this is the same login */
+	req->replay = t->source == CGS_SRC_SESSION ? CG_REPLAY_SKIP : CG_REPLAY_REDEEM;
+	cg_verify_token(&c->cfg, t->buf, t->len, req, d);
+	if (c->opts.debug) {
+		char line[128];
+
+		snprintf(line, sizeof(line), "debug: token from %s: %s", cgs_source_name(t->source),
+			 cg_reason_code(d->reason));
+		cgs_say(c, SUDO_CONV_ERROR_MSG, line);
+	}
+	cgs_token_clear(t);
+}
+
+/* Runs the sources in order and fills d with the decision that counts. */
+static void decide(struct cgs_ctx *c, struct cg_request *req, struct cg_decision *d)
+{
+	struct cg_decision session = { 0 };
+	bool have_session = false;
+	struct cgs_token t;
+	char msg[CG_DETAIL_MAX] = "";
+	int rc;
+
+	if (cgs_token_from_session(c, &t) == 0) {
+		verify(c, &t, req, &session);
+		if (session.reason == CG_OK) {
+			*d = session;
+			return;
+		}
+		have_session = true;
+	}
+	if (cgs_token_from_env(c, &t) == 0)
+		goto judge;
+	rc = cgs_token_from_file(c, &t, msg, sizeof(msg));
+	if (rc == 0)
+		goto judge;
+	if (rc < 0) {
+		set_own(d, CG_NO_TOKEN, msg);
+		goto explicit_failed;
+	}
+	if (!c->noninteractive) {
+		rc = cgs_token_from_prompt(c, &t, msg, sizeof(msg));
+		if (rc == 0)
+			goto judge;
+		if (rc < 0) {
+			set_own(d, CG_MALFORMED, msg[0] ? msg : "the token could not be read");
+			goto explicit_failed;
+		}
+	}
+	/* nothing better to offer: the session ticket's own reason says most */
+	if (have_session) {
+		*d = session;
+		return;
+	}
+	set_own(d, CG_NO_TOKEN, c->noninteractive
+		? "no change ticket: set CHANGEGATE_TOKEN or CHANGEGATE_TOKEN_FILE "
+		  "(sudo -n cannot prompt for one)"
+		: "no change ticket: set CHANGEGATE_TOKEN or CHANGEGATE_TOKEN_FILE, "
+		  "or paste the token at the prompt");
+	return;
+judge:
+	verify(c, &t, req, d);
+explicit_failed:
+	if (have_session)
+		cg_decision_free(&session);
+}
+
+static void log_decision(const struct cgs_ctx *c, const struct cgs_command *cmd,
+			 const struct cg_decision *d, bool audit_only)
+{
+	struct cg_audit_event ev = { 0 };
+	char runas[32], line[4096];
+
+	if (cmd->runas_user == NULL)
+		snprintf(runas, sizeof(runas), "#%u", (unsigned)cmd->runas_uid);
+	ev.front = "sudo";
+	ev.event = "check";
+	ev.user = c->user.name;
+	ev.tty = c->user.tty;
+	ev.cwd = c->user.cwd;
+	ev.runas = cmd->runas_user != NULL ? cmd->runas_user : runas;
+	ev.argv = cmd->argv;
+	ev.argc = cmd->argc;
+	ev.audit_only = audit_only;
+	ev.decision = d;
+	cg_audit_format(&ev, line, sizeof(line));
+	syslog(LOG_AUTHPRIV | cg_audit_priority(&ev), "%s", line);
+	if (c->config_ok && c->cfg.audit_log != NULL &&
+	    cg_audit_append_json(c->cfg.audit_log, &ev, time(NULL)) != 0)
+		syslog(LOG_AUTHPRIV | LOG_ERR, "changegate: cannot append to the audit log");
+}
+
+static void tell_user(const struct cgs_ctx *c, const struct cgs_command *cmd,
+		      const struct cg_decision *d, bool audit_only)
+{
+	const char *prefix = audit_only ? "audit only, would deny: " : "";
+	char what[512], line[CG_DETAIL_MAX + 640];
+
+	cgs_join_argv(what, sizeof(what), cmd->argv, cmd->argc);
+	if (d->detail[0] != '\0')
+		snprintf(line, sizeof(line), "%s%s (%s)", prefix, d->detail,
+			 cg_reason_code(d->reason));
+	else
+		snprintf(line, sizeof(line), "%s%s: %s (%s)", prefix, what,
+			 cg_reason_summary(d->reason), cg_reason_code(d->reason));
+	cgs_say(c, SUDO_CONV_ERROR_MSG, line);
+}
+
+void cgs_gate_refuse(struct cgs_ctx *c, const char *why)
+{
+	static struct cgs_command none;
+	struct cg_decision d;
+
+	memset(&none, 0, sizeof(none));
+	set_own(&d, CG_COMMAND_DENIED, why);
+	none.argv[0] = "(unknown)";
+	none.argc = 1;
+	log_decision(c, &none, &d, false);
+	cgs_say(c, SUDO_CONV_ERROR_MSG, why);
+}
+
+bool cgs_gate_check(struct cgs_ctx *c, const struct cgs_command *cmd, long long *expires)
+{
+	struct cg_decision d = { 0 };
+	struct cg_request req = { 0 };
+	bool allow = false;
+
+	*expires = 0;
+	req.scope = CG_SCOPE_SUDO;
+	req.user = c->user.name;
+	req.argv = cmd->argv;
+	req.argc = cmd->argc;
+	req.runas_user = cmd->runas_user;
+	req.runas_uid = cmd->runas_uid;
+	req.now = time(NULL);
+	if (!c->config_ok) {
+		char detail[CG_DETAIL_MAX];
+
+		snprintf(detail, sizeof(detail), "changegate configuration error: %.400s", c->config_err);
+		set_own(&d, CG_CONFIG_ERROR, detail);
+	} else {
+		decide(c, &req, &d);
+	}
+	if (d.reason == CG_OK) {
+		allow = true;
+		*expires = d.ticket.exp;
+	}
+	log_decision(c, cmd, &d, !allow && c->opts.audit_only);
+	if (!allow) {
+		/* the details of a broken config are for the log, not for the user */
+		if (d.reason == CG_CONFIG_ERROR)
+			cgs_say(c, SUDO_CONV_ERROR_MSG, "the changegate configuration of this host is broken; "
+				"gated users cannot use sudo until an administrator fixes it (config_error)");
+		else
+			tell_user(c, cmd, &d, c->opts.audit_only);
+		allow = c->opts.audit_only;
+	}
+	cg_decision_free(&d);
+	return allow;
+}

@@ -1,0 +1,80 @@
+/*
+ * Plugin options from the plugin's line in sudo.conf. An option we do not know is an error:
+ * a typo such as "audit-only" must not silently change what the gate does.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cg_sudo.h"
+
+/* An option as the admin wrote it, cut short and with control bytes shown as '?'. */
+static void shown_option(char *dst, size_t dstlen, const char *opt)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < dstlen && opt[i] != '\0'; i++)
+		dst[i] = (opt[i] > 0x20 && opt[i] < 0x7f) ? opt[i] : '?';
+	dst[i] = '\0';
+}
+
+static int add_list(struct cg_strlist *l, const char *v, const char *opt, char *err,
+		    size_t errlen)
+{
+	if (*v == '\0' || cg_strlist_split(l, v, ",") != 0) {
+		snprintf(err, errlen, "bad value for plugin option %s", opt);
+		return -1;
+	}
+	return 0;
+}
+
+int cgs_options_parse(struct cgs_options *o, char *const opts[], bool allow_delegate,
+		      char *err, size_t errlen)
+{
+	memset(o, 0, sizeof(*o));
+	o->config = cg_default_config_path();
+	o->delegate = CG_SUDOERS_PLUGIN;
+	for (size_t i = 0; opts != NULL && opts[i] != NULL; i++) {
+		const char *opt = opts[i];
+
+		if (i >= CGS_KV_SCAN_MAX) {
+			snprintf(err, errlen, "too many plugin options");
+			goto fail;
+		}
+		if (strncmp(opt, "config=", 7) == 0 && opt[7] == '/') {
+			o->config = opt + 7;
+		} else if (allow_delegate && strncmp(opt, "delegate=", 9) == 0 && opt[9] == '/') {
+			o->delegate = opt + 9;
+		} else if (strcmp(opt, "audit_only") == 0) {
+			o->audit_only = true;
+		} else if (strcmp(opt, "debug") == 0) {
+			o->debug = true;
+		} else if (strncmp(opt, "exempt_users=", 13) == 0) {
+			if (add_list(&o->exempt.exempt_users, opt + 13, "exempt_users", err, errlen))
+				goto fail;
+		} else if (strncmp(opt, "exempt_groups=", 14) == 0) {
+			if (add_list(&o->exempt.exempt_groups, opt + 14, "exempt_groups", err,
+				     errlen))
+				goto fail;
+		} else {
+			char shown[64];
+
+			shown_option(shown, sizeof(shown), opt);
+			snprintf(err, errlen, "unknown plugin option %s%s", shown,
+				 ((strncmp(opt, "config=", 7) == 0 && opt[7] != '/') ||
+				  (allow_delegate && strncmp(opt, "delegate=", 9) == 0 && opt[9] != '/'))
+					 ? " (the path must be absolute)" : "");
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	cgs_options_free(o);
+	return -1;
+}
+
+void cgs_options_free(struct cgs_options *o)
+{
+	cg_gate_lists_free(&o->exempt);
+}

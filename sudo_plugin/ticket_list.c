@@ -1,0 +1,125 @@
+/*
+ * sudo -l for a gated user: after the delegate's listing, which ticket sudo would use, until
+ * when, and what it covers. Never prompts (listing is not a reason to ask for a secret) and
+ * never redeems a single-use token.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cg_sudo.h"
+
+static void show_list(const struct cgs_ctx *c, const char *label, const struct cg_strlist *l,
+		      const char *none)
+{
+	char line[CG_CMD_MAX + 64];
+
+	if (l->count == 0) {
+		snprintf(line, sizeof(line), "  %s %s", label, none);
+		cgs_say(c, SUDO_CONV_INFO_MSG, line);
+		return;
+	}
+	for (size_t i = 0; i < l->count; i++) {
+		snprintf(line, sizeof(line), "  %s %s", i == 0 ? label : "         ", l->items[i]);
+		cgs_say(c, SUDO_CONV_INFO_MSG, line);
+	}
+}
+
+static void show_ticket(const struct cgs_ctx *c, const struct cg_decision *d, time_t now)
+{
+	const struct cg_ticket *t = &d->ticket;
+	char when[64] = "?", line[CG_CLAIM_MAX * 2 + 160];
+	struct tm tm;
+	time_t exp = (time_t)t->exp;
+
+	if (gmtime_r(&exp, &tm) != NULL)
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	snprintf(line, sizeof(line), "change ticket %s (approved by %s), valid until %s "
+		 "(%lld minutes left)", t->chg, t->emergency ? "break-glass" : t->approved_by,
+		 when, (t->exp - (long long)now) / 60);
+	cgs_say(c, SUDO_CONV_INFO_MSG, line);
+	show_list(c, "commands:", &t->cmds, "any command");
+	show_list(c, "as user: ", &t->runas, "root");
+}
+
+/* A command and target the ticket itself names, so that a second verification runs every
+ * step (the verifier checks revocation only after the command matched). */
+static void probe_request(const struct cg_ticket *t, struct cg_request *req, char *words,
+			  size_t wordslen, const char **argv, size_t maxargs)
+{
+	char *save = NULL, *w;
+
+	req->argc = 0;
+	req->argv = argv;
+	req->runas_user = t->runas.count > 0 ? t->runas.items[0] : NULL;
+	req->runas_uid = 0;
+	if (t->cmds.count == 0) {
+		argv[req->argc++] = "/usr/bin/true";
+		return;
+	}
+	cg_strlcpy(words, t->cmds.items[0], wordslen);
+	for (w = strtok_r(words, " \t", &save); w != NULL && req->argc < maxargs;
+	     w = strtok_r(NULL, " \t", &save))
+		argv[req->argc++] = w;
+	/* a trailing "*" allows any rest, including none */
+	if (req->argc > 1 && strcmp(argv[req->argc - 1], "*") == 0)
+		req->argc--;
+}
+
+void cgs_gate_list(struct cgs_ctx *c)
+{
+	struct cg_decision d = { 0 };
+	struct cg_request req = { 0 };
+	struct cgs_token t = { 0 };
+	char msg[CG_DETAIL_MAX] = "";
+	const char *noargv[1] = { NULL };
+
+	if (!c->gated)
+		return;
+	if (!c->config_ok) {
+		cgs_say(c, SUDO_CONV_INFO_MSG, "the changegate configuration of this host is broken; gated "
+			"commands will be refused (config_error)");
+		return;
+	}
+	if (cgs_token_from_session(c, &t) != 0 && cgs_token_from_env(c, &t) != 0 &&
+	    cgs_token_from_file(c, &t, msg, sizeof(msg)) != 0) {
+		cgs_say(c, SUDO_CONV_INFO_MSG, msg[0] ? msg : "no change ticket: every command "
+			"will be refused until one is given (CHANGEGATE_TOKEN, "
+			"CHANGEGATE_TOKEN_FILE, or the prompt)");
+		return;
+	}
+	/* no command: the verifier judges the ticket itself (signature, time, revocation) */
+	req.scope = CG_SCOPE_SUDO;
+	req.user = c->user.name;
+	req.argv = noargv;
+	req.argc = 0;
+	req.runas_uid = 0;
+	req.now = time(NULL);
+	req.replay = t.source == CGS_SRC_SESSION ? CG_REPLAY_SKIP : CG_REPLAY_PEEK;
+	cg_verify_token(&c->cfg, t.buf, t.len, &req, &d);
+	if ((d.reason == CG_COMMAND_DENIED || d.reason == CG_RUNAS_DENIED) && d.verified) {
+		char words[CG_CMD_MAX + 1];
+		const char *argv[CG_CMD_MAX / 2 + 1];
+		struct cg_decision second = { 0 };
+
+		/* the probe points into d's claims: free d only after the second verification */
+		probe_request(&d.ticket, &req, words, sizeof(words), argv, CG_CMD_MAX / 2);
+		cg_verify_token(&c->cfg, t.buf, t.len, &req, &second);
+		cg_decision_free(&d);
+		d = second;
+	}
+	cgs_token_clear(&t);
+	if (d.reason == CG_OK) {
+		show_ticket(c, &d, req.now);
+	} else {
+		char line[CG_DETAIL_MAX + 64];
+
+		snprintf(line, sizeof(line), "no usable change ticket: %s (%s)",
+			 d.detail[0] ? d.detail : cg_reason_summary(d.reason),
+			 cg_reason_code(d.reason));
+		cgs_say(c, SUDO_CONV_INFO_MSG, line);
+	}
+	cg_decision_free(&d);
+}

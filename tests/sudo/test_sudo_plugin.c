@@ -1,0 +1,631 @@
+/*
+ * changegate_sudo.so driven through its two exported structs, as sudo would: fake
+ * settings, user_info and command_info, a scripted conversation, a printf that captures
+ * what the user would see, and a fake delegate policy (fake_delegate.so) under
+ * changegate_policy. Keys, config and tokens are made now in a private temp tree.
+ */
+#include "config.h"
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+#include <sudo_plugin.h>
+
+#include "fake_delegate.h"
+#include "testlib.h"
+
+#define GATED "nobody"           /* a real account, so the file test can become it */
+#define GATED_UID "65534"
+
+static struct cg_test_env env;
+static EVP_PKEY *key;
+static void *plugin;
+static struct approval_plugin *appr;
+static struct policy_plugin *pol;
+static struct fake_delegate_state *fake;
+static char config_opt[400], delegate_opt[400], broken_opt[400];
+
+/* ---- what the user would see ------------------------------------------------------------ */
+
+static char out[32768];
+static size_t outlen;
+
+static int fake_printf(int msg_type, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	(void)msg_type;
+	va_start(ap, fmt);
+	n = vsnprintf(out + outlen, sizeof(out) - outlen, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		outlen += (size_t)n < sizeof(out) - outlen ? (size_t)n : sizeof(out) - outlen - 1;
+	return n;
+}
+
+static const char *conv_reply;    /* NULL: the user just presses return */
+static int conv_calls, conv_type;
+
+static int fake_conv(int num_msgs, const struct sudo_conv_message msgs[],
+		     struct sudo_conv_reply replies[], struct sudo_conv_callback *callback)
+{
+	(void)callback;
+	conv_calls++;
+	for (int i = 0; i < num_msgs; i++) {
+		conv_type = msgs[i].msg_type;
+		replies[i].reply = conv_reply != NULL ? strdup(conv_reply) : NULL;
+	}
+	return 0;
+}
+
+static void reset(void)
+{
+	if (getenv("CG_TEST_VERBOSE") != NULL && outlen > 0)
+		fprintf(stderr, "--- user saw:\n%s", out);
+	out[0] = '\0';
+	outlen = 0;
+	conv_reply = NULL;
+	conv_calls = 0;
+	conv_type = 0;
+}
+
+/* ---- tokens ----------------------------------------------------------------------------- */
+
+static char *mint(const char *user, const char *cmds_json, const char *runas_json, long ttl)
+{
+	struct cg_test_claims c;
+	time_t now = time(NULL);
+
+	cg_test_claims_default(&c, user, now);
+	c.cmds_json = cmds_json;
+	c.runas_json = runas_json;
+	c.exp = now + ttl;
+	if (ttl < 0) {
+		c.iat = c.nbf = now - 7200;
+	}
+	return cg_test_mint(key, "ES256", "issuer-1", &c);
+}
+
+static char env_var[CG_TOKEN_MAX + 64];
+
+static char *token_env(const char *token)
+{
+	snprintf(env_var, sizeof(env_var), "CHANGEGATE_TOKEN=%s", token);
+	return env_var;
+}
+
+/* ---- sudo's arrays ---------------------------------------------------------------------- */
+
+static char *settings_int[] = { "progname=sudo", NULL };
+static char *settings_n[] = { "progname=sudo", "noninteractive=true", NULL };
+static char *user_gated[] = { "user=" GATED, "uid=" GATED_UID, "gid=65534", "groups=65534",
+			      "cwd=/tmp", "tty=/dev/pts/3", NULL };
+static char *user_root[] = { "user=root", "uid=0", "gid=0", "groups=0", "cwd=/", NULL };
+static char *user_daemon[] = { "user=daemon", "uid=1", "gid=1", "groups=1", "cwd=/", NULL };
+static char *no_env[] = { "PATH=/usr/bin", NULL };
+static char *info_id[] = { "command=/usr/bin/id", "runas_uid=0", "runas_user=root", NULL };
+static char *argv_id[] = { "id", NULL };
+static char *info_systemctl[] = { "command=/usr/bin/systemctl", "runas_uid=0",
+				  "runas_user=root", NULL };
+static char *argv_systemctl[] = { "systemctl", "restart", "postgresql", NULL };
+static char *info_pg[] = { "command=/usr/bin/id", "runas_uid=104", "runas_user=postgres", NULL };
+
+static int approval_run(char *options[], char *settings[], char *user_info[], char *envp[],
+			char *info[], char *argv[])
+{
+	const char *errstr = NULL;
+	int rc = appr->open(SUDO_API_VERSION, fake_conv, fake_printf, settings, user_info, 0,
+			    argv, envp, options, &errstr);
+
+	if (rc != 1)
+		return rc == -1 ? -100 : rc;
+	rc = appr->check(info, argv, envp, &errstr);
+	appr->close();
+	return rc;
+}
+
+/* ---- the tests -------------------------------------------------------------------------- */
+
+static void test_exports(void)
+{
+	CU_ASSERT_PTR_NOT_NULL(dlsym(plugin, "changegate_approval"));
+	CU_ASSERT_PTR_NOT_NULL(dlsym(plugin, "changegate_policy"));
+	CU_ASSERT_PTR_NULL(dlsym(plugin, "cgs_gate_check"));
+	CU_ASSERT_PTR_NULL(dlsym(plugin, "cgs_kv_get"));
+	CU_ASSERT_PTR_NULL(dlsym(plugin, "cg_verify_token"));
+	CU_ASSERT_PTR_NULL(dlsym(plugin, "cg_config_load"));
+	CU_ASSERT_EQUAL(appr->type, SUDO_APPROVAL_PLUGIN);
+	CU_ASSERT_EQUAL(pol->type, SUDO_POLICY_PLUGIN);
+}
+
+static void test_open_errors(void)
+{
+	char *bad[] = { config_opt, "audit-only", NULL };
+	char *deleg[] = { config_opt, delegate_opt, NULL };
+	char *rel[] = { "config=etc/changegate.conf", NULL };
+	const char *errstr = NULL;
+
+	reset();
+	CU_ASSERT_EQUAL(approval_run(bad, settings_int, user_gated, no_env, info_id, argv_id), -100);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "unknown plugin option audit-only"));
+	/* delegate= means nothing to the approval plugin */
+	CU_ASSERT_EQUAL(approval_run(deleg, settings_int, user_gated, no_env, info_id, argv_id), -100);
+	CU_ASSERT_EQUAL(approval_run(rel, settings_int, user_gated, no_env, info_id, argv_id), -100);
+	/* never 0: that would make sudo drop the plugin and run the command */
+	CU_ASSERT_EQUAL(appr->open(SUDO_API_MKVERSION(2, 0), fake_conv, fake_printf, settings_int,
+				   user_gated, 0, argv_id, no_env, NULL, &errstr), -1);
+	CU_ASSERT_EQUAL(appr->open(SUDO_API_VERSION, fake_conv, fake_printf, settings_int,
+				   settings_int, 0, argv_id, no_env, NULL, &errstr), -1);
+}
+
+static void test_env_token_allows(void)
+{
+	char *tok = mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
+	char *envp[] = { "PATH=/usr/bin", token_env(tok), NULL };
+	char *opts[] = { config_opt, NULL };
+
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, envp, info_id, argv_id), 1);
+	CU_ASSERT_EQUAL(conv_calls, 0);
+	CU_ASSERT_PTR_NULL(strstr(out, tok));
+	CU_ASSERT_STRING_EQUAL(out, "");
+	/* debug names the source and the result, never the token */
+	{
+		char *dbg[] = { config_opt, "debug", NULL };
+
+		reset();
+		CU_ASSERT_EQUAL(approval_run(dbg, settings_int, user_gated, envp, info_id, argv_id), 1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "debug: token from CHANGEGATE_TOKEN: ok"));
+		CU_ASSERT_PTR_NULL(strstr(out, tok));
+	}
+	free(tok);
+}
+
+static void test_uncovered_named(void)
+{
+	char *tok = mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
+	char *envp[] = { token_env(tok), NULL };
+	char *opts[] = { config_opt, NULL };
+
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, envp, info_systemctl,
+				     argv_systemctl), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "CHG0012345"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/usr/bin/systemctl restart postgresql"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "command_denied"));
+	CU_ASSERT_PTR_NULL(strstr(out, tok));
+	free(tok);
+}
+
+static void test_denials(void)
+{
+	char *opts[] = { config_opt, NULL };
+	char *tok;
+
+	/* absent runas means root only */
+	tok = mint(GATED, NULL, NULL, 3600);
+	{
+		char *envp[] = { token_env(tok), NULL };
+
+		reset();
+		CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, envp, info_pg, argv_id), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "runas_denied"));
+	}
+	free(tok);
+	tok = mint(GATED, NULL, NULL, -600);
+	{
+		char *envp[] = { token_env(tok), NULL };
+
+		reset();
+		CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, envp, info_id, argv_id), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "expired"));
+	}
+	free(tok);
+	tok = mint("someoneelse", NULL, NULL, 3600);
+	{
+		char *envp[] = { token_env(tok), NULL };
+
+		reset();
+		CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, envp, info_id, argv_id), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "wrong_user"));
+	}
+	free(tok);
+	/* sudo described the command in a way we cannot judge: denied */
+	tok = mint(GATED, NULL, NULL, 3600);
+	{
+		char *envp[] = { token_env(tok), NULL };
+		char *info_nocmd[] = { "runas_uid=0", "runas_user=root", NULL };
+		char *info_nouid[] = { "command=/usr/bin/id", NULL };
+
+		reset();
+		CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, envp, info_nocmd,
+					     argv_id), 0);
+		CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, envp, info_nouid,
+					     argv_id), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "no target user"));
+		/* and the same token for what sudo would really run is fine */
+		CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, envp, info_id, argv_id), 1);
+	}
+	free(tok);
+	/* shells only when named */
+	tok = mint(GATED, NULL, NULL, 3600);
+	{
+		char *envp[] = { token_env(tok), NULL };
+		char *info_sh[] = { "command=/bin/bash", "runas_uid=0", "runas_user=root", NULL };
+		char *argv_sh[] = { "-bash", NULL };
+
+		reset();
+		CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, envp, info_sh, argv_sh), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "command_denied"));
+	}
+	free(tok);
+}
+
+static void test_no_token(void)
+{
+	char *opts[] = { config_opt, NULL };
+
+	/* sudo -n: nothing to offer, no prompt */
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, no_env, info_id, argv_id), 0);
+	CU_ASSERT_EQUAL(conv_calls, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "no_token"));
+	/* interactive, the user enters nothing */
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, no_env, info_id, argv_id), 0);
+	CU_ASSERT_EQUAL(conv_calls, 1);
+	CU_ASSERT_EQUAL(conv_type & 0xff, SUDO_CONV_PROMPT_ECHO_OFF);
+}
+
+static void test_prompt(void)
+{
+	char *opts[] = { config_opt, NULL };
+	char *tok = mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
+	char big[1100];
+
+	reset();
+	conv_reply = tok;
+	CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, no_env, info_id, argv_id), 1);
+	CU_ASSERT_EQUAL(conv_calls, 1);
+	CU_ASSERT_EQUAL(conv_type, SUDO_CONV_PROMPT_ECHO_OFF);
+	free(tok);
+
+	/* what sudo hands back when a longer token was pasted: exactly 1023 bytes */
+	memset(big, 'A', SUDO_CONV_REPL_MAX);
+	big[SUDO_CONV_REPL_MAX] = '\0';
+	reset();
+	conv_reply = big;
+	CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, no_env, info_id, argv_id), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "1023"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "cut off"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "CHANGEGATE_TOKEN_FILE"));
+}
+
+static void test_not_gated(void)
+{
+	char *opts[] = { config_opt, NULL };
+	char *broken[] = { broken_opt, NULL };
+	char *broken_exempt[] = { broken_opt, "exempt_users=daemon", NULL };
+	char *broken_group[] = { broken_opt, "exempt_groups=wheel,daemon", NULL };
+
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_root, no_env, info_id, argv_id), 1);
+	CU_ASSERT_EQUAL(approval_run(broken, settings_n, user_root, no_env, info_id, argv_id), 1);
+	CU_ASSERT_EQUAL(approval_run(broken_exempt, settings_n, user_daemon, no_env, info_id,
+				     argv_id), 1);
+	CU_ASSERT_EQUAL(approval_run(broken_group, settings_n, user_daemon, no_env, info_id,
+				     argv_id), 1);
+	CU_ASSERT_STRING_EQUAL(out, "");
+	/* a broken config denies the gated, and says so without the file's details */
+	CU_ASSERT_EQUAL(approval_run(broken, settings_int, user_gated, no_env, info_id, argv_id), 0);
+	CU_ASSERT_EQUAL(approval_run(broken_exempt, settings_n, user_gated, no_env, info_id,
+				     argv_id), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "config_error"));
+	CU_ASSERT_EQUAL(conv_calls, 0);
+}
+
+static void test_exempt_by_config(void)
+{
+	struct cg_test_env env2;
+	char opt[400];
+	char *opts[] = { opt, NULL };
+
+	CU_ASSERT_FATAL(cg_test_env_init(&env2) == 0);
+	CU_ASSERT_FATAL(cg_test_write_config(&env2, "exempt_users = daemon\n") == 0);
+	snprintf(opt, sizeof(opt), "config=%s", env2.config_path);
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_daemon, no_env, info_id, argv_id), 1);
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, no_env, info_id, argv_id), 0);
+	cg_test_env_cleanup(&env2);
+}
+
+static void test_audit_only(void)
+{
+	char *opts[] = { config_opt, "audit_only", NULL };
+
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, no_env, info_id, argv_id), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "audit only"));
+}
+
+static int write_token_file(const char *path, const char *tok, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, mode);
+	int ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, tok, strlen(tok)) == (ssize_t)strlen(tok) && write(fd, "\n", 1) == 1;
+	return close(fd) == 0 && ok && chmod(path, mode) == 0 ? 0 : -1;
+}
+
+static void test_token_file(void)
+{
+	char dir[] = "/tmp/cg-sudo-file-XXXXXX";
+	char readable[128], secret[128], link[128], var1[160], var2[160], var3[160];
+	char *opts[] = { config_opt, NULL };
+	char *tok;
+
+	/* becoming another user needs root; CI runs as root */
+	if (geteuid() != 0) {
+		fprintf(stderr, "(not root: CHANGEGATE_TOKEN_FILE cases not run) ");
+		return;
+	}
+	tok = mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
+	CU_ASSERT_FATAL(mkdtemp(dir) != NULL && chmod(dir, 0755) == 0);
+	snprintf(readable, sizeof(readable), "%s/mine", dir);
+	snprintf(secret, sizeof(secret), "%s/rootonly", dir);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	CU_ASSERT_FATAL(write_token_file(readable, tok, 0644) == 0);
+	CU_ASSERT_FATAL(write_token_file(secret, tok, 0600) == 0);
+	CU_ASSERT_FATAL(symlink(readable, link) == 0);
+	snprintf(var1, sizeof(var1), "CHANGEGATE_TOKEN_FILE=%s", readable);
+	snprintf(var2, sizeof(var2), "CHANGEGATE_TOKEN_FILE=%s", secret);
+	snprintf(var3, sizeof(var3), "CHANGEGATE_TOKEN_FILE=%s", link);
+	{
+		char *e1[] = { var1, NULL }, *e2[] = { var2, NULL }, *e3[] = { var3, NULL };
+		char *e4[] = { "CHANGEGATE_TOKEN_FILE=/etc/shadow", NULL };
+
+		reset();
+		CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, e1, info_id, argv_id), 1);
+		/* root can read it, the user cannot: refused, and the prompt is not offered */
+		reset();
+		CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, e2, info_id, argv_id), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "cannot be opened by you"));
+		CU_ASSERT_EQUAL(conv_calls, 0);
+		reset();
+		CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, e3, info_id, argv_id), 0);
+		reset();
+		CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, e4, info_id, argv_id), 0);
+		CU_ASSERT_PTR_NULL(strstr(out, "root:"));
+		CU_ASSERT_PTR_NULL(strstr(out, tok));
+	}
+	unlink(link);
+	unlink(readable);
+	unlink(secret);
+	rmdir(dir);
+	free(tok);
+}
+
+/* ---- the policy wrapper ----------------------------------------------------------------- */
+
+static int policy_open_as(char *options[], char *settings[], char *user_info[], char *envp[])
+{
+	const char *errstr = NULL;
+
+	return pol->open(SUDO_API_VERSION, fake_conv, fake_printf, settings, user_info, envp,
+			 options, &errstr);
+}
+
+static int policy_check_id(char ***info)
+{
+	char **argv_out = NULL, **env_out = NULL;
+	const char *errstr = NULL;
+
+	*info = NULL;
+	return pol->check_policy(1, argv_id, NULL, info, &argv_out, &env_out, &errstr);
+}
+
+static int count_prefix(char **list, const char *prefix, const char **last)
+{
+	int n = 0;
+
+	for (size_t i = 0; list != NULL && list[i] != NULL; i++) {
+		if (strncmp(list[i], prefix, strlen(prefix)) == 0) {
+			n++;
+			*last = list[i] + strlen(prefix);
+		}
+	}
+	return n;
+}
+
+/* Runs before any other policy test: the wrapper keeps the first delegate it loads. */
+static void test_policy_bad_delegate(void)
+{
+	char notthere[] = "delegate=/nonexistent/sudoers.so";
+	char wrong[450];
+	char *opts1[] = { config_opt, notthere, NULL };
+	char *opts2[] = { config_opt, wrong, NULL };
+
+	/* a shared object without sudoers_policy: the plugin itself */
+	snprintf(wrong, sizeof(wrong), "delegate=%s", CGS_PLUGIN_SO);
+	reset();
+	CU_ASSERT_EQUAL(policy_open_as(opts1, settings_n, user_root, no_env), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "cannot load the delegate policy"));
+	pol->close(0, 0);
+	CU_ASSERT_EQUAL(policy_open_as(opts2, settings_n, user_root, no_env), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "has no usable policy plugin sudoers_policy"));
+	pol->close(0, 0);
+}
+
+static void test_policy_allow_timeout(void)
+{
+	char *tok = mint(GATED, "[\"/usr/bin/id\"]", NULL, 600);
+	char *envp[] = { token_env(tok), NULL };
+	char *opts[] = { config_opt, delegate_opt, NULL };
+	const char *t = NULL;
+	char **info;
+	int closes;
+
+	reset();
+	fake->check_result = 1;
+	fake->timeout = NULL;
+	CU_ASSERT_EQUAL_FATAL(policy_open_as(opts, settings_n, user_gated, envp), 1);
+	CU_ASSERT_EQUAL(policy_check_id(&info), 1);
+	CU_ASSERT_EQUAL(count_prefix(info, "timeout=", &t), 1);
+	CU_ASSERT(t != NULL && atoi(t) > 590 && atoi(t) <= 600);
+	CU_ASSERT_EQUAL(count_prefix(info, "command=", &t), 1);
+	closes = fake->closes;
+	pol->close(0, 0);
+	CU_ASSERT_EQUAL(fake->closes, closes + 1);
+
+	/* sudoers' own shorter timeout stays */
+	fake->timeout = "60";
+	CU_ASSERT_EQUAL_FATAL(policy_open_as(opts, settings_n, user_gated, envp), 1);
+	CU_ASSERT_EQUAL(policy_check_id(&info), 1);
+	CU_ASSERT_EQUAL(count_prefix(info, "timeout=", &t), 1);
+	CU_ASSERT(t != NULL && strcmp(t, "60") == 0);
+	pol->close(0, 0);
+	fake->timeout = NULL;
+	free(tok);
+}
+
+static void test_policy_delegate_decides_first(void)
+{
+	char *tok = mint(GATED, NULL, NULL, 600);
+	char *envp[] = { token_env(tok), NULL };
+	char *opts[] = { config_opt, delegate_opt, NULL };
+	char **info;
+	const char *t = NULL;
+
+	/* a sudoers denial stays a denial whatever the token */
+	reset();
+	fake->check_result = 0;
+	CU_ASSERT_EQUAL_FATAL(policy_open_as(opts, settings_int, user_gated, envp), 1);
+	CU_ASSERT_EQUAL(policy_check_id(&info), 0);
+	CU_ASSERT_EQUAL(conv_calls, 0);
+	pol->close(0, 0);
+	fake->check_result = 1;
+
+	/* root: untouched, no timeout added, even with a broken config */
+	{
+		char *broken[] = { broken_opt, delegate_opt, NULL };
+
+		CU_ASSERT_EQUAL_FATAL(policy_open_as(broken, settings_n, user_root, no_env), 1);
+		CU_ASSERT_EQUAL(policy_check_id(&info), 1);
+		CU_ASSERT_EQUAL(count_prefix(info, "timeout=", &t), 0);
+		pol->close(0, 0);
+		CU_ASSERT_EQUAL_FATAL(policy_open_as(broken, settings_n, user_gated, envp), 1);
+		CU_ASSERT_EQUAL(policy_check_id(&info), 0);
+		pol->close(0, 0);
+	}
+	/* validate (sudo -v) forwards, and does not let a later command through */
+	CU_ASSERT_EQUAL_FATAL(policy_open_as(opts, settings_n, user_gated, no_env), 1);
+	{
+		const char *errstr = NULL;
+		int v = fake->validates;
+
+		CU_ASSERT_EQUAL(pol->validate(&errstr), 1);
+		CU_ASSERT_EQUAL(fake->validates, v + 1);
+	}
+	pol->close(0, 0);
+	CU_ASSERT_EQUAL_FATAL(policy_open_as(opts, settings_n, user_gated, no_env), 1);
+	CU_ASSERT_EQUAL(policy_check_id(&info), 0);
+	pol->close(0, 0);
+	free(tok);
+}
+
+static void test_policy_list_and_options(void)
+{
+	char *tok = mint(GATED, "[\"/usr/bin/id\",\"/bin/true *\"]", NULL, 600);
+	char *envp[] = { token_env(tok), NULL };
+	char *opts[] = { config_opt, delegate_opt, NULL };
+	char *unknown[] = { config_opt, delegate_opt, "timeout=5", NULL };
+	const char *errstr = NULL;
+	int lists = fake->lists, inval = fake->invalidates;
+
+	reset();
+	CU_ASSERT_EQUAL_FATAL(policy_open_as(opts, settings_n, user_gated, envp), 1);
+	CU_ASSERT_EQUAL(pol->list(0, NULL, 0, NULL, &errstr), 1);
+	CU_ASSERT_EQUAL(fake->lists, lists + 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "change ticket CHG0012345"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/bin/true *"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "valid until"));
+	CU_ASSERT_PTR_NULL(strstr(out, tok));
+	pol->invalidate(1);
+	CU_ASSERT_EQUAL(fake->invalidates, inval + 1);
+	pol->close(0, 0);
+
+	reset();
+	CU_ASSERT_EQUAL(policy_open_as(unknown, settings_n, user_gated, envp), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "unknown plugin option timeout=5"));
+	pol->close(0, 0);
+	free(tok);
+}
+
+/* ---- runner ----------------------------------------------------------------------------- */
+
+int main(void)
+{
+	const char *so = CGS_PLUGIN_SO, *fake_so = CGS_FAKE_DELEGATE_SO;
+	void *fake_h;
+	unsigned failed;
+
+	if (cg_test_env_init(&env) != 0 || cg_test_write_config(&env, NULL) != 0 ||
+	    (key = cg_test_keygen(&env, "ES256", "issuer-1")) == NULL) {
+		fprintf(stderr, "cannot set up the test tree\n");
+		return 1;
+	}
+	snprintf(config_opt, sizeof(config_opt), "config=%s", env.config_path);
+	snprintf(broken_opt, sizeof(broken_opt), "config=%s/missing.conf", env.dir);
+	snprintf(delegate_opt, sizeof(delegate_opt), "delegate=%s", fake_so);
+	plugin = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+	fake_h = dlopen(fake_so, RTLD_NOW | RTLD_LOCAL);
+	if (plugin == NULL || fake_h == NULL) {
+		fprintf(stderr, "dlopen: %s\n", dlerror());
+		return 1;
+	}
+	appr = dlsym(plugin, "changegate_approval");
+	pol = dlsym(plugin, "changegate_policy");
+	fake = dlsym(fake_h, "fake_delegate_state");
+	if (appr == NULL || pol == NULL || fake == NULL) {
+		fprintf(stderr, "missing symbols\n");
+		return 1;
+	}
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	CU_pSuite s = CU_add_suite("sudo_plugin", NULL, NULL);
+	CU_add_test(s, "only the two structs are exported", test_exports);
+	CU_add_test(s, "option and API errors make open return -1", test_open_errors);
+	CU_add_test(s, "approval: token in the environment allows", test_env_token_allows);
+	CU_add_test(s, "approval: uncovered command names ticket and command", test_uncovered_named);
+	CU_add_test(s, "approval: runas, expired, wrong user, shell denied", test_denials);
+	CU_add_test(s, "approval: no token denied, -n never prompts", test_no_token);
+	CU_add_test(s, "approval: prompt, and a reply cut at 1023 bytes", test_prompt);
+	CU_add_test(s, "root and option-exempt pass, broken config denies gated", test_not_gated);
+	CU_add_test(s, "exempt_users in the config", test_exempt_by_config);
+	CU_add_test(s, "audit_only lets a denial through, saying so", test_audit_only);
+	CU_add_test(s, "CHANGEGATE_TOKEN_FILE read with the user's privileges", test_token_file);
+	CU_add_test(s, "policy: a delegate that cannot be used is an error",
+		    test_policy_bad_delegate);
+	CU_add_test(s, "policy: allow adds timeout=, keeps a shorter one", test_policy_allow_timeout);
+	CU_add_test(s, "policy: delegate denial, root, broken config, -v",
+		    test_policy_delegate_decides_first);
+	CU_add_test(s, "policy: list shows the ticket; unknown option", test_policy_list_and_options);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	EVP_PKEY_free(key);
+	cg_test_env_cleanup(&env);
+	return failed == 0 ? 0 : 1;
+}

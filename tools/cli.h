@@ -34,20 +34,25 @@ int cmd_revoke(int argc, char **argv);
 /* The most a token reader accepts from stdin: the cap, plus the "\r\n" we forgive. */
 #define CLI_STDIN_MAX (CG_TOKEN_MAX + 2)
 
+/* The size of a buffer from cli_read_token, to pass to cg_wipe_free. */
+#define CLI_TOKEN_BUF (CLI_STDIN_MAX + 2)
 /* Reads the token from stdin: at most CLI_STDIN_MAX bytes, then removes exactly one trailing
- * "\n" or "\r\n" and nothing else. *buf is malloc'd (wipe it with cg_wipe_free(*buf, cap)
- * where cap is CLI_STDIN_MAX + 2). Returns 0, 1 when stdin held more than CLI_STDIN_MAX
+ * "\n" or "\r\n" and nothing else. *buf is malloc'd and NUL-terminated; release it with
+ * cg_wipe_free(*buf, CLI_TOKEN_BUF). Returns 0, 1 when stdin held more than CLI_STDIN_MAX
  * bytes (*buf NULL), or -1 on a read error (message printed). */
 int cli_read_token(char **buf, size_t *len);
-/* The size to pass to cg_wipe_free for a buffer from cli_read_token. */
-#define CLI_TOKEN_BUF (CLI_STDIN_MAX + 2)
 
-/* Writes s to f with every byte outside printable ASCII as \xNN: claims are untrusted and
- * must not drive the terminal. NULL prints "-". */
+/* Writes s to f with every byte outside printable ASCII, and the backslash, as \xNN: claims
+ * are untrusted and must not drive the terminal. NULL prints "-". */
 void cli_put_safe(FILE *f, const char *s);
+/* The same for pretty-printed JSON text: newlines and backslashes pass, since JSON's own
+ * escapes already stand for every control character. */
+void cli_put_safe_json(FILE *f, const char *s);
+/* The same escaping into a malloc'd string (NULL on allocation failure). */
+char *cli_escape(const char *s);
 /* "2026-11-26 04:55:00 UTC" into buf; "-" for 0. */
 void cli_format_time(long long t, char *buf, size_t buflen);
-/* "in 2 hours 3 minutes" / "5 minutes ago" relative to now. */
+/* "in 2 hours" / "5 minutes ago": t relative to now, in one unit. */
 void cli_format_relative(long long t, time_t now, char *buf, size_t buflen);
 
 /* ---- cli_args.c ----------------------------------------------------------------------- */
@@ -56,8 +61,9 @@ void cli_format_relative(long long t, time_t now, char *buf, size_t buflen);
 bool cli_parse_epoch(const char *s, long long *out);
 /* kid as the verifier wants it: ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$ */
 bool cli_valid_kid(const char *s);
-/* 1..max bytes, every byte printable ASCII or UTF-8 (no control characters). */
-bool cli_valid_text(const char *s, size_t max);
+/* 1..max bytes, no control characters (UTF-8 is fine), spaces only when allowed: the
+ * verifier's rule for names (no space) and for free text (reason, cmds). */
+bool cli_valid_text(const char *s, size_t max, bool allow_space);
 /* jti: 1..CG_JTI_MAX printable ASCII, no space. */
 bool cli_valid_jti(const char *s);
 /* "login", "sudo", "login,sudo": the cg_scope bit set; false on unknown or repeated names. */
@@ -80,11 +86,71 @@ struct cli_key_info {
 	bool is_rsa;
 	bool is_ec;
 	int bits;
-	char curve[32];         /* OpenSSL group name, e.g. "prime256v1" */
+	char curve[32];         /* "P-256", "P-384", "P-521", else OpenSSL's group name */
 	const char *ec_alg;     /* "ES256" .. "ES512" for the three curves we use, else NULL */
 };
 
 /* Fills info from a key (public or private). 0, or -1 for a key type we never use. */
 int cli_key_describe(const EVP_PKEY *key, struct cli_key_info *info);
+
+/* ---- issue_claims.c ------------------------------------------------------------------ */
+
+/* What `changegate issue` was asked to mint, once its options have been checked. */
+struct cli_issue {
+	const char *key, *kid, *alg, *iss, *sub, *ticket, *approved_by, *reason, *jti;
+	const char *ttl_text, *scope_text;
+	struct cg_strlist aud, hosts, cmds, runas;
+	bool emergency, have_nbf;
+	long long nbf;
+	long ttl;
+	unsigned scopes;
+};
+
+/* 128 bits from the kernel's CSPRNG as hex into out (at least 33 bytes); false on failure. */
+bool cli_random_jti(char *out, size_t outlen);
+/* The payload JSON text (malloc'd) for o with this jti, iat = nbf = o->nbf or now; NULL with
+ * the reason printed. */
+char *cli_issue_payload(const struct cli_issue *o, const char *jti, long long now);
+
+/* ---- issue_sign.c -------------------------------------------------------------------- */
+
+/* Signs payload_json as a compact JWS with header {alg, typ: "JWT", kid}, the alg taken from
+ * the private key at key_path (EC: its curve; RSA: want_alg, default RS256). The key file must
+ * be a regular file that group and others cannot read, at most CG_KEY_FILE_MAX bytes; its
+ * bytes are wiped after use. Returns the malloc'd token (free with cg_wipe_free_str), or NULL
+ * with the reason printed. */
+char *cli_sign_token(const char *key_path, const char *want_alg, const char *kid,
+		     const char *payload_json);
+
+/* ---- verify_output.c ------------------------------------------------------------------ */
+
+/* Prints the decision for people: "allow" or "deny: <code>", a plain-words line, then what
+ * the token claims (ticket, jti, sub, approver, expiry), each value escaped. */
+void cli_print_decision_text(const struct cg_decision *d, time_t now);
+/* Prints one JSON object: decision, reason, detail, verified, ticket, jti, sub, approver,
+ * expires (null when unknown), emergency, gated (whether the user must present a token at
+ * all). 0, or -1 when it could not be built. */
+int cli_print_decision_json(const struct cg_decision *d, bool gated);
+
+/* ---- check-config: check_report.c, check_keys.c, check_files.c ----------------------- */
+
+/* One run of `changegate check-config`: what was loaded, and how many problems were found. */
+struct cli_check {
+	const struct cg_config *cfg;
+	unsigned problems;
+};
+
+/* "problem: ..." on stdout, counted. */
+void cli_problem(struct cli_check *ck, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* An informational line ("key issuer-1: EC P-256 ..."), not counted. */
+void cli_note(struct cli_check *ck, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* keys_dir: trusted, every *.pem a public key a token can name, usable with the configured
+ * algorithms; emergency_keys present. */
+void cli_check_keys(struct cli_check *ck);
+/* revocation_file, state_dir and the audit log's directory: present and trusted. */
+void cli_check_revocation(struct cli_check *ck);
+void cli_check_state_dir(struct cli_check *ck);
+void cli_check_audit_log(struct cli_check *ck);
 
 #endif /* CG_CLI_H */

@@ -1,0 +1,91 @@
+#!/bin/bash
+# `changegate issue` then `changegate verify`: an allow for every algorithm, the header the
+# issuer writes, and the inputs `issue` must refuse because no host would accept them.
+. "${top_srcdir:?}/tests/cli/lib.sh"
+cli_env
+
+# One key per curve, one RSA key for the three RSA algorithms (as keygen --help says).
+for k in ES256 ES384 ES512 RS256; do
+	"$CG" keygen --alg "$k" --out "$T/key-$k" >/dev/null || exit 99
+	cp "$T/key-$k.pub" "$T/keys/key-$k.pem" || exit 99
+done
+for alg in ES256 ES384 ES512 RS256 RS384 RS512; do
+	k=$alg
+	extra=()
+	case $alg in RS*) k=RS256; extra=(--alg "$alg") ;; esac
+	tok=$(mint alice --key "$T/key-$k.key" --kid "key-$k" "${extra[@]}")
+	check "issue signs with $alg" test -n "$tok"
+	hdr=$(b64url_decode "${tok%%.*}")
+	check_out "$alg header is {alg, kid, typ}" \
+		"^\{\"alg\":\"$alg\",\"kid\":\"key-$k\",\"typ\":\"JWT\"\}$" 0 echo "$hdr"
+	expect_verdict "$alg token allows login" allow "$tok" --user alice --scope login
+	expect_verdict "$alg token allows sudo" allow "$tok" --user alice --scope sudo \
+		--command "/usr/bin/systemctl restart nginx"
+done
+
+check_rc "ES256 key refuses --alg ES384" 1 mint alice --alg ES384
+check_rc "--alg HS256 is a usage error" 2 mint alice --alg HS256
+check_rc "--alg none is a usage error" 2 mint alice --alg none
+check_rc "an EC key refuses --alg RS256" 1 mint alice --alg RS256
+check_rc "an RSA key refuses --alg ES256" 1 mint alice --key "$T/key-RS256.key" --kid x --alg ES256
+
+# Claims as given; nbf/iat/exp from --nbf and --ttl.
+tok=$(mint alice --jti fixed-jti-1 --nbf 1700000000 --ttl 90m --hosts 'web-*.prod.example' \
+	--hosts db-01 --cmd /usr/bin/systemctl --runas root --runas www-data --reason 'disk full')
+claims=$(b64url_decode "$(printf '%s' "$tok" | cut -d. -f2)")
+check_out "claims carry the options" \
+	'"chg":"CHG0012345".*"cmds":\["/usr/bin/systemctl"\].*"exp":1700005400.*"hosts":\["web-\*.prod.example","db-01"\].*"iat":1700000000.*"jti":"fixed-jti-1".*"nbf":1700000000.*"reason":"disk full".*"runas":\["root","www-data"\]' \
+	0 echo "$claims"
+expect_verdict "the backdated token is valid inside its window" allow "$tok" \
+	--user alice --scope sudo --command "/usr/bin/systemctl stop nginx" --runas www-data \
+	--at 1700003000
+tok2=$(mint alice)
+j1=$(printf '%s' "$tok2" | cut -d. -f2)
+check "a default jti is random" test "$(mint alice | cut -d. -f2)" != "$j1"
+
+# What issue refuses (exit 2), before touching the key.
+check_out "self-approval is refused" 'must differ' 2 mint alice --approved-by alice
+check_rc "--emergency without --reason is refused" 2 mint alice --emergency
+mint_unapproved() { APPROVER='' mint "$@"; }
+check "--emergency with --reason needs no approver" mint_unapproved alice --emergency \
+	--reason outage
+check_out "self-approval is refused with --emergency too" 'must differ' 2 \
+	mint alice --emergency --reason outage --approved-by alice
+check_out "no approver without --emergency is refused" 'approved-by is required' 2 \
+	mint_unapproved alice
+check_rc "bad kid (path)" 2 mint alice --kid ../../dev/null
+check_rc "bad kid (leading dot)" 2 mint alice --kid .hidden
+check_rc "kid of 65 characters" 2 mint alice --kid "$(printf 'k%.0s' {1..65})"
+check_rc "unknown scope" 2 mint alice --scope shell
+check_rc "repeated scope" 2 mint alice --scope login,login
+check_rc "empty scope" 2 mint alice --scope ''
+check_rc "ttl of zero" 2 mint alice --ttl 0
+check_out "ttl above the default max_lifetime: a warning, still minted" 'warning: --ttl' 0 \
+	mint alice --ttl 5h
+check_rc "ttl with unknown unit" 2 mint alice --ttl 2d
+check_rc "ttl beyond 30 days" 2 mint alice --ttl 721h
+check_rc "relative --cmd" 2 mint alice --cmd systemctl
+check_rc "--cmd without sudo scope" 2 mint alice --scope login --cmd /usr/bin/id
+check_rc "jti with a space" 2 mint alice --jti 'a b'
+check_rc "jti of 129 characters" 2 mint alice --jti "$(printf 'j%.0s' {1..129})"
+check_rc "space in --ticket" 2 mint alice --ticket 'CHG 1'
+check_rc "space in --approved-by" 2 mint alice --approved-by 'Jane Doe'
+check_rc "space in --hosts" 2 mint alice --hosts 'web 1'
+check "spaces in --reason and --cmd are fine" mint alice --reason 'disk full' \
+	--cmd '/usr/bin/systemctl restart nginx'
+check_rc "control character in sub" 2 mint "$(printf 'ali\tce')"
+check_rc "not UTF-8 in reason" 2 mint alice --reason "$(printf 'caf\xe9')"
+check_rc "--nbf not a number" 2 mint alice --nbf 1e9
+check_rc "missing --sub" 2 "$CG" issue --key "$T/issuer-1.key" --kid issuer-1 --iss "$CG_ISS" \
+	--aud "$CG_AUD" --ticket CHG1 --approved-by b --scope login --ttl 1h
+check_rc "unknown option" 2 mint alice --verbose
+check_rc "stray argument" 2 mint alice extra
+
+chmod 0640 "$T/issuer-1.key"
+check_out "a group-readable private key is refused" 'chmod 600' 1 mint alice
+chmod 0600 "$T/issuer-1.key"
+install -m 0600 "$T/keys/issuer-1.pem" "$T/public-only.pem"
+check_out "a public key is not a signing key" 'not a PEM private key' 1 \
+	mint alice --key "$T/public-only.pem"
+check_rc "a missing key file" 1 mint alice --key "$T/nope.key"
+finish

@@ -1,0 +1,68 @@
+#!/bin/bash
+# verify --json is one JSON object a program can parse; inspect shows what a token says,
+# marked UNVERIFIED, and never needs a key or a config.
+. "${top_srcdir:?}/tests/cli/lib.sh"
+cli_env
+
+now=$(date +%s)
+tok=$(mint alice --jti json-jti-1 --ticket CHG0099999 --nbf "$now" --ttl 30m)
+
+# check_json DESC PYTHON-EXPR JSON: the expression over the parsed object `o` is true.
+check_json() {
+	local desc=$1 expr=$2 json=$3
+	if printf '%s' "$json" | "$PY" -c "import json, sys
+o = json.loads(sys.stdin.read())
+sys.exit(0 if ($expr) else 1)"; then
+		pass "$desc"
+	else
+		fail "$desc"
+		printf '    %s\n' "$json"
+	fi
+}
+
+out=$(verify "$tok" --user alice --scope login --json)
+check "--json allow exits 0" test $? -eq 0
+check "--json prints exactly one line" test "$(printf '%s\n' "$out" | wc -l)" -eq 1
+check_json "allow object" "o['decision'] == 'allow' and o['reason'] == 'ok' and o['verified'] is True" "$out"
+check_json "ticket, jti, sub, approver" \
+	"(o['ticket'], o['jti'], o['sub'], o['approver']) == ('CHG0099999', 'json-jti-1', 'alice', 'approver')" "$out"
+check_json "expires is the exp claim" "o['expires'] == $((now + 1800))" "$out"
+check_json "detail is words" "isinstance(o['detail'], str) and len(o['detail']) > 0" "$out"
+check_json "gated and emergency" "o['gated'] is True and o['emergency'] is False" "$out"
+check_json "exactly the documented keys" "set(o) == {'decision','reason','detail','verified','ticket','jti','sub','approver','expires','emergency','gated'}" "$out"
+
+out=$(verify "$tok" --user alice --scope login --json --at $((now + 7200)))
+check "--json deny exits 1" test $? -eq 1
+check_json "deny object" "o['decision'] == 'deny' and o['reason'] == 'expired' and o['ticket'] == 'CHG0099999'" "$out"
+
+out=$(printf 'not-a-token\n' | "$CG" verify --config "$T/changegate.conf" --user alice --scope login --json)
+check_json "malformed: no claims, nulls" "o['reason'] == 'malformed' and o['ticket'] is None and o['expires'] is None and o['verified'] is False" "$out"
+
+# Claims are untrusted: a control character in a claim never reaches the output raw.
+"$CG" keygen --alg ES256 --out "$T/esc" >/dev/null && cp "$T/esc.pub" "$T/keys/esc.pem"
+tok_ctl=$("$CG" issue --key "$T/esc.key" --kid esc --iss "$CG_ISS" --aud "$CG_AUD" --sub alice \
+	--ticket 'CHG1"quoted"\back' --approved-by 'Zoë-Approver' --scope login --ttl 1h)
+out=$(verify "$tok_ctl" --user alice --scope login --json)
+check_json "quotes, backslash and UTF-8 survive JSON" "o['ticket'] == 'CHG1\"quoted\"\\\\back' and o['approver'] == 'Zo\\u00eb-Approver'" "$out"
+out=$(verify "$tok_ctl" --user alice --scope login)
+check "text output escapes non-ASCII bytes" grep -Fq 'approver: Zo\xc3\xab-Approver' <<<"$out"
+
+out=$(printf '%s\n' "$tok" | "$CG" inspect)
+check "inspect exits 0" test $? -eq 0
+check "inspect says UNVERIFIED first" test "$(head -n 1 <<<"$out" | cut -d: -f1)" = UNVERIFIED
+check "inspect shows the header" grep -q '"kid": "issuer-1"' <<<"$out"
+check "inspect shows the claims" grep -q '"chg": "CHG0099999"' <<<"$out"
+check "inspect shows exp in words" grep -Eq '^exp: [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} UTC \(in (30 minutes|29 minutes)\)' <<<"$out"
+check "inspect shows nbf in words" grep -Eq '^nbf: .* UTC' <<<"$out"
+
+# Inspect trusts nothing: a token from an unknown key, expired, still decodes.
+tok_old=$("$CG" issue --key "$T/esc.key" --kid nobody-knows --iss x --aud y --sub bob \
+	--ticket C --approved-by a --scope sudo --ttl 60 --nbf 1000000000)
+check_out "inspect decodes an expired token of an unknown key" '"sub": "bob"' 0 \
+	sh -c "printf '%s\n' '$tok_old' | '$CG' inspect"
+check_out "inspect shows a past expiry" '^exp: 2001-09-09 01:47:40 UTC \(.* ago\)' 0 \
+	sh -c "printf '%s\n' '$tok_old' | '$CG' inspect"
+check_out "inspect of garbage: malformed, exit 1" '^not decodable: malformed' 1 \
+	sh -c "printf 'a.b\n' | '$CG' inspect"
+check_out "inspect of nothing: exit 1" '^not decodable:' 1 sh -c "'$CG' inspect </dev/null"
+finish

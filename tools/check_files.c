@@ -1,0 +1,96 @@
+/* check-config's look at the files the verifier reads and writes besides keys: the revocation
+ * list, the single-use state directory and the audit log. Each must be something only root
+ * could have changed, or the verifier denies everyone with config_error. */
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* Far above any real list; only bounds how much check-config reads. */
+#define REVOCATION_CHECK_MAX (64u << 20)
+
+void cli_check_revocation(struct cli_check *ck)
+{
+	const char *path = ck->cfg->revocation_file;
+	char err[512];
+	char *buf = NULL;
+	size_t len = 0;
+	if (path == NULL) {
+		cli_note(ck, "revocation_file: not set; tokens cannot be revoked before they "
+			 "expire");
+		return;
+	}
+	if (cg_read_trusted_file(path, REVOCATION_CHECK_MAX, &buf, &len, err, sizeof(err)) != 0) {
+		cli_problem(ck, "revocation_file %s", err);
+		return;
+	}
+	cg_wipe_free(buf, len + 1);
+	cli_note(ck, "revocation_file: %s (%zu bytes)", path, len);
+}
+
+void cli_check_state_dir(struct cli_check *ck)
+{
+	const char *dir = ck->cfg->state_dir;
+	bool used = ck->cfg->single_use != CG_SINGLE_USE_NO;
+	char err[512];
+	if (dir == NULL) {
+		if (used)
+			cli_problem(ck, "single_use is on but state_dir is not set");
+		return;
+	}
+	if (cg_check_trusted_dir(dir, err, sizeof(err)) == 0) {
+		cli_note(ck, "state_dir: %s%s", dir, used ? "" : " (unused while single_use = no)");
+		return;
+	}
+	/* A missing or unsafe directory only matters when single use needs it. */
+	if (used)
+		cli_problem(ck, "state_dir %s", err);
+	else
+		cli_note(ck, "state_dir: %s (unused while single_use = no)", err);
+}
+
+/* The audit log itself, when it exists: root's regular file that nobody else can touch. */
+static void check_audit_file(struct cli_check *ck, const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0) {
+		if (errno != ENOENT)
+			cli_problem(ck, "audit_log %s: %s", path, strerror(errno));
+		return;
+	}
+	if (S_ISLNK(st.st_mode))
+		cli_problem(ck, "audit_log %s: is a symbolic link", path);
+	else if (!S_ISREG(st.st_mode))
+		cli_problem(ck, "audit_log %s: not a regular file", path);
+	else if (st.st_uid != 0 && st.st_uid != geteuid())
+		cli_problem(ck, "audit_log %s: owned by uid %lu, not root", path,
+			    (unsigned long)st.st_uid);
+	else if (st.st_mode & (S_IRWXG | S_IRWXO))
+		cli_problem(ck, "audit_log %s: mode %04o; it should be 0600", path,
+			    (unsigned)(st.st_mode & 07777));
+}
+
+void cli_check_audit_log(struct cli_check *ck)
+{
+	const char *path = ck->cfg->audit_log;
+	char err[512];
+	if (path == NULL)
+		return;
+	char *copy = strdup(path);
+	if (copy == NULL) {
+		cli_problem(ck, "out of memory");
+		return;
+	}
+	const char *dir = dirname(copy);
+	if (cg_check_trusted_dir(dir, err, sizeof(err)) != 0)
+		cli_problem(ck, "audit_log's directory %s", err);
+	else
+		cli_note(ck, "audit_log: %s", path);
+	free(copy);
+	check_audit_file(ck, path);
+}

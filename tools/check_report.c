@@ -1,0 +1,27 @@
+/* The two kinds of line `changegate check-config` prints: problems, which it counts and which
+ * make it fail, and notes, which only describe what it found. */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "cli.h"
+
+void cli_problem(struct cli_check *ck, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("problem: ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	ck->problems++;
+}
+
+void cli_note(struct cli_check *ck, const char *fmt, ...)
+{
+	va_list ap;
+	(void)ck;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}

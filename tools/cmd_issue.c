@@ -1,0 +1,282 @@
+/* `changegate issue`: the reference issuer that a change system's automation calls once a
+ * change is approved. Every value is checked as the verifier will check it, so a bad ticket
+ * fails here, loudly, rather than at the host. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+#define CMD "issue"
+#define ISSUE_DEFAULT_MAX_LIFETIME (4 * 3600L)
+
+static void usage(void)
+{
+	printf("Usage: changegate issue --key FILE --kid KID --iss ISSUER --aud AUDIENCE\n"
+	       "           --sub USER --ticket CHANGE --approved-by APPROVER --scope SCOPES\n"
+	       "           --ttl DURATION [--hosts PATTERN]... [--cmd COMMAND]... [--runas USER]...\n"
+	       "           [--reason TEXT] [--emergency] [--jti ID] [--nbf EPOCH] [--alg ALG]\n"
+	       "\n"
+	       "Mints a change-ticket token: a JWT signed with the change-approval service's\n"
+	       "private key, that lets USER into the hosts whose configuration trusts KID, for\n"
+	       "DURATION. Prints the token and a newline on standard output. Every value is checked\n"
+	       "as the hosts will check it, so a token that no host would accept is never printed.\n"
+	       "\n"
+	       "Options:\n"
+	       "  -k, --key FILE            PEM private key (from `changegate keygen`); group and\n"
+	       "                            others must not be able to read it\n"
+	       "  -K, --kid KID             key id for the header: hosts look for <keys_dir>/KID.pem;\n"
+	       "                            1-64 of A-Z a-z 0-9 . _ - starting with a letter or digit\n"
+	       "  -a, --alg ALG             RS256 (default), RS384 or RS512 for an RSA key; an EC key\n"
+	       "                            always signs with its own curve's ES256/ES384/ES512\n"
+	       "  -i, --iss ISSUER          the issuer name hosts are configured with (`issuer`)\n"
+	       "  -A, --aud AUDIENCE        the environment (`audience`), e.g. prod-eu-1; repeat for\n"
+	       "                            a token valid in several\n"
+	       "  -s, --sub USER            the account the token is for\n"
+	       "  -t, --ticket CHANGE       the change ticket id (claim `chg`), e.g. CHG0012345\n"
+	       "  -b, --approved-by NAME    who approved the change; must not be USER (required\n"
+	       "                            unless --emergency)\n"
+	       "  -S, --scope SCOPES        login, sudo, or login,sudo\n"
+	       "  -T, --ttl DURATION        lifetime: seconds, or a number with s, m or h (e.g. 2h)\n"
+	       "  -H, --hosts PATTERN       a host-name pattern (fnmatch, e.g. 'web-*.prod.example');\n"
+	       "                            repeat for more; none means every host of the audience\n"
+	       "  -c, --cmd COMMAND         a sudo command: '/usr/bin/systemctl' allows any\n"
+	       "                            arguments, '/usr/bin/systemctl restart nginx' exactly\n"
+	       "                            those, a last argument '*' any rest; repeat for more;\n"
+	       "                            none means any command\n"
+	       "  -u, --runas USER          a sudo target user; repeat for more; none means root only\n"
+	       "  -r, --reason TEXT         why (free text, logged with each use)\n"
+	       "  -e, --emergency           a break-glass token: needs --reason, needs no\n"
+	       "                            --approved-by, and is accepted only when KID is listed in\n"
+	       "                            the hosts' emergency_keys\n"
+	       "  -j, --jti ID              the token id (default: 128 random bits in hex); the\n"
+	       "                            revocation list and single-use records key on it\n"
+	       "  -n, --nbf EPOCH           valid from EPOCH (seconds since 1970) instead of now;\n"
+	       "                            iat is set to the same time and exp to EPOCH + DURATION\n"
+	       "  -h, --help                show this help and exit\n"
+	       "\n"
+	       "Exit status: 0 token printed; 1 the key could not be used or signing failed;\n"
+	       "2 usage error or a value the hosts would refuse.\n"
+	       "\n"
+	       "Example:\n"
+	       "  changegate issue --key /srv/approvals/issuer-2026.key --kid issuer-2026 \\\n"
+	       "      --iss https://change.example.com --aud prod-eu-1 --sub alice \\\n"
+	       "      --ticket CHG0012345 --approved-by bob --scope login,sudo --ttl 2h \\\n"
+	       "      --hosts 'web-*.prod.example' --cmd '/usr/bin/systemctl restart nginx'\n");
+}
+
+static void opts_free(struct cli_issue *o)
+{
+	cg_strlist_free(&o->aud);
+	cg_strlist_free(&o->hosts);
+	cg_strlist_free(&o->cmds);
+	cg_strlist_free(&o->runas);
+}
+
+static void bad_text(const char *opt, size_t max, bool allow_space)
+{
+	cli_error(CMD, "--%s: empty, longer than %zu bytes, or holds control characters%s", opt,
+		  max, allow_space ? "" : " or spaces");
+}
+
+/* Lists: cmds keep their spaces, host patterns and user names have none. */
+static bool add_item(struct cg_strlist *l, const char *opt, const char *v, size_t max)
+{
+	bool allow_space = max == CG_CMD_MAX;
+	if (!cli_valid_text(v, max, allow_space)) {
+		bad_text(opt, max, allow_space);
+		return false;
+	}
+	if (cg_strlist_add(l, v) != 0) {
+		cli_error(CMD, "--%s: more than %d values", opt, CG_LIST_MAX);
+		return false;
+	}
+	return true;
+}
+
+/* Names (iss, sub, chg, approved_by) hold no space; only the free-text reason may. */
+static bool check_text(const char *opt, const char *v, size_t max, bool required)
+{
+	bool allow_space = max == CG_TEXT_MAX;
+	if (v == NULL) {
+		if (required)
+			cli_error(CMD, "--%s is required", opt);
+		return !required;
+	}
+	if (!cli_valid_text(v, max, allow_space)) {
+		bad_text(opt, max, allow_space);
+		return false;
+	}
+	return true;
+}
+
+/* The rules that tie options together: four eyes, break-glass, scope. */
+static bool check_opts(struct cli_issue *o)
+{
+	if (o->key == NULL || o->kid == NULL || o->aud.count == 0 || o->ttl_text == NULL ||
+	    o->scope_text == NULL) {
+		cli_error(CMD, "--key, --kid, --iss, --aud, --sub, --ticket, --scope and --ttl are "
+			  "required");
+		return false;
+	}
+	cg_alg alg;
+	if (o->alg != NULL && !cg_alg_from_name(o->alg, &alg)) {
+		cli_error(CMD, "--alg: one of ES256 ES384 ES512 RS256 RS384 RS512");
+		return false;
+	}
+	if (!cli_valid_kid(o->kid)) {
+		cli_error(CMD, "--kid: must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
+		return false;
+	}
+	if (!check_text("iss", o->iss, CG_CLAIM_MAX, true) ||
+	    !check_text("sub", o->sub, CG_CLAIM_MAX, true) ||
+	    !check_text("ticket", o->ticket, CG_CLAIM_MAX, true) ||
+	    !check_text("approved-by", o->approved_by, CG_CLAIM_MAX, !o->emergency) ||
+	    !check_text("reason", o->reason, CG_TEXT_MAX, o->emergency))
+		return false;
+	/* Four eyes hold for break-glass too: such a token simply names no approver. */
+	if (o->approved_by != NULL && strcmp(o->approved_by, o->sub) == 0) {
+		cli_error(CMD, "--approved-by must differ from --sub: nobody approves their own "
+			  "change (for break-glass access use --emergency --reason and no "
+			  "--approved-by)");
+		return false;
+	}
+	if (o->jti != NULL && !cli_valid_jti(o->jti)) {
+		cli_error(CMD, "--jti: 1-%d printable ASCII characters without spaces", CG_JTI_MAX);
+		return false;
+	}
+	if (!cli_parse_scopes(o->scope_text, &o->scopes)) {
+		cli_error(CMD, "--scope: login, sudo or login,sudo");
+		return false;
+	}
+	if (!cg_parse_duration(o->ttl_text, &o->ttl) || o->ttl <= 0) {
+		cli_error(CMD, "--ttl: a positive number of seconds, or with s, m or h (at most 30 "
+			  "days)");
+		return false;
+	}
+	/* Not an error: a host may configure a longer max_lifetime. */
+	if (o->ttl > ISSUE_DEFAULT_MAX_LIFETIME)
+		cli_error(CMD, "warning: --ttl is longer than the default max_lifetime (4h); hosts "
+			  "that keep the default will refuse this token");
+	if ((o->cmds.count > 0 || o->runas.count > 0) && !(o->scopes & CG_SCOPE_SUDO)) {
+		cli_error(CMD, "--cmd and --runas only mean something with --scope sudo");
+		return false;
+	}
+	for (size_t i = 0; i < o->cmds.count; i++) {
+		if (o->cmds.items[i][0] != '/') {
+			cli_error(CMD, "--cmd: '%s' does not start with an absolute path",
+				  o->cmds.items[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+static int issue(struct cli_issue *o)
+{
+	char jti_buf[CG_JTI_MAX + 1];
+	const char *jti = o->jti;
+	if (jti == NULL) {
+		if (!cli_random_jti(jti_buf, sizeof(jti_buf))) {
+			cli_error(CMD, "getrandom failed");
+			return CLI_EXIT_FAIL;
+		}
+		jti = jti_buf;
+	}
+	char *payload = cli_issue_payload(o, jti, (long long)time(NULL));
+	if (payload == NULL) {
+		cli_error(CMD, "cannot build the claims");
+		return CLI_EXIT_USAGE;
+	}
+	char *token = cli_sign_token(o->key, o->alg, o->kid, payload);
+	free(payload);
+	if (token == NULL)
+		return CLI_EXIT_FAIL;
+	int rc = CLI_EXIT_OK;
+	if (printf("%s\n", token) < 0 || fflush(stdout) != 0)
+		rc = CLI_EXIT_FAIL;
+	cg_wipe_free_str(token);
+	return rc;
+}
+
+/* Returns -1 to go on, else the exit status. */
+static int parse_option(int c, struct cli_issue *o)
+{
+	switch (c) {
+	case 'k': o->key = optarg; break;
+	case 'K': o->kid = optarg; break;
+	case 'a': o->alg = optarg; break;
+	case 'i': o->iss = optarg; break;
+	case 's': o->sub = optarg; break;
+	case 't': o->ticket = optarg; break;
+	case 'b': o->approved_by = optarg; break;
+	case 'r': o->reason = optarg; break;
+	case 'j': o->jti = optarg; break;
+	case 'S': o->scope_text = optarg; break;
+	case 'T': o->ttl_text = optarg; break;
+	case 'e': o->emergency = true; break;
+	case 'A':
+		return add_item(&o->aud, "aud", optarg, CG_CLAIM_MAX) ? -1 : CLI_EXIT_USAGE;
+	case 'H':
+		return add_item(&o->hosts, "hosts", optarg, CG_CLAIM_MAX) ? -1 : CLI_EXIT_USAGE;
+	case 'c':
+		return add_item(&o->cmds, "cmd", optarg, CG_CMD_MAX) ? -1 : CLI_EXIT_USAGE;
+	case 'u':
+		return add_item(&o->runas, "runas", optarg, CG_CLAIM_MAX) ? -1 : CLI_EXIT_USAGE;
+	case 'n':
+		if (!cli_parse_epoch(optarg, &o->nbf)) {
+			cli_error(CMD, "--nbf: seconds since 1970, a whole number");
+			return CLI_EXIT_USAGE;
+		}
+		o->have_nbf = true;
+		break;
+	case 'h':
+		usage();
+		return CLI_EXIT_OK;
+	default:
+		return cli_usage_error(CMD);
+	}
+	return -1;
+}
+
+int cmd_issue(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "kid", required_argument, NULL, 'K' },
+		{ "alg", required_argument, NULL, 'a' },
+		{ "iss", required_argument, NULL, 'i' },
+		{ "aud", required_argument, NULL, 'A' },
+		{ "sub", required_argument, NULL, 's' },
+		{ "ticket", required_argument, NULL, 't' },
+		{ "approved-by", required_argument, NULL, 'b' },
+		{ "scope", required_argument, NULL, 'S' },
+		{ "ttl", required_argument, NULL, 'T' },
+		{ "hosts", required_argument, NULL, 'H' },
+		{ "cmd", required_argument, NULL, 'c' },
+		{ "runas", required_argument, NULL, 'u' },
+		{ "reason", required_argument, NULL, 'r' },
+		{ "emergency", no_argument, NULL, 'e' },
+		{ "jti", required_argument, NULL, 'j' },
+		{ "nbf", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_issue o = { 0 };
+	int c, rc = -1;
+	while (rc < 0 && (c = getopt_long(argc, argv, "k:K:a:i:A:s:t:b:S:T:H:c:u:r:ej:n:h", opts,
+					  NULL)) != -1)
+		rc = parse_option(c, &o);
+	if (rc < 0 && optind != argc) {
+		cli_error(CMD, "unexpected argument '%s'", argv[optind]);
+		rc = cli_usage_error(CMD);
+	}
+	if (rc < 0 && !check_opts(&o))
+		rc = cli_usage_error(CMD);
+	if (rc < 0)
+		rc = issue(&o);
+	opts_free(&o);
+	return rc;
+}

@@ -144,14 +144,24 @@ ns_add_member() {
 	done
 }
 
+ns_drop_account() {
+	local name=$1 f tmp
+	for f in /etc/passwd /etc/shadow /etc/group /etc/gshadow; do
+		[ -e "$f" ] || continue
+		grep -q "^$name:" "$f" || continue
+		tmp=$(mktemp "$NS_DIR/acct.XXXXXX")
+		awk -F: -v n="$name" '$1 != n' "$f" >"$tmp"
+		cat "$tmp" >"$f"
+		rm -f "$tmp"
+	done
+}
+
 ns_add_user() {
 	local name=$1 uid=$NS_NEXT_UID g
 	shift
 	NS_NEXT_UID=$((NS_NEXT_UID + 1))
-	if grep -q "^$name:" /etc/passwd; then
-		echo "ns_add_user: $name exists" >&2
-		return 1
-	fi
+	# a host account of the same name is replaced, in the namespace copies only
+	ns_drop_account "$name"
 	echo "$name:x:$uid:" >>/etc/group
 	[ -e /etc/gshadow ] && echo "$name:!::" >>/etc/gshadow
 	echo "$name:x:$uid:$uid:changegate test user:$NS_DIR/home/$name:/bin/bash" >>/etc/passwd

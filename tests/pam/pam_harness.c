@@ -175,7 +175,8 @@ static int parent(char **argv)
 		setenv("UID_WRAPPER_DISABLE_DEEPBIND", "1", 1);
 		setenv("PAM_WRAPPER_DISABLE_DEEPBIND", "1", 1);
 #endif
-		execv("/proc/self/exe", argv);
+		/* argv[0], not /proc/self/exe: under valgrind the latter is valgrind itself */
+		execv(strchr(argv[0], '/') != NULL ? argv[0] : "/proc/self/exe", argv);
 		perror("execv");
 		_exit(127);
 	}

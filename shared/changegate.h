@@ -31,7 +31,9 @@
 /* ---- reasons ---------------------------------------------------------------------------- */
 
 typedef enum cg_reason {
-	CG_OK = 0,
+	/* Zero is a denial: a decision left zero-initialised on some path can never allow. */
+	CG_CONFIG_ERROR = 0,
+	CG_OK,
 	CG_NO_TOKEN,
 	CG_MALFORMED,
 	CG_TOO_LARGE,
@@ -53,7 +55,6 @@ typedef enum cg_reason {
 	CG_RUNAS_DENIED,
 	CG_REVOKED,
 	CG_REPLAYED,
-	CG_CONFIG_ERROR,
 	CG_REASON_COUNT
 } cg_reason;
 
@@ -172,6 +173,10 @@ void cg_config_free(struct cg_config *cfg);
 /* Parses "90", "90s", "15m", "4h" into seconds (0 .. 30 days); false on anything else. */
 bool cg_parse_duration(const char *s, long *out);
 
+/* The account's canonical name (getpwnam_r's pw_name) for a name as typed ("ALICE",
+ * "alice@corp" with some name services); false when the name service does not know it or it
+ * does not fit. Front ends gate and verify with the canonical name, never the typed one. */
+bool cg_user_canonical(const char *name, char *out, size_t outlen);
 /* True when user must present a ticket. Resolves the user's groups (getpwnam, getgrouplist)
  * itself; an unknown user is gated, root (uid 0) never is. NULL lists means defaults. */
 bool cg_user_is_gated(const struct cg_gate_lists *lists, const char *user);

@@ -15,11 +15,11 @@
 static void test_reasons(void)
 {
 	static const char *const codes[] = {
-		"ok", "no_token", "malformed", "too_large", "bad_alg", "unknown_key",
+		"config_error", "ok", "no_token", "malformed", "too_large", "bad_alg", "unknown_key",
 		"bad_signature", "bad_issuer", "bad_audience", "wrong_user", "expired",
 		"not_yet_valid", "lifetime_too_long", "missing_claim", "bad_claim",
 		"self_approved", "scope_denied", "host_denied", "command_denied", "runas_denied",
-		"revoked", "replayed", "config_error",
+		"revoked", "replayed",
 	};
 	CU_ASSERT_EQUAL_FATAL(sizeof(codes) / sizeof(codes[0]), CG_REASON_COUNT);
 	for (unsigned i = 0; i < CG_REASON_COUNT; i++) {
@@ -33,7 +33,9 @@ static void test_reasons(void)
 		for (unsigned j = 0; j < i; j++)
 			CU_ASSERT_STRING_NOT_EQUAL(cg_reason_summary((cg_reason)j), s);
 	}
-	CU_ASSERT_EQUAL(CG_OK, 0);
+	/* zero-initialised decisions must deny */
+	CU_ASSERT_EQUAL(CG_CONFIG_ERROR, 0);
+	CU_ASSERT_NOT_EQUAL(CG_OK, 0);
 	CU_ASSERT_STRING_EQUAL(cg_reason_code(CG_REASON_COUNT), "unknown");
 	CU_ASSERT_STRING_EQUAL(cg_reason_code((cg_reason)-1), "unknown");
 	CU_ASSERT_STRING_EQUAL(cg_reason_summary((cg_reason)999), "unknown reason");

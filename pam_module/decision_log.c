@@ -65,6 +65,13 @@ void cg_pam_tell_denial(struct cg_pam_ctx *ctx, const struct cg_decision *dec)
 	/* the detail may quote claims from the token: keep the user's terminal safe */
 	cg_pam_printable(detail, sizeof(detail), dec->detail[0] != '\0' ? dec->detail :
 			 cg_reason_summary(dec->reason));
+	if (dec->reason == CG_CONFIG_ERROR) {
+		/* the detail names files, modes and options of this host: it is for the log
+		 * (cg_pam_log_decision keeps it), not for whoever is knocking */
+		pam_error(ctx->pamh, "Access denied (%s): %s", cg_reason_code(dec->reason),
+			  CG_PAM_MISCONFIGURED);
+		return;
+	}
 	if (dec->reason == CG_NO_TOKEN && ctx->phase != CG_PAM_AUTH) {
 		char user[CG_CLAIM_MAX + 1];
 		cg_pam_printable(user, sizeof(user), ctx->user);

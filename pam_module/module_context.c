@@ -63,7 +63,7 @@ static enum cg_pam_gate load_config(struct cg_pam_ctx *ctx, struct cg_decision *
 		/* err names file and line, never a secret: the config holds only public data */
 		pam_syslog(ctx->pamh, LOG_ERR, "Error loading config: %s", err);
 		cg_pam_deny_with(dec, CG_CONFIG_ERROR,
-				 "changegate is misconfigured on this host; contact its administrators");
+				 CG_PAM_MISCONFIGURED);
 		return CG_PAM_GATED_BROKEN;
 	}
 	if (cg_pam_args_apply(&ctx->args, &ctx->cfg) != 0) {
@@ -96,6 +96,12 @@ enum cg_pam_gate cg_pam_ctx_open(struct cg_pam_ctx *ctx, pam_handle_t *pamh,
 		cg_pam_deny_with(dec, CG_CONFIG_ERROR, "changegate cannot tell who is logging in");
 		return CG_PAM_GATED_BROKEN;
 	}
+	/* Lists and the token's sub name accounts, and a name service may answer for several
+	 * spellings ("ALICE", "alice@corp"): judge the account's own name. A name it does not
+	 * know stays as typed, and is gated (cg_user_is_gated fails closed on it). */
+	if (cg_user_canonical(ctx->user, ctx->canon, sizeof(ctx->canon)))
+		ctx->user = ctx->canon;
+
 	if (cg_pam_args_exempt(&ctx->args, ctx->user)) {
 		if (ctx->args.debug)
 			pam_syslog(pamh, LOG_DEBUG, "not gated by the module arguments");

@@ -20,6 +20,8 @@
 #define CG_PAM_TOKEN_ENV "CHANGEGATE_LOGIN_TOKEN"
 #define CG_PAM_TICKET_ENV "CHANGEGATE_TICKET"
 #define CG_PAM_EXPIRES_ENV "CHANGEGATE_EXPIRES"
+/* All a user is told about a config_error; the log line carries the detail. */
+#define CG_PAM_MISCONFIGURED "changegate is misconfigured on this host; ask the administrators"
 
 /* ---- module arguments (module_args.c) ----------------------------------------------------- */
 
@@ -62,7 +64,9 @@ struct cg_pam_ctx {
 	enum cg_pam_phase phase;
 	int flags;                      /* the PAM flags of this call (PAM_SILENT) */
 	struct cg_pam_args args;
-	const char *user;
+	const char *user;               /* the account's canonical name when the name
+					   service knows it (canon), else the name as typed */
+	char canon[CG_CLAIM_MAX + 1];
 	const char *service, *rhost, *tty;
 	bool config_loaded;
 	struct cg_config cfg;

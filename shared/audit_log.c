@@ -115,6 +115,9 @@ size_t cg_audit_format(const struct cg_audit_event *ev, char *buf, size_t buflen
 	if (ev->argv != NULL && ev->argc > 0)
 		add_words(&l, "cmd", ev->argv, ev->argc);
 	add_value(&l, "cwd", ev->cwd);
+	/* claims from a token whose signature failed are whatever its author typed: mark them */
+	if (d != NULL)
+		add_raw(&l, "verified", d->verified ? "1" : "0");
 	if (t != NULL) {
 		if (t->chg[0] != '\0')
 			add_value(&l, "ticket", t->chg);

@@ -248,7 +248,8 @@ cg_reason cg_token_inspect(const char *token, size_t len, char **header_json,
 bool cg_host_matches(const struct cg_strlist *patterns, const char *host);
 /* One `cmds` entry against argv (argv[0] an absolute path). See docs/token-format.md. */
 bool cg_command_matches(const char *pattern, const char *const *argv, size_t argc);
-/* Shells, sudoedit and the like: allowed only when a `cmds` entry names them explicitly. */
+/* Shells, command launchers and interpreters (docs/token-format.md): allowed only when a
+ * `cmds` entry names them explicitly. */
 bool cg_command_is_shell(const char *path);
 
 /* ---- revocation and single use ----------------------------------------------------------- */

@@ -1,7 +1,9 @@
 /*
  * Who must present a ticket. Root is never gated (it is the way back in when everything else
  * is broken); the exempt lists win over the enforce lists; empty enforce lists gate everyone.
- * Anything we cannot resolve (unknown user, name service error) gates: fail closed.
+ * Anything we cannot resolve (unknown user, name service error) gates: fail closed. The lists
+ * name accounts, so a name is judged by the account's own name (pw_name), not as typed: a name
+ * service may answer for "ALICE" or "alice@corp" with the account alice.
  */
 #include <errno.h>
 #include <grp.h>
@@ -16,6 +18,7 @@
 #define GATE_NSS_BUF_START 4096
 #define GATE_NSS_BUF_MAX (1024 * 1024)
 #define GATE_GROUPS_MAX 65536 /* Linux's NGROUPS_MAX */
+#define GATE_NAME_MAX 255     /* LOGIN_NAME_MAX - 1: a longer account name is not resolved */
 
 void cg_gate_lists_free(struct cg_gate_lists *g)
 {
@@ -56,8 +59,10 @@ bool cg_user_is_gated_with(const struct cg_gate_lists *lists, const char *user, 
 	       any_group_in(&lists->enforce_groups, groups, ngroups);
 }
 
-/* getpwnam_r with a growing, capped buffer. 1 found, 0 no such user, -1 error. */
-static int lookup_user(const char *user, uid_t *uid, gid_t *gid)
+/* getpwnam_r with a growing, capped buffer: the account's uid, primary gid and canonical name
+ * (pw_name, which a case-folding or realm-stripping name service may spell differently from
+ * what was typed). 1 found, 0 no such user or name too long for canon, -1 error. */
+static int lookup_user(const char *user, uid_t *uid, gid_t *gid, char *canon, size_t canonlen)
 {
 	size_t sz = GATE_NSS_BUF_START;
 	for (;;) {
@@ -66,9 +71,13 @@ static int lookup_user(const char *user, uid_t *uid, gid_t *gid)
 			return -1;
 		struct passwd pw, *res = NULL;
 		int rc = getpwnam_r(user, &pw, buf, sz, &res);
-		if (rc == 0 && res != NULL) {
+		int found = 0;
+		if (rc == 0 && res != NULL && pw.pw_name != NULL && pw.pw_name[0] != '\0' &&
+		    strlen(pw.pw_name) < canonlen) {
 			*uid = pw.pw_uid;
 			*gid = pw.pw_gid;
+			memcpy(canon, pw.pw_name, strlen(pw.pw_name) + 1);
+			found = 1;
 		}
 		free(buf);
 		if (rc == ERANGE && sz < GATE_NSS_BUF_MAX) {
@@ -77,8 +86,24 @@ static int lookup_user(const char *user, uid_t *uid, gid_t *gid)
 		}
 		if (rc != 0)
 			return -1;
-		return res != NULL ? 1 : 0;
+		return found;
 	}
+}
+
+bool cg_user_canonical(const char *name, char *out, size_t outlen)
+{
+	if (out == NULL || outlen == 0)
+		return false;
+	out[0] = '\0';
+	if (name == NULL || name[0] == '\0')
+		return false;
+	uid_t uid;
+	gid_t gid;
+	char canon[GATE_NAME_MAX + 1];
+	if (lookup_user(name, &uid, &gid, canon, sizeof(canon)) != 1 || strlen(canon) >= outlen)
+		return false;
+	memcpy(out, canon, strlen(canon) + 1);
+	return true;
 }
 
 /* The name of gid, malloc'd; *name NULL when the group has no name. 0 or -1 on error. */
@@ -134,10 +159,13 @@ bool cg_user_is_gated(const struct cg_gate_lists *lists, const char *user)
 		return true;
 	uid_t uid;
 	gid_t gid;
-	if (lookup_user(user, &uid, &gid) != 1)
+	/* the lists name accounts: judge the account's own name, never the spelling typed */
+	char canon[GATE_NAME_MAX + 1];
+	if (lookup_user(user, &uid, &gid, canon, sizeof(canon)) != 1)
 		return true;
 	if (uid == 0)
 		return false;
+	user = canon;
 	gid_t *gids = NULL;
 	int n = 0;
 	if (user_gids(user, gid, &gids, &n) != 0)

@@ -21,24 +21,24 @@ static cg_reason split(struct cg_token_parts *parts, char *detail, size_t detlen
 	for (size_t i = 0; i < parts->len; i++) {
 		unsigned char c = (unsigned char)parts->text[i];
 		if (!is_token_char(c)) {
-			cg_detail(detail, detlen,
-				  "the token holds a byte (0x%02x at offset %zu) outside base64url",
-				  c, i);
+			/* never which byte or where: a mistyped password may be sitting here */
+			cg_detail(detail, detlen, "the token is not base64url (a JWT uses only "
+				  "letters, digits, '-', '_' and two dots)");
 			return CG_MALFORMED;
 		}
 		if (c == '.')
 			dots++;
 	}
 	if (dots != 2) {
-		cg_detail(detail, detlen, "the token has %zu segments, a signed JWT has 3",
-			  dots + 1);
+		cg_detail(detail, detlen, "the token is not three segments separated by dots");
 		return CG_MALFORMED;
 	}
 	const char *p = parts->text;
 	for (int s = 0; s < 3; s++) {
 		size_t n = strcspn(p, ".");
 		if (n == 0) {
-			cg_detail(detail, detlen, "segment %d of the token is empty", s + 1);
+			cg_detail(detail, detlen,
+				  "the token is not three segments separated by dots");
 			return CG_MALFORMED;
 		}
 		parts->seg[s] = p;
@@ -59,9 +59,8 @@ static cg_reason parse_json(const unsigned char *raw, size_t rawlen, const char 
 	json_error_t jerr;
 	json_t *j = json_loadb((const char *)raw, rawlen, JSON_REJECT_DUPLICATES, &jerr);
 	if (j == NULL) {
-		/* only the position: jansson's message may quote bytes of the token */
-		cg_detail(detail, detlen, "the token's %s is not strict JSON (near byte %d)", what,
-			  jerr.position);
+		/* neither jansson's message nor its position: both describe the input */
+		cg_detail(detail, detlen, "the token's %s is not strict JSON", what);
 		return CG_MALFORMED;
 	}
 	if (!json_is_object(j)) {
@@ -82,7 +81,7 @@ cg_reason cg_token_decode(const char *token, size_t len, struct cg_token_parts *
 		return CG_NO_TOKEN;
 	}
 	if (len > CG_TOKEN_MAX) {
-		cg_detail(detail, detlen, "the token is %zu bytes, more than the %d allowed", len,
+		cg_detail(detail, detlen, "the token is longer than the %d bytes allowed",
 			  CG_TOKEN_MAX);
 		return CG_TOO_LARGE;
 	}

@@ -53,8 +53,8 @@ static cg_reason check_command(const struct cg_ticket *t, const struct cg_reques
 	if (!t->has_cmds) {
 		if (!cg_command_is_shell(req->argv[0]))
 			return CG_OK;
-		cg_detail(detail, detlen, "%s lists no cmds, and %s is a shell or editor that "
-			  "must be named in cmds", name, cmd);
+		cg_detail(detail, detlen, "%s lists no cmds, and %s is a shell, command "
+			  "launcher or interpreter that must be named in cmds", name, cmd);
 		return CG_COMMAND_DENIED;
 	}
 	for (size_t i = 0; i < t->cmds.count; i++) {

@@ -135,6 +135,19 @@ ns_check "missing config: the gated user is denied" denied_with missing config_e
 	"$SSHD_DIR/broken.tok"
 mv "$CG_CONFIG.good" "$CG_CONFIG"
 
+# ---- a config problem the verifier finds (keys_dir writable by the group): the log says what
+# and where, the user at the prompt only that the host is misconfigured
+chmod g+w "$CG_DIR/keys"
+ns_check "untrusted keys_dir: the gated user is denied" denied_with keysdir config_error \
+	"$(tok keysdir alice)"
+chmod g-w "$CG_DIR/keys"
+ns_check "... the log names the problem" ns_log_wait 'reason=config_error .*detail="keys_dir'
+ns_check "... the user is told only that changegate is misconfigured" \
+	grep -q 'changegate is misconfigured on this host; ask the administrators' \
+	"$SSHD_DIR/keysdir.out"
+ns_check_fails "... and not which file or why" grep -Eq "keys|writable|$CG_DIR" \
+	"$SSHD_DIR/keysdir.out"
+
 # ---- the tokens themselves never reach the log
 leaked() {
 	local f t

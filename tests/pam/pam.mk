@@ -8,7 +8,11 @@ TESTS += tests/pam/test_pam_module tests/pam/test_pam_exports
 tests_pam_test_pam_module_SOURCES = \
 	tests/pam/pam_harness.h \
 	tests/pam/pam_harness.c \
-	tests/pam/test_pam_module.c
+	tests/pam/test_pam_module.c \
+	tests/common/fake_nss.h \
+	tests/common/fake_nss.c
+# exported, so that the dlopen()ed module finds fake_nss.c's getpwnam_r before libc's
+tests_pam_test_pam_module_LDFLAGS = $(AM_LDFLAGS) -Wl,--export-dynamic
 tests_pam_test_pam_module_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/common \
 	-DCG_PAM_MODULE='"$(CG_PAM_MODULE_PATH)"'
 tests_pam_test_pam_module_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(PAMTEST_CFLAGS) \

@@ -18,6 +18,7 @@
 #include <CUnit/Basic.h>
 #include <libpamtest.h>
 
+#include "fake_nss.h"
 #include "pam_harness.h"
 
 /* exempt_users= with one name more than a list may hold (filled in by main) */
@@ -35,6 +36,7 @@ static const struct pt_service services[] = {
 	{"cg-unknown", "changegate.conf", "exempt_users=mail frobnicate"},
 	{"cg-relative", NULL, "config=changegate.conf"},
 	{"cg-audit", "changegate.conf", "audit_only"},
+	{"cg-canon", "changegate.conf", "enforce_users=carol enforce_groups=nosuchgroup"},
 	{NULL, NULL, NULL},
 };
 
@@ -204,15 +206,15 @@ static const struct refusal refusals[] = {
 	{NULL, NULL, NULL, NULL},
 };
 
-static void expect_auth_refused(const char *service, const char *reply, const char *code,
-				const char *words)
+static void expect_auth_refused_as(const char *service, const char *user, const char *reply,
+				   const char *code, const char *words)
 {
 	struct pt_conv conv = {.mode = PT_REPLY, .reply = reply};
 	struct pam_testcase cases[] = {
 		pam_test(PAMTEST_AUTHENTICATE, PAM_AUTH_ERR),
 	};
 	size_t before = pt_audit_lines();
-	CU_ASSERT_EQUAL(RUN(service, "alice", &conv, cases), PAMTEST_ERR_OK);
+	CU_ASSERT_EQUAL(RUN(service, user, &conv, cases), PAMTEST_ERR_OK);
 	CU_ASSERT_EQUAL(pt_audit_lines(), before + 1);
 	expect_audit("reason", code);
 	expect_audit("decision", "deny");
@@ -224,6 +226,12 @@ static void expect_auth_refused(const char *service, const char *reply, const ch
 	CU_ASSERT_PTR_NOT_NULL(strstr(conv.errors, tag));
 	if (words != NULL)
 		CU_ASSERT_PTR_NOT_NULL(strstr(conv.errors, words));
+}
+
+static void expect_auth_refused(const char *service, const char *reply, const char *code,
+				const char *words)
+{
+	expect_auth_refused_as(service, "alice", reply, code, words);
 }
 
 static void test_each_reason(void)
@@ -449,6 +457,42 @@ static void expect_gated_denied(const char *service)
 	/* a broken set-up never asks for the token: it could not judge it */
 	CU_ASSERT_EQUAL(conv.prompts, 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(conv.errors, "(config_error)"));
+	/* whoever knocks learns only that the host is misconfigured, not how: the log has it */
+	CU_ASSERT_PTR_NOT_NULL(strstr(conv.errors, "changegate is misconfigured on this host; "
+				      "ask the administrators"));
+	static const char *const internals[] = {"frobnicate", "option", ".conf", "line", "/"};
+	for (size_t i = 0; i < sizeof(internals) / sizeof(internals[0]); i++) {
+		if (strstr(conv.errors, internals[i]) != NULL)
+			fprintf(stderr, "%s: the user was told \"%s\": %s", service, internals[i],
+				conv.errors);
+		CU_ASSERT_PTR_NULL(strstr(conv.errors, internals[i]));
+	}
+	free(token);
+}
+
+/* A config_error found while verifying (keys_dir writable by others): the user is told only
+ * that the host is misconfigured; the log line keeps what and where. */
+static void test_verifier_config_error(void)
+{
+	struct stat st;
+	CU_ASSERT_FATAL(stat(pt_env.keys_dir, &st) == 0);
+	CU_ASSERT_FATAL(chmod(pt_env.keys_dir, 0777) == 0);
+	char *token = pt_token("alice", NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(token);
+	struct pt_conv conv = {.mode = PT_REPLY, .reply = token};
+	int rc = pt_call("authenticate", "cg", "alice", &conv, 0, NULL);
+	CU_ASSERT_EQUAL(chmod(pt_env.keys_dir, st.st_mode & 07777), 0);
+	CU_ASSERT_EQUAL(rc, PAM_AUTH_ERR);
+	expect_audit("reason", "config_error");
+	char detail[512] = "";
+	CU_ASSERT_TRUE(pt_audit_last("detail", detail, sizeof(detail)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(detail, "keys_dir"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(conv.errors, "Access denied (config_error): changegate is "
+				      "misconfigured on this host; ask the administrators"));
+	if (strstr(conv.errors, "keys") != NULL || strstr(conv.errors, pt_env.dir) != NULL)
+		fprintf(stderr, "the user was told: %s", conv.errors);
+	CU_ASSERT_PTR_NULL(strstr(conv.errors, "keys"));
+	CU_ASSERT_PTR_NULL(strstr(conv.errors, pt_env.dir));
 	free(token);
 }
 
@@ -588,6 +632,46 @@ static void test_session_record(void)
 	free(token);
 }
 
+/* ---- the account's canonical name ----------------------------------------------------------- */
+
+/* fake_nss.c answers "CAROL" with the account "carol", as a case-insensitive SSSD would. The
+ * lists and the token's sub name the account, whatever spelling was typed at the login. */
+static void test_canonical_name(void)
+{
+	/* enforce_users=carol gates CAROL: prompted, not ignored */
+	struct pt_conv conv = {.mode = PT_REPLY, .reply = ""};
+	CU_ASSERT_EQUAL(pt_call("authenticate", "cg-canon", "CAROL", &conv, 0, NULL),
+			PAM_AUTH_ERR);
+	CU_ASSERT_EQUAL(conv.prompts, 1);
+	memset(&conv, 0, sizeof(conv));
+	conv.mode = PT_REPLY;
+	conv.reply = "";
+	CU_ASSERT_EQUAL(pt_call("acct_mgmt", "cg-canon", "Carol", &conv, 0, NULL),
+			PAM_PERM_DENIED);
+	expect_audit("user", FAKE_NSS_USER);
+	/* and still not the others */
+	expect_ignored("cg-canon", "bin");
+
+	/* a token for the account lets every spelling of it in */
+	char *token = pt_token(FAKE_NSS_USER, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(token);
+	struct pt_conv ok = {.mode = PT_REPLY, .reply = token};
+	struct pam_testcase cases[] = {
+		pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+		pam_test(PAMTEST_ACCOUNT, PAM_SUCCESS),
+	};
+	CU_ASSERT_EQUAL(RUN("cg-canon", "CAROL", &ok, cases), PAMTEST_ERR_OK);
+	expect_audit("decision", "allow");
+	expect_audit("user", FAKE_NSS_USER);
+	free(token);
+
+	/* a token for the spelling is not a token for the account */
+	token = pt_token("CAROL", NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(token);
+	expect_auth_refused_as("cg-canon", "CAROL", token, "wrong_user", NULL);
+	free(token);
+}
+
 /* ---- main --------------------------------------------------------------------------------- */
 
 static int run_tests(void)
@@ -613,10 +697,13 @@ static int run_tests(void)
 	    CU_add_test(s, "planted environment", test_planted_environment) == NULL ||
 	    CU_add_test(s, "config missing", test_config_missing) == NULL ||
 	    CU_add_test(s, "config broken", test_config_broken) == NULL ||
+	    CU_add_test(s, "config error found by the verifier",
+			test_verifier_config_error) == NULL ||
 	    CU_add_test(s, "unknown argument", test_unknown_argument) == NULL ||
 	    CU_add_test(s, "known arguments", test_known_arguments) == NULL ||
 	    CU_add_test(s, "audit_only", test_audit_only) == NULL ||
-	    CU_add_test(s, "login ticket record", test_session_record) == NULL) {
+	    CU_add_test(s, "login ticket record", test_session_record) == NULL ||
+	    CU_add_test(s, "canonical account name", test_canonical_name) == NULL) {
 		CU_cleanup_registry();
 		return 1;
 	}

@@ -28,7 +28,9 @@ tests_unit_test_basics_LDADD = $(CORE_TEST_LDADD)
 tests_unit_test_config_SOURCES = tests/unit/test_config.c
 tests_unit_test_config_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_unit_test_config_LDADD = $(CORE_TEST_LDADD)
-tests_unit_test_gate_SOURCES = tests/unit/test_gate.c
+tests_unit_test_gate_SOURCES = tests/unit/test_gate.c tests/common/fake_nss.h \
+	tests/common/fake_nss.c
+tests_unit_test_gate_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/common
 tests_unit_test_gate_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_unit_test_gate_LDADD = $(CORE_TEST_LDADD)
 tests_unit_test_match_SOURCES = tests/unit/test_match.c

@@ -55,7 +55,7 @@ static void test_full_line(void)
 	CU_ASSERT_STRING_EQUAL(line,
 		"decision=allow reason=ok front=sudo event=check user=alice service=sudo "
 		"rhost=10.0.0.7 tty=/dev/pts/3 runas=root "
-		"cmd=\"/usr/bin/systemctl restart nginx\" cwd=/home/alice ticket=CHG0012345 "
+		"cmd=\"/usr/bin/systemctl restart nginx\" cwd=/home/alice verified=1 ticket=CHG0012345 "
 		"jti=jti-1 approver=bob expires=1900000000 detail=\"ticket CHG0012345 covers "
 		"this\"");
 	CU_ASSERT_EQUAL(cg_audit_priority(&ev), LOG_NOTICE);
@@ -74,6 +74,10 @@ static void test_full_line(void)
 	d.reason = CG_BAD_SIGNATURE;
 	d.verified = false;
 	CU_ASSERT_EQUAL(cg_audit_priority(&ev), LOG_WARNING);
+	/* and its claims, which anyone could have typed, are marked as such in the line */
+	cg_audit_format(&ev, line, sizeof(line));
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, " cwd=/home/alice verified=0 ticket=CHG0012345 "));
+	CU_ASSERT_PTR_NULL(strstr(line, "verified=1"));
 }
 
 static void test_minimal_line(void)
@@ -85,7 +89,8 @@ static void test_minimal_line(void)
 				    .decision = &d};
 	char line[512];
 	cg_audit_format(&ev, line, sizeof(line));
-	CU_ASSERT_STRING_EQUAL(line, "decision=deny reason=no_token front=pam event=auth user=bob");
+	CU_ASSERT_STRING_EQUAL(line, "decision=deny reason=no_token front=pam event=auth user=bob "
+			       "verified=0");
 	CU_ASSERT_EQUAL(cg_audit_priority(&ev), LOG_WARNING);
 	/* claims not decoded: no ticket fields even if the struct holds leftovers */
 	strcpy(d.ticket.chg, "CHG1");

@@ -1,4 +1,6 @@
 /* Who is gated: the rule on given facts (table-driven), then on the real name service. */
+#include "config.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -6,6 +8,7 @@
 
 #include "changegate.h"
 #include "core_fixture.h"
+#include "fake_nss.h"
 
 static void lists_set(struct cg_gate_lists *g, const char *eu, const char *eg, const char *xu,
 		      const char *xg)
@@ -120,12 +123,49 @@ static void test_name_service(void)
 	cg_gate_lists_free(&g);
 }
 
+/* A name service that answers for "CAROL" with the account "carol" (fake_nss.c): the lists
+ * name accounts, so the spelling typed must not slip past them. */
+static void test_canonical_name(void)
+{
+	char out[64];
+	CU_ASSERT_TRUE(cg_user_canonical("CAROL", out, sizeof(out)));
+	CU_ASSERT_STRING_EQUAL(out, FAKE_NSS_USER);
+	CU_ASSERT_TRUE(cg_user_canonical("carol", out, sizeof(out)));
+	CU_ASSERT_STRING_EQUAL(out, "carol");
+	CU_ASSERT_TRUE(cg_user_canonical("root", out, sizeof(out)));
+	CU_ASSERT_STRING_EQUAL(out, "root");
+	CU_ASSERT_FALSE(cg_user_canonical("no-such-user-changegate", out, sizeof(out)));
+	CU_ASSERT_STRING_EQUAL(out, "");
+	CU_ASSERT_FALSE(cg_user_canonical("CAROL", out, 5)); /* does not fit: no name at all */
+	CU_ASSERT_STRING_EQUAL(out, "");
+	CU_ASSERT_FALSE(cg_user_canonical("", out, sizeof(out)));
+	CU_ASSERT_FALSE(cg_user_canonical(NULL, out, sizeof(out)));
+	CU_ASSERT_FALSE(cg_user_canonical("carol", NULL, 0));
+
+	struct cg_gate_lists g;
+	/* enforced by name: every spelling is gated */
+	lists_set(&g, "carol", "", "", "");
+	CU_ASSERT_TRUE(cg_user_is_gated(&g, "carol"));
+	CU_ASSERT_TRUE(cg_user_is_gated(&g, "CAROL"));
+	CU_ASSERT_TRUE(cg_user_is_gated(&g, "Carol"));
+	cg_gate_lists_free(&g);
+	/* exempt by name: every spelling is exempt, as the account is */
+	lists_set(&g, "", "", "carol", "");
+	CU_ASSERT_FALSE(cg_user_is_gated(&g, "CAROL"));
+	cg_gate_lists_free(&g);
+	/* a list that names the typed spelling names no account */
+	lists_set(&g, "", "", "CAROL", "");
+	CU_ASSERT_TRUE(cg_user_is_gated(&g, "CAROL"));
+	cg_gate_lists_free(&g);
+}
+
 int main(void)
 {
 	static const struct cf_test tests[] = {
 		{"rule table", test_rule_table},
 		{"rule edges", test_rule_edges},
 		{"name service", test_name_service},
+		{"canonical account name", test_canonical_name},
 		{NULL, NULL},
 	};
 	return cf_run("gate", tests);

@@ -100,6 +100,13 @@ static void test_commands_without_cmds(void)
 	ASSERT_REASON(SUDO(&c, "/usr/bin/sh", "-c", "id"), CG_COMMAND_DENIED);
 	ASSERT_REASON(SUDO(&c, "/usr/bin/sudoedit", "/etc/hosts"), CG_COMMAND_DENIED);
 	ASSERT_REASON(SUDO(&c, "/bin/su", "-"), CG_COMMAND_DENIED);
+	/* and so do launchers and interpreters: each is a shell under another name */
+	ASSERT_REASON(SUDO(&c, "/usr/bin/sudo", "-n", "bash"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/env", "bash"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/python3"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/python3.11", "-c", "import os"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/perl", "-e", "exec '/bin/sh'"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/xargs", "sh"), CG_COMMAND_DENIED);
 	/* a request without an absolute command is never covered */
 	ASSERT_REASON(SUDO(&c, "systemctl"), CG_COMMAND_DENIED);
 	ASSERT_REASON(sudo_check(&c, NULL, 0, "root", 0, NULL), CG_COMMAND_DENIED);
@@ -117,7 +124,7 @@ static void test_commands_with_cmds(void)
 	struct cg_decision d;
 	tfx_claims(&c);
 	c.cmds_json = "[\"/usr/bin/systemctl restart postgresql\",\"/usr/bin/journalctl *\","
-		      "\"/usr/bin/id\",\"/bin/bash\"]";
+		      "\"/usr/bin/id\",\"/bin/bash\",\"/usr/bin/python3 /srv/fix.py\"]";
 	ASSERT_REASON(SUDO(&c, "/usr/bin/systemctl", "restart", "postgresql"), CG_OK);
 	ASSERT_REASON(SUDO(&c, "/usr/bin/systemctl", "restart", "postgresql", "x"),
 		      CG_COMMAND_DENIED);
@@ -128,6 +135,10 @@ static void test_commands_with_cmds(void)
 	/* a shell named explicitly is allowed */
 	ASSERT_REASON(SUDO(&c, "/bin/bash"), CG_OK);
 	ASSERT_REASON(SUDO(&c, "/usr/bin/bash"), CG_COMMAND_DENIED);
+	/* an interpreter named with its script is allowed for that script only */
+	ASSERT_REASON(SUDO(&c, "/usr/bin/python3", "/srv/fix.py"), CG_OK);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/python3"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/python3", "-c", "import os"), CG_COMMAND_DENIED);
 	ASSERT_REASON(sudo_check(&c, ARGV("/usr/bin/systemctl", "restart", "nginx"), 3, "root", 0,
 				 &d),
 		      CG_COMMAND_DENIED);

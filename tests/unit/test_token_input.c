@@ -230,6 +230,72 @@ static void test_bad_json(void)
 	free(p);
 }
 
+/* The detail of a malformed input ends up in syslog and on the user's terminal; what was
+ * typed may be a password. It says what is wrong in general words only: no byte of the input,
+ * no offset, no count (no digit at all, except the cap itself for too_large). */
+static void expect_quiet_detail(const char *input, size_t len, cg_reason want, const char *words)
+{
+	struct cg_request req;
+	struct cg_decision d;
+	tfx_request(&req, CG_SCOPE_LOGIN);
+	cg_reason r = cg_verify_token(&tfx.cfg, input, len, &req, &d);
+	tfx_saw(r);
+	ASSERT_REASON(r, want);
+	if (strstr(d.detail, words) == NULL)
+		fprintf(stderr, "detail \"%s\" lacks \"%s\"\n", d.detail, words);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, words));
+	/* the only numbers allowed: the cap, and the name of the encoding */
+	char plain[CG_DETAIL_MAX];
+	snprintf(plain, sizeof(plain), "%s", d.detail);
+	for (char *b64 = strstr(plain, "base64"); b64 != NULL; b64 = strstr(b64, "base64"))
+		memcpy(b64 + 4, "xx", 2);
+	const char *digits = plain;
+	if (want == CG_TOO_LARGE) {
+		char cap[32];
+		snprintf(cap, sizeof(cap), "%d", CG_TOKEN_MAX);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(strstr(plain, cap));
+		digits = strstr(plain, cap) + strlen(cap);
+	}
+	if (strpbrk(digits, "0123456789") != NULL)
+		fprintf(stderr, "detail \"%s\" holds a number\n", d.detail);
+	CU_ASSERT_PTR_NULL(strpbrk(digits, "0123456789"));
+	/* no run of four input bytes appears in it */
+	for (size_t i = 0; i + 4 <= len && i < 256; i++) {
+		char run[5];
+		memcpy(run, input + i, 4);
+		run[4] = '\0';
+		if (strlen(run) == 4 && strstr(d.detail, run) != NULL) {
+			fprintf(stderr, "detail \"%s\" quotes \"%s\"\n", d.detail, run);
+			CU_FAIL("the detail quotes the input");
+			break;
+		}
+	}
+	cg_decision_free(&d);
+}
+
+static void test_details_never_quote_input(void)
+{
+	static const char *const not_b64[] = {
+		"hunter2!Spring", "Corr3ct h0rse b@t+ery", "pa$$w0rd.x.y", "tr0ub4dor&3",
+	};
+	for (size_t i = 0; i < sizeof(not_b64) / sizeof(not_b64[0]); i++)
+		expect_quiet_detail(not_b64[i], strlen(not_b64[i]), CG_MALFORMED, "not base64url");
+	static const char *const not_three[] = {
+		"Winter2024", "hunter2", "aaaa.bbbb", "a.b.c.d.e", "..", "Qwerty.12345..x",
+	};
+	for (size_t i = 0; i < sizeof(not_three) / sizeof(not_three[0]); i++)
+		expect_quiet_detail(not_three[i], strlen(not_three[i]), CG_MALFORMED,
+				    "not three segments");
+	/* three segments whose header is base64url of something that is not JSON */
+	expect_quiet_detail("c2VjcmV0MTIz.eyJhIjoxfQ.c2ln", 28, CG_MALFORMED, "not strict JSON");
+	char *big = malloc(CG_TOKEN_MAX + 100);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+	memset(big, 'A', CG_TOKEN_MAX + 99);
+	big[CG_TOKEN_MAX + 99] = '\0';
+	expect_quiet_detail(big, CG_TOKEN_MAX + 99, CG_TOO_LARGE, "longer than");
+	free(big);
+}
+
 static void test_raw_nul_in_payload(void)
 {
 	/* cg_test_sign signs C strings, so the NUL is placed by hand: sign the text, then
@@ -420,6 +486,7 @@ int test_token_input_register(void)
 		{"non-canonical trailing bits", test_noncanonical_trailing_bits},
 		{"strict base64url decoder", test_b64url_decoder},
 		{"header/payload not strict JSON", test_bad_json},
+		{"details never quote the input", test_details_never_quote_input},
 		{"raw NUL in payload", test_raw_nul_in_payload},
 		{"duplicate sub or exp", test_duplicate_claims},
 		{"every character changed", test_every_character_changed},

@@ -6,13 +6,13 @@
 #include "config.h"
 
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "changegate.h"
+#include "error_text.h"
 #include "config_values.h"
 
 /* Longer than any valid line (the longest values are 1024 bytes) yet small enough for the
@@ -59,19 +59,6 @@ static const char *const key_names[K_COUNT] = {
 	[K_SINGLE_USE] = "single_use",
 	[K_AUDIT_LOG] = "audit_log",
 };
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (err == NULL || errlen == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 const char *cg_default_config_path(void)
 {
@@ -235,7 +222,7 @@ static int parse_line(struct cg_config *cfg, const char *name, unsigned lineno, 
 {
 	char *eq = strchr(line, '=');
 	if (eq == NULL) {
-		set_err(err, errlen, "%s:%u: missing '=' (expected \"key = value\")", name, lineno);
+		cg_set_err(err, errlen, "%s:%u: missing '=' (expected \"key = value\")", name, lineno);
 		return -1;
 	}
 	*eq = '\0';
@@ -244,29 +231,29 @@ static int parse_line(struct cg_config *cfg, const char *name, unsigned lineno, 
 	char safe_key[64];
 	cg_sanitize(safe_key, sizeof(safe_key), key);
 	if (*key == '\0') {
-		set_err(err, errlen, "%s:%u: missing key before '='", name, lineno);
+		cg_set_err(err, errlen, "%s:%u: missing key before '='", name, lineno);
 		return -1;
 	}
 	int k = lookup_key(key);
 	if (k < 0) {
-		set_err(err, errlen, "%s:%u: unknown key '%s'", name, lineno, safe_key);
+		cg_set_err(err, errlen, "%s:%u: unknown key '%s'", name, lineno, safe_key);
 		return -1;
 	}
 	if (seen_at[k] != 0) {
-		set_err(err, errlen, "%s:%u: duplicate key '%s' (first set on line %u)", name,
+		cg_set_err(err, errlen, "%s:%u: duplicate key '%s' (first set on line %u)", name,
 			lineno, safe_key, seen_at[k]);
 		return -1;
 	}
 	seen_at[k] = lineno;
 	if (*value == '\0') {
-		set_err(err, errlen, "%s:%u: %s: empty value", name, lineno, safe_key);
+		cg_set_err(err, errlen, "%s:%u: %s: empty value", name, lineno, safe_key);
 		return -1;
 	}
 	/* "key = value # note" would silently make the note part of the value (an issuer that
 	 * never matches, a pattern that matches something else): refuse it outright */
 	for (const char *h = strchr(value, '#'); h != NULL; h = strchr(h + 1, '#')) {
 		if (is_blank(h[-1])) {
-			set_err(err, errlen,
+			cg_set_err(err, errlen,
 				"%s:%u: %s: '#' comments must be on a line of their own", name,
 				lineno, safe_key);
 			return -1;
@@ -276,7 +263,7 @@ static int parse_line(struct cg_config *cfg, const char *name, unsigned lineno, 
 	if (msg != NULL) {
 		char safe_value[96];
 		cg_sanitize(safe_value, sizeof(safe_value), value);
-		set_err(err, errlen, "%s:%u: %s: %s: \"%s\"", name, lineno, safe_key, msg,
+		cg_set_err(err, errlen, "%s:%u: %s: %s: \"%s\"", name, lineno, safe_key, msg,
 			safe_value);
 		return -1;
 	}
@@ -301,13 +288,13 @@ int cg_config_parse(struct cg_config *cfg, const char *name, const char *buf, si
 		size_t n = nl != NULL ? (size_t)(nl - start) : len - off;
 		off += n + (nl != NULL);
 		if (n > CG_CONFIG_LINE_MAX) {
-			set_err(err, errlen, "%s:%u: line longer than %d bytes", name, lineno,
+			cg_set_err(err, errlen, "%s:%u: line longer than %d bytes", name, lineno,
 				CG_CONFIG_LINE_MAX);
 			rc = -1;
 			break;
 		}
 		if (memchr(start, '\0', n) != NULL) {
-			set_err(err, errlen, "%s:%u: NUL byte in line", name, lineno);
+			cg_set_err(err, errlen, "%s:%u: NUL byte in line", name, lineno);
 			rc = -1;
 			break;
 		}
@@ -327,7 +314,7 @@ int cg_config_parse(struct cg_config *cfg, const char *name, const char *buf, si
 	static const enum cfg_key required[] = {K_ISSUER, K_AUDIENCE, K_KEYS_DIR};
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
 		if (seen_at[required[i]] == 0) {
-			set_err(err, errlen, "%s: missing required key '%s'", name,
+			cg_set_err(err, errlen, "%s: missing required key '%s'", name,
 				key_names[required[i]]);
 			return -1;
 		}
@@ -345,7 +332,7 @@ int cg_config_load(struct cg_config *cfg, const char *path, char *err, size_t er
 	cfg->source = strdup(path);
 	int rc = -1;
 	if (cfg->source == NULL)
-		set_err(err, errlen, "%s: out of memory", path);
+		cg_set_err(err, errlen, "%s: out of memory", path);
 	else
 		rc = cg_config_parse(cfg, path, buf, len, err, errlen);
 	cg_wipe_free(buf, len + 1);

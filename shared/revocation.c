@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -13,23 +12,11 @@
 #include <unistd.h>
 
 #include "changegate.h"
+#include "error_text.h"
 
 /* About 200 000 entries: far more than any team revokes, small enough to read per decision. */
 #define CG_REVOCATION_FILE_MAX (4 * 1024 * 1024)
 #define CG_REVOCATION_VALUE_MAX 128
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (err == NULL || errlen == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static bool is_blank(char c)
 {
@@ -98,30 +85,30 @@ static int append_locked(int fd, const char *path, const char *value, char *err,
 {
 	struct stat st;
 	if (fstat(fd, &st) != 0) {
-		set_err(err, errlen, "%s: fstat: %s", path, strerror(errno));
+		cg_set_err(err, errlen, "%s: fstat: %s", path, strerror(errno));
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode) || (st.st_uid != 0 && st.st_uid != geteuid()) ||
 	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
-		set_err(err, errlen, "%s: not a regular file owned by root and writable only by it",
+		cg_set_err(err, errlen, "%s: not a regular file owned by root and writable only by it",
 			path);
 		return -1;
 	}
 	bool nl;
 	if (needs_newline(fd, &st, &nl) != 0) {
-		set_err(err, errlen, "%s: read: %s", path, strerror(errno));
+		cg_set_err(err, errlen, "%s: read: %s", path, strerror(errno));
 		return -1;
 	}
 	char line[CG_REVOCATION_VALUE_MAX + 3];
 	int n = snprintf(line, sizeof(line), "%s%s\n", nl ? "\n" : "", value);
 	if (n < 0 || (size_t)n >= sizeof(line)) {
-		set_err(err, errlen, "%s: value too long", path);
+		cg_set_err(err, errlen, "%s: value too long", path);
 		return -1;
 	}
 	/* one write with O_APPEND under the lock: readers see the whole line or none of it */
 	ssize_t w = write(fd, line, (size_t)n);
 	if (w != n) {
-		set_err(err, errlen, "%s: write: %s", path,
+		cg_set_err(err, errlen, "%s: write: %s", path,
 			w < 0 ? strerror(errno) : "short write");
 		if (w > 0 && ftruncate(fd, st.st_size) != 0) {
 			/* nothing more to do: the error above already denies the revoke */
@@ -129,7 +116,7 @@ static int append_locked(int fd, const char *path, const char *value, char *err,
 		return -1;
 	}
 	if (fsync(fd) != 0) {
-		set_err(err, errlen, "%s: fsync: %s", path, strerror(errno));
+		cg_set_err(err, errlen, "%s: fsync: %s", path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -138,11 +125,11 @@ static int append_locked(int fd, const char *path, const char *value, char *err,
 int cg_revocation_append(const char *path, const char *value, char *err, size_t errlen)
 {
 	if (path == NULL || path[0] != '/') {
-		set_err(err, errlen, "revocation file: not an absolute path");
+		cg_set_err(err, errlen, "revocation file: not an absolute path");
 		return -1;
 	}
 	if (value == NULL || !valid_value(value)) {
-		set_err(err, errlen,
+		cg_set_err(err, errlen,
 			"a revoked value must be 1 to 128 printable characters, without spaces "
 			"or '#'");
 		return -1;
@@ -156,24 +143,24 @@ int cg_revocation_append(const char *path, const char *value, char *err, size_t 
 		fd = open(path, flags);
 	}
 	if (fd < 0) {
-		set_err(err, errlen, "Error opening %s: %s", path, strerror(errno));
+		cg_set_err(err, errlen, "Error opening %s: %s", path, strerror(errno));
 		return -1;
 	}
 	/* a new list is world-readable like the config, whatever the caller's umask */
 	if (created && fchmod(fd, 0644) != 0) {
-		set_err(err, errlen, "%s: fchmod: %s", path, strerror(errno));
+		cg_set_err(err, errlen, "%s: fchmod: %s", path, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	int rc = -1;
 	if (flock(fd, LOCK_EX) != 0) {
-		set_err(err, errlen, "%s: flock: %s", path, strerror(errno));
+		cg_set_err(err, errlen, "%s: flock: %s", path, strerror(errno));
 	} else {
 		rc = append_locked(fd, path, value, err, errlen);
 		flock(fd, LOCK_UN);
 	}
 	if (close(fd) != 0 && rc == 0) {
-		set_err(err, errlen, "%s: close: %s", path, strerror(errno));
+		cg_set_err(err, errlen, "%s: close: %s", path, strerror(errno));
 		rc = -1;
 	}
 	return rc;

@@ -4,7 +4,6 @@
  * writable, and a size cap. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,19 +11,7 @@
 #include <unistd.h>
 
 #include "changegate.h"
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (err == NULL || errlen == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
+#include "error_text.h"
 
 /* Root, or the process's own euid (a user checking a config of their own gains nothing). */
 static bool trusted_owner(uid_t uid)
@@ -36,18 +23,18 @@ static int check_stat(const char *path, const struct stat *st, bool want_dir, ch
 		      size_t errlen)
 {
 	if (want_dir ? !S_ISDIR(st->st_mode) : !S_ISREG(st->st_mode)) {
-		set_err(err, errlen, "%s: not a %s", path, want_dir ? "directory" : "regular file");
+		cg_set_err(err, errlen, "%s: not a %s", path, want_dir ? "directory" : "regular file");
 		errno = want_dir ? ENOTDIR : EINVAL;
 		return -1;
 	}
 	if (!trusted_owner(st->st_uid)) {
-		set_err(err, errlen, "%s: owned by uid %lu, not root", path,
+		cg_set_err(err, errlen, "%s: owned by uid %lu, not root", path,
 			(unsigned long)st->st_uid);
 		errno = EPERM;
 		return -1;
 	}
 	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
-		set_err(err, errlen, "%s: writable by group or others (mode %04o)", path,
+		cg_set_err(err, errlen, "%s: writable by group or others (mode %04o)", path,
 			(unsigned)(st->st_mode & 07777));
 		errno = EPERM;
 		return -1;
@@ -61,7 +48,7 @@ int cg_read_trusted_file(const char *path, size_t max, char **buf, size_t *len, 
 	*buf = NULL;
 	*len = 0;
 	if (path == NULL || path[0] != '/') {
-		set_err(err, errlen, "%s: not an absolute path", path ? path : "(null)");
+		cg_set_err(err, errlen, "%s: not an absolute path", path ? path : "(null)");
 		errno = EINVAL;
 		return -1;
 	}
@@ -69,16 +56,16 @@ int cg_read_trusted_file(const char *path, size_t max, char **buf, size_t *len, 
 	if (fd < 0) {
 		int e = errno;
 		if (e == ELOOP)
-			set_err(err, errlen, "%s: is a symbolic link", path);
+			cg_set_err(err, errlen, "%s: is a symbolic link", path);
 		else
-			set_err(err, errlen, "Error opening %s: %s", path, strerror(e));
+			cg_set_err(err, errlen, "Error opening %s: %s", path, strerror(e));
 		errno = e;
 		return -1;
 	}
 	struct stat st;
 	if (fstat(fd, &st) != 0) {
 		int e = errno;
-		set_err(err, errlen, "%s: fstat: %s", path, strerror(e));
+		cg_set_err(err, errlen, "%s: fstat: %s", path, strerror(e));
 		close(fd);
 		errno = e;
 		return -1;
@@ -90,7 +77,7 @@ int cg_read_trusted_file(const char *path, size_t max, char **buf, size_t *len, 
 		return -1;
 	}
 	if ((unsigned long long)st.st_size > max) {
-		set_err(err, errlen, "%s: larger than %zu bytes", path, max);
+		cg_set_err(err, errlen, "%s: larger than %zu bytes", path, max);
 		close(fd);
 		errno = EFBIG;
 		return -1;
@@ -98,7 +85,7 @@ int cg_read_trusted_file(const char *path, size_t max, char **buf, size_t *len, 
 	size_t cap = (size_t)st.st_size;
 	char *data = malloc(cap + 1);
 	if (data == NULL) {
-		set_err(err, errlen, "%s: out of memory", path);
+		cg_set_err(err, errlen, "%s: out of memory", path);
 		close(fd);
 		errno = ENOMEM;
 		return -1;
@@ -112,7 +99,7 @@ int cg_read_trusted_file(const char *path, size_t max, char **buf, size_t *len, 
 			continue;
 		if (n < 0) {
 			int e = errno;
-			set_err(err, errlen, "%s: read: %s", path, strerror(e));
+			cg_set_err(err, errlen, "%s: read: %s", path, strerror(e));
 			cg_wipe_free(data, cap + 1);
 			close(fd);
 			errno = e;
@@ -121,7 +108,7 @@ int cg_read_trusted_file(const char *path, size_t max, char **buf, size_t *len, 
 		if (n == 0)
 			break;
 		if (got >= cap) {
-			set_err(err, errlen, "%s: changed while being read", path);
+			cg_set_err(err, errlen, "%s: changed while being read", path);
 			cg_wipe_free(data, cap + 1);
 			close(fd);
 			errno = EAGAIN;
@@ -139,19 +126,19 @@ int cg_read_trusted_file(const char *path, size_t max, char **buf, size_t *len, 
 int cg_check_trusted_dir(const char *path, char *err, size_t errlen)
 {
 	if (path == NULL || path[0] != '/') {
-		set_err(err, errlen, "%s: not an absolute path", path ? path : "(null)");
+		cg_set_err(err, errlen, "%s: not an absolute path", path ? path : "(null)");
 		errno = EINVAL;
 		return -1;
 	}
 	struct stat st;
 	if (lstat(path, &st) != 0) {
 		int e = errno;
-		set_err(err, errlen, "Error opening %s: %s", path, strerror(e));
+		cg_set_err(err, errlen, "Error opening %s: %s", path, strerror(e));
 		errno = e;
 		return -1;
 	}
 	if (S_ISLNK(st.st_mode)) {
-		set_err(err, errlen, "%s: is a symbolic link", path);
+		cg_set_err(err, errlen, "%s: is a symbolic link", path);
 		errno = ELOOP;
 		return -1;
 	}

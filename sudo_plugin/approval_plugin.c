@@ -21,8 +21,6 @@ static int approval_open(unsigned int version, sudo_conv_t conversation,
 			 char *const submit_envp[], char *const plugin_options[],
 			 const char **errstr)
 {
-	(void)submit_optind;
-	(void)submit_argv;
 	if (SUDO_API_VERSION_GET_MAJOR(version) != SUDO_API_VERSION_MAJOR) {
 		*errstr = "changegate_approval: incompatible sudo plugin API";
 		if (plugin_printf != NULL)
@@ -36,6 +34,8 @@ static int approval_open(unsigned int version, sudo_conv_t conversation,
 			 plugin_options, false, errstr) != 0)
 		return -1;
 	opened = true;
+	/* sudo gives approval plugins no env_add: the assignments are in the submit argv */
+	cgs_scan_cmdline(&ctx, submit_optind, submit_argv);
 	return 1;
 }
 
@@ -50,10 +50,9 @@ static int approval_check(char *const command_info[], char *const run_argv[],
 			  char *const run_envp[], const char **errstr)
 {
 	static struct cgs_command cmd;
-	char msg[256];
+	char msg[512];
 	long long expires;
 
-	(void)run_envp;
 	if (!opened) {
 		*errstr = "changegate_approval: check before open";
 		return -1;
@@ -63,6 +62,11 @@ static int approval_check(char *const command_info[], char *const run_argv[],
 	if (cgs_command_from_sudo(&cmd, command_info, run_argv, msg, sizeof(msg)) != 0) {
 		cgs_gate_refuse(&ctx, msg);
 		*errstr = "changegate: cannot judge this command";
+		return 0;
+	}
+	if (cgs_invocation_check(&ctx, &cmd, NULL, run_envp, msg, sizeof(msg)) != 0) {
+		cgs_gate_refuse_cmd(&ctx, &cmd, msg);
+		*errstr = "changegate: not allowed under a change ticket";
 		return 0;
 	}
 	if (!cgs_gate_check(&ctx, &cmd, &expires)) {

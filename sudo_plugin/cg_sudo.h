@@ -41,7 +41,9 @@ struct cgs_options {
 };
 
 /* Parses plugin_options (may be NULL). allow_delegate: whether delegate= is accepted.
- * 0, or -1 with err naming the offending option. */
+ * 0, or -1 with err naming the first offending option. Either way every option that could
+ * be parsed is kept (a typo must not cost root or the exempt users their sudo): free o with
+ * cgs_options_free in both cases. */
 int cgs_options_parse(struct cgs_options *o, char *const opts[], bool allow_delegate,
 		      char *err, size_t errlen);
 void cgs_options_free(struct cgs_options *o);
@@ -56,6 +58,7 @@ struct cgs_user {
 	size_t ngroups;
 	const char *cwd;
 	const char *tty;
+	char canon[256];            /* the canonical account name; name points here when known */
 };
 
 struct cgs_ctx {
@@ -65,7 +68,15 @@ struct cgs_ctx {
 	struct cgs_user user;
 	char *const *user_env;
 	bool noninteractive;        /* sudo -n: never prompt */
+	bool shell_mode;            /* sudo -s or -i: the shell must be named in cmds */
+	bool preserve_env;          /* sudo -E */
+	const char *chroot_req;     /* sudo -R DIR, or NULL */
+	const char *cwd_req;        /* sudo -D DIR, or NULL */
+	char cmdline_env[96];       /* approval: a VAR=value / --preserve-env=LIST given, shown */
 	bool gated;
+	bool options_ok;            /* false: sudo.conf options had an error (options_err) */
+	char options_err[256];
+	bool user_ok;               /* false: the invoking user has no canonical account name */
 	bool config_ok;
 	bool cfg_inited;            /* cfg needs cg_config_free */
 	struct cg_config cfg;
@@ -73,8 +84,9 @@ struct cgs_ctx {
 };
 
 /* Fills ctx from what sudo gave open(): options, user_info, settings; loads the changegate
- * config. A broken config is not an error here (it denies gated users at check time), but
- * bad options and a user_info without a user are: -1 with *errstr set. */
+ * config. Neither a broken config nor bad plugin options are errors here (they deny gated
+ * users at check time, logged at LOG_ERR; root and exempt users keep sudo), but a user_info
+ * without a user is: -1 with *errstr set. */
 int cgs_ctx_open(struct cgs_ctx *c, sudo_conv_t conv, sudo_printf_t say,
 		 char *const settings[], char *const user_info[], char *const user_env[],
 		 char *const options[], bool allow_delegate, const char **errstr);
@@ -129,6 +141,7 @@ struct cgs_command {
 	const char *runas_user;
 	uid_t runas_uid;
 	bool sudoedit;
+	const char *chroot;         /* command_info chroot=, or NULL */
 };
 
 /* Fills cmd from command_info ("command=", "runas_uid=", "runas_user=", "sudoedit=") and
@@ -143,6 +156,21 @@ bool cgs_gate_check(struct cgs_ctx *c, const struct cgs_command *cmd, long long 
 
 /* A gated command sudo described in a way we cannot judge: denied, logged, told. */
 void cgs_gate_refuse(struct cgs_ctx *c, const char *why);
+/* A gated command refused before any token is looked at (environment, chroot, -D):
+ * logged with the command, told. */
+void cgs_gate_refuse_cmd(struct cgs_ctx *c, const struct cgs_command *cmd, const char *why);
+
+/* ---- how the command would run (sudo_invocation.c) ---------------------------------------- */
+
+/* The approval plugin's view of the command line: a VAR=value or --preserve-env=LIST before
+ * submit_optind. Fills c->cmdline_env (shown form) when there is one. */
+void cgs_scan_cmdline(struct cgs_ctx *c, int submit_optind, char *const submit_argv[]);
+/* What a gated command may not do whatever the token says: take variables from the command
+ * line (env_add, or c->cmdline_env), keep the caller's whole environment (-E), carry a
+ * variable that neither the caller's environment nor sudoers itself gave it, run in a chroot,
+ * or in a directory the caller chose with -D. 0, or -1 with why. env_add may be NULL. */
+int cgs_invocation_check(const struct cgs_ctx *c, const struct cgs_command *cmd,
+			 char *const env_add[], char *const run_envp[], char *why, size_t whylen);
 
 /* sudo -l: shows the ticket that would be used, its expiry and what it covers. */
 void cgs_gate_list(struct cgs_ctx *c);

@@ -174,7 +174,7 @@ static int policy_check(int argc, char *const argv[], char *env_add[], char **co
 			char **argv_out[], char **user_env_out[], const char **errstr)
 {
 	static struct cgs_command cmd;
-	char msg[256];
+	char msg[512];
 	long long expires;
 	int rc;
 
@@ -189,6 +189,11 @@ static int policy_check(int argc, char *const argv[], char *env_add[], char **co
 	if (cgs_command_from_sudo(&cmd, *command_info, *argv_out, msg, sizeof(msg)) != 0) {
 		cgs_gate_refuse(&ctx, msg);
 		*errstr = "changegate: cannot judge this command";
+		return 0;
+	}
+	if (cgs_invocation_check(&ctx, &cmd, env_add, *user_env_out, msg, sizeof(msg)) != 0) {
+		cgs_gate_refuse_cmd(&ctx, &cmd, msg);
+		*errstr = "changegate: not allowed under a change ticket";
 		return 0;
 	}
 	if (!cgs_gate_check(&ctx, &cmd, &expires)) {

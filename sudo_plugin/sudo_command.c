@@ -49,6 +49,7 @@ int cgs_command_from_sudo(struct cgs_command *cmd, char *const command_info[],
 	cmd->runas_uid = (uid_t)uid;
 	cmd->runas_user = cgs_kv_get(command_info, "runas_user");
 	cmd->sudoedit = cgs_kv_true(command_info, "sudoedit");
+	cmd->chroot = cgs_kv_get(command_info, "chroot");
 	if (cmd->sudoedit) {
 		if (sudoedit_argv(cmd, run_argv) != 0) {
 			snprintf(msg, msglen, "cannot tell which files sudoedit would edit");

@@ -2,13 +2,15 @@
  * What one sudo invocation tells the plugin about the person running it, and who is gated.
  * Root never is. Users exempted in the plugin's own options stay exempt even when
  * changegate.conf is broken (the same reason the PAM module takes exemptions as arguments);
- * everybody else is gated when the config cannot be read, and is then denied.
+ * everybody else is gated when the config cannot be read, and is then denied. A user whose
+ * name has no canonical account name is gated too.
  */
 #include <config.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "cg_sudo.h"
 
@@ -58,13 +60,23 @@ static int parse_user(struct cgs_user *u, char *const user_info[])
 	return 0;
 }
 
+/* The name the account database calls this user: gating and verification use it, never a
+ * spelling the name service merely accepts. Unknown: gated, and denied at check time. */
+static void canonical_user(struct cgs_user *u, bool *ok)
+{
+	*ok = cg_user_canonical(u->name, u->canon, sizeof(u->canon));
+	if (*ok)
+		u->name = u->canon;
+}
+
 static void decide_gated(struct cgs_ctx *c)
 {
 	c->gated = false;
 	if (c->user.uid == 0)
 		return;
+	canonical_user(&c->user, &c->user_ok);
 	/* option exemptions first: they must hold without a readable config */
-	if (!cg_user_is_gated(&c->opts.exempt, c->user.name))
+	if (c->user_ok && !cg_user_is_gated(&c->opts.exempt, c->user.name))
 		return;
 	c->gated = true;
 	c->cfg_inited = true;
@@ -75,30 +87,52 @@ static void decide_gated(struct cgs_ctx *c)
 	if (cg_config_load(&c->cfg, c->opts.config, c->config_err, sizeof(c->config_err)) != 0)
 		return;
 	c->config_ok = true;
-	c->gated = cg_user_is_gated(&c->cfg.gate, c->user.name);
+	c->gated = !c->user_ok || cg_user_is_gated(&c->cfg.gate, c->user.name);
+}
+
+/* What the command line asked for beyond the command (sudo's settings array). */
+static void read_settings(struct cgs_ctx *c, char *const settings[])
+{
+	const char *v;
+
+	c->noninteractive = cgs_kv_true(settings, "noninteractive");
+	c->shell_mode = cgs_kv_true(settings, "run_shell") || cgs_kv_true(settings, "login_shell");
+	c->preserve_env = cgs_kv_true(settings, "preserve_environment");
+	v = cgs_kv_get(settings, "cmnd_chroot");
+	c->chroot_req = v != NULL && *v != '\0' ? v : NULL;
+	v = cgs_kv_get(settings, "cmnd_cwd");
+	c->cwd_req = v != NULL && *v != '\0' ? v : NULL;
 }
 
 int cgs_ctx_open(struct cgs_ctx *c, sudo_conv_t conv, sudo_printf_t say,
 		 char *const settings[], char *const user_info[], char *const user_env[],
 		 char *const options[], bool allow_delegate, const char **errstr)
 {
-	static char err[256];
-
 	memset(c, 0, sizeof(*c));
 	c->conv = conv;
 	c->say = say;
 	c->user_env = user_env;
-	c->noninteractive = cgs_kv_true(settings, "noninteractive");
-	if (cgs_options_parse(&c->opts, options, allow_delegate, err, sizeof(err)) != 0) {
-		*errstr = err;
-		cgs_say(c, SUDO_CONV_ERROR_MSG, err);
-		return -1;
+	read_settings(c, settings);
+	/* a typo in sudo.conf must not take sudo from root: it denies gated users at check */
+	c->options_ok = cgs_options_parse(&c->opts, options, allow_delegate, c->options_err,
+					  sizeof(c->options_err)) == 0;
+	if (!c->options_ok) {
+		c->opts.audit_only = false;
+		syslog(LOG_AUTHPRIV | LOG_ERR, "changegate: sudo.conf: %s; gated users are denied "
+		       "until it is fixed", c->options_err);
 	}
 	if (parse_user(&c->user, user_info) != 0) {
 		*errstr = "changegate: sudo gave no usable user_info";
 		cgs_say(c, SUDO_CONV_ERROR_MSG, "sudo gave no usable user_info");
 		cgs_options_free(&c->opts);
 		return -1;
+	}
+	/* root is the one who can fix it: tell root, not every user */
+	if (!c->options_ok && c->user.uid == 0) {
+		char line[sizeof(c->options_err) + 64];
+
+		snprintf(line, sizeof(line), "sudo.conf: %s; gated users are denied", c->options_err);
+		cgs_say(c, SUDO_CONV_ERROR_MSG, line);
 	}
 	decide_gated(c);
 	return 0;

@@ -24,12 +24,38 @@ static void set_own(struct cg_decision *d, cg_reason r, const char *detail)
 	cg_strlcpy(d->detail, detail, sizeof(d->detail));
 }
 
+/* sudo -s / -i run whatever shell $SHELL or the passwd entry names (perl, if the caller says
+ * so): only a ticket whose cmds names that shell covers it. The core judged argv against
+ * cmds; a ticket without cmds must not pass here. */
+static void shell_rule(struct cg_decision *d)
+{
+	char name[CG_CLAIM_MAX + 1];
+
+	if (d->reason != CG_OK || d->ticket.has_cmds)
+		return;
+	cg_sanitize(name, sizeof(name), d->ticket.chg);
+	d->reason = CG_COMMAND_DENIED;
+	snprintf(d->detail, sizeof(d->detail), "ticket %s lists no cmds: sudo -s and sudo -i run "
+		 "a shell, which a ticket must name in cmds", name);
+}
+
 static void verify(const struct cgs_ctx *c, struct cgs_token *t, struct cg_request *req,
 		   struct cg_decision *d)
 {
 	/* the login already redeemed a single-use jti: this is the same login */
-	req->replay = t->source == CGS_SRC_SESSION ? CG_REPLAY_SKIP : CG_REPLAY_REDEEM;
+	cg_replay_mode mode = t->source == CGS_SRC_SESSION ? CG_REPLAY_SKIP : CG_REPLAY_REDEEM;
+
+	/* a shell is judged before its jti is redeemed: a denial must not burn the ticket */
+	req->replay = c->shell_mode && mode == CG_REPLAY_REDEEM ? CG_REPLAY_PEEK : mode;
 	cg_verify_token(&c->cfg, t->buf, t->len, req, d);
+	if (c->shell_mode) {
+		shell_rule(d);
+		if (d->reason == CG_OK && mode == CG_REPLAY_REDEEM) {
+			cg_decision_free(d);
+			req->replay = mode;
+			cg_verify_token(&c->cfg, t->buf, t->len, req, d);
+		}
+	}
 	if (c->opts.debug) {
 		char line[128];
 
@@ -49,7 +75,8 @@ static void decide(struct cgs_ctx *c, struct cg_request *req, struct cg_decision
 	char msg[CG_DETAIL_MAX] = "";
 	int rc;
 
-	if (cgs_token_from_session(c, &t) == 0) {
+	/* under single_use=always every use redeems: a login's ticket is not used again */
+	if (c->cfg.single_use != CG_SINGLE_USE_ALWAYS && cgs_token_from_session(c, &t) == 0) {
 		verify(c, &t, req, &session);
 		if (session.reason == CG_OK) {
 			*d = session;
@@ -134,17 +161,23 @@ static void tell_user(const struct cgs_ctx *c, const struct cgs_command *cmd,
 	cgs_say(c, SUDO_CONV_ERROR_MSG, line);
 }
 
+void cgs_gate_refuse_cmd(struct cgs_ctx *c, const struct cgs_command *cmd, const char *why)
+{
+	struct cg_decision d;
+
+	set_own(&d, CG_COMMAND_DENIED, why);
+	log_decision(c, cmd, &d, false);
+	cgs_say(c, SUDO_CONV_ERROR_MSG, why);
+}
+
 void cgs_gate_refuse(struct cgs_ctx *c, const char *why)
 {
 	static struct cgs_command none;
-	struct cg_decision d;
 
 	memset(&none, 0, sizeof(none));
-	set_own(&d, CG_COMMAND_DENIED, why);
 	none.argv[0] = "(unknown)";
 	none.argc = 1;
-	log_decision(c, &none, &d, false);
-	cgs_say(c, SUDO_CONV_ERROR_MSG, why);
+	cgs_gate_refuse_cmd(c, &none, why);
 }
 
 bool cgs_gate_check(struct cgs_ctx *c, const struct cgs_command *cmd, long long *expires)
@@ -161,11 +194,19 @@ bool cgs_gate_check(struct cgs_ctx *c, const struct cgs_command *cmd, long long 
 	req.runas_user = cmd->runas_user;
 	req.runas_uid = cmd->runas_uid;
 	req.now = time(NULL);
-	if (!c->config_ok) {
+	if (!c->options_ok || !c->config_ok) {
 		char detail[CG_DETAIL_MAX];
 
-		snprintf(detail, sizeof(detail), "changegate configuration error: %.400s", c->config_err);
+		if (!c->options_ok)
+			snprintf(detail, sizeof(detail), "changegate plugin options in sudo.conf: %.400s",
+				 c->options_err);
+		else
+			snprintf(detail, sizeof(detail), "changegate configuration error: %.400s",
+				 c->config_err);
 		set_own(&d, CG_CONFIG_ERROR, detail);
+	} else if (!c->user_ok) {
+		set_own(&d, CG_WRONG_USER, "your user name has no account in the name service: "
+			"no ticket can be checked for it");
 	} else {
 		decide(c, &req, &d);
 	}

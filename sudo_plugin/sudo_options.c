@@ -1,6 +1,7 @@
 /*
  * Plugin options from the plugin's line in sudo.conf. An option we do not know is an error:
- * a typo such as "audit-only" must not silently change what the gate does.
+ * a typo such as "audit-only" must not silently change what the gate does. The error denies
+ * gated users (sudo_context.c); what did parse stays, so that root and exempt users keep sudo.
  */
 #include <config.h>
 
@@ -23,7 +24,8 @@ static int add_list(struct cg_strlist *l, const char *v, const char *opt, char *
 		    size_t errlen)
 {
 	if (*v == '\0' || cg_strlist_split(l, v, ",") != 0) {
-		snprintf(err, errlen, "bad value for plugin option %s", opt);
+		if (err != NULL)
+			snprintf(err, errlen, "bad value for plugin option %s", opt);
 		return -1;
 	}
 	return 0;
@@ -32,6 +34,8 @@ static int add_list(struct cg_strlist *l, const char *v, const char *opt, char *
 int cgs_options_parse(struct cgs_options *o, char *const opts[], bool allow_delegate,
 		      char *err, size_t errlen)
 {
+	int rc = 0;
+
 	memset(o, 0, sizeof(*o));
 	o->config = cg_default_config_path();
 	o->delegate = CG_SUDOERS_PLUGIN;
@@ -39,8 +43,9 @@ int cgs_options_parse(struct cgs_options *o, char *const opts[], bool allow_dele
 		const char *opt = opts[i];
 
 		if (i >= CGS_KV_SCAN_MAX) {
-			snprintf(err, errlen, "too many plugin options");
-			goto fail;
+			if (rc == 0)
+				snprintf(err, errlen, "too many plugin options");
+			return -1;
 		}
 		if (strncmp(opt, "config=", 7) == 0 && opt[7] == '/') {
 			o->config = opt + 7;
@@ -51,27 +56,29 @@ int cgs_options_parse(struct cgs_options *o, char *const opts[], bool allow_dele
 		} else if (strcmp(opt, "debug") == 0) {
 			o->debug = true;
 		} else if (strncmp(opt, "exempt_users=", 13) == 0) {
-			if (add_list(&o->exempt.exempt_users, opt + 13, "exempt_users", err, errlen))
-				goto fail;
+			if (add_list(&o->exempt.exempt_users, opt + 13, "exempt_users",
+				     rc == 0 ? err : NULL, rc == 0 ? errlen : 0))
+				rc = -1;
 		} else if (strncmp(opt, "exempt_groups=", 14) == 0) {
-			if (add_list(&o->exempt.exempt_groups, opt + 14, "exempt_groups", err,
-				     errlen))
-				goto fail;
+			if (add_list(&o->exempt.exempt_groups, opt + 14, "exempt_groups",
+				     rc == 0 ? err : NULL, rc == 0 ? errlen : 0))
+				rc = -1;
 		} else {
 			char shown[64];
 
+			/* the first error is reported; the rest of the line is still read, so
+			 * that exempt_users= after a typo keeps working */
+			if (rc != 0)
+				continue;
+			rc = -1;
 			shown_option(shown, sizeof(shown), opt);
 			snprintf(err, errlen, "unknown plugin option %s%s", shown,
 				 ((strncmp(opt, "config=", 7) == 0 && opt[7] != '/') ||
 				  (allow_delegate && strncmp(opt, "delegate=", 9) == 0 && opt[9] != '/'))
 					 ? " (the path must be absolute)" : "");
-			goto fail;
 		}
 	}
-	return 0;
-fail:
-	cgs_options_free(o);
-	return -1;
+	return rc;
 }
 
 void cgs_options_free(struct cgs_options *o)

@@ -78,12 +78,14 @@ void cgs_gate_list(struct cgs_ctx *c)
 
 	if (!c->gated)
 		return;
-	if (!c->config_ok) {
+	if (!c->options_ok || !c->config_ok) {
 		cgs_say(c, SUDO_CONV_INFO_MSG, "the changegate configuration of this host is broken; gated "
 			"commands will be refused (config_error)");
 		return;
 	}
-	if (cgs_token_from_session(c, &t) != 0 && cgs_token_from_env(c, &t) != 0 &&
+	/* under single_use=always a login's ticket is not reused (sudo_gate.c) */
+	if ((c->cfg.single_use == CG_SINGLE_USE_ALWAYS || cgs_token_from_session(c, &t) != 0) &&
+	    cgs_token_from_env(c, &t) != 0 &&
 	    cgs_token_from_file(c, &t, msg, sizeof(msg)) != 0) {
 		cgs_say(c, SUDO_CONV_INFO_MSG, msg[0] ? msg : "no change ticket: every command "
 			"will be refused until one is given (CHANGEGATE_TOKEN, "

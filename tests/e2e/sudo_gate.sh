@@ -10,9 +10,13 @@ sudo_available || { echo "SKIP: sudo or sudoers.so is not installed"; exit 77; }
 SESSION_PUT=$top_builddir/tests/sudo/session_record_put
 ns_changegate_env || { echo "cannot set up changegate"; exit 1; }
 echo "exempt_users = carol" >>"$CG_CONFIG"
+CG_ALWAYS_CONFIG=$CG_DIR/always.conf
+{ cat "$CG_CONFIG"; echo "single_use = always"; } >"$CG_ALWAYS_CONFIG"
+chmod 0644 "$CG_ALWAYS_CONFIG"
 ns_add_user alice
 ns_add_user bob
 ns_add_user carol
+ns_add_user dave
 sudo_setup carol || { echo "cannot set up sudo"; exit 1; }
 
 now=$(date +%s)
@@ -22,8 +26,12 @@ T_REVOKED=$(cg_mint alice --ticket CHG0099999)
 T_BOB=$(cg_mint bob)
 T_OTHER_HOST=$(cg_mint alice --hosts "db-*.prod.example")
 T_ANY=$(cg_mint alice)
+T_DAVE_ID=$(cg_mint dave --cmd "/usr/bin/id *")
+T_DAVE_ANY=$(cg_mint dave)
+T_DAVE_PERL=$(cg_mint dave --cmd /usr/bin/perl)
 echo CHG0099999 >>"$CG_REVOKED"
-ALL_TOKENS=("$T_OK" "$T_EXPIRED" "$T_REVOKED" "$T_BOB" "$T_OTHER_HOST" "$T_ANY")
+ALL_TOKENS=("$T_OK" "$T_EXPIRED" "$T_REVOKED" "$T_BOB" "$T_OTHER_HOST" "$T_ANY" "$T_DAVE_ID"
+	"$T_DAVE_ANY" "$T_DAVE_PERL")
 for t in "${ALL_TOKENS[@]}"; do
 	[ -n "$t" ] || { echo "cg_mint failed"; exit 1; }
 done
@@ -79,6 +87,74 @@ common_cases() {
 		CHANGEGATE_TOKEN_FILE="$NS_DIR/root-token" sudo -n /usr/bin/id
 }
 
+# ---- what a ticket does not cover however sudoers is written (dave has ALL, SETENV, CHROOT=*)
+# a library whose constructor leaves a mark when it runs as root
+PWNED=$NS_DIR/pwned
+if command -v cc >/dev/null; then
+	printf '%s\n' '#include <fcntl.h>' '#include <unistd.h>' \
+		'__attribute__((constructor)) static void mark(void)' \
+		"{ if (geteuid() == 0) close(open(\"$PWNED\", O_CREAT | O_WRONLY, 0644)); }" \
+		>"$NS_DIR/mark.c"
+	cc -shared -fPIC -o "$NS_DIR/home/dave/mark.so" "$NS_DIR/mark.c" || exit 1
+	chmod 0755 "$NS_DIR/home/dave/mark.so"
+fi
+# a jail of dave's own holding a working /usr/bin/id
+JAIL=$NS_DIR/home/dave/jail
+for f in /usr/bin/id $(ldd /usr/bin/id | grep -o '/[^ ]*'); do
+	mkdir -p "$JAIL$(dirname "$f")" && cp -L "$f" "$JAIL$f" || exit 1
+done
+chown -R dave: "$JAIL"
+
+not_marked() { [ ! -e "$PWNED" ] || { echo "the library ran as root"; rm -f "$PWNED"; return 1; }; }
+denied_unmarked() { denied_with "$@" && not_marked; }
+
+scope_cases() {
+	local m=$1
+	ns_check "$m: dave's ticket allows the covered command" \
+		prints_and_succeeds 0 sudo_as dave CHANGEGATE_TOKEN="$T_DAVE_ID" sudo -n /usr/bin/id -u
+	if [ -f "$NS_DIR/home/dave/mark.so" ]; then
+		ns_check "$m: sudo LD_PRELOAD=lib covered-command denied, the library never runs" \
+			denied_unmarked command_denied dave sudo_as dave CHANGEGATE_TOKEN="$T_DAVE_ID" \
+			sudo -n LD_PRELOAD="$NS_DIR/home/dave/mark.so" /usr/bin/id -u
+		ns_check "$m: sudo -E with LD_PRELOAD set denied, the library never runs" \
+			denied_unmarked command_denied dave sudo_as dave CHANGEGATE_TOKEN="$T_DAVE_ID" \
+			LD_PRELOAD="$NS_DIR/home/dave/mark.so" sudo -n -E /usr/bin/id -u
+	else
+		echo "ok - $m: LD_PRELOAD cases # SKIP no C compiler to build the library"
+	fi
+	# glibc strips LD_PRELOAD from setuid sudo's own environment, not PERL5OPT
+	ns_check "$m: sudo --preserve-env=PERL5OPT denied" \
+		denied_with command_denied dave sudo_as dave CHANGEGATE_TOKEN="$T_DAVE_ANY" \
+		PERL5OPT=-Mstrict sudo -n --preserve-env=PERL5OPT /usr/bin/id -u
+	ns_check "$m: ... and the refusal says why" \
+		output_has "sudo -E is not allowed" sudo_as dave CHANGEGATE_TOKEN="$T_DAVE_ID" \
+		sudo -n -E /usr/bin/id -u
+	ns_check "$m: SHELL=/usr/bin/perl sudo -s under a ticket without cmds denied" \
+		denied_with command_denied dave sudo_as dave CHANGEGATE_TOKEN="$T_DAVE_ANY" \
+		SHELL=/usr/bin/perl sudo -n -s
+	ns_check "$m: SHELL=/usr/bin/awk sudo -s (no list knows it) under a ticket without cmds denied" \
+		denied_with command_denied dave sudo_as dave CHANGEGATE_TOKEN="$T_DAVE_ANY" \
+		SHELL=/usr/bin/awk sudo -n -s
+	ns_check "$m: sudo -i under a ticket without cmds denied" \
+		denied_with command_denied dave sudo_as dave CHANGEGATE_TOKEN="$T_DAVE_ANY" sudo -n -i
+	ns_check "$m: sudo -s with the shell named in cmds allowed" \
+		sudo_as dave CHANGEGATE_TOKEN="$T_DAVE_PERL" SHELL=/usr/bin/perl sudo -n -s
+	ns_check "$m: sudo /usr/bin/sudo -n bash under a ticket without cmds denied" \
+		denied_with command_denied dave sudo_as dave CHANGEGATE_TOKEN="$T_DAVE_ANY" \
+		sudo -n /usr/bin/sudo -n bash -c 'id -u'
+	ns_check "$m: sudo env bash under a ticket without cmds denied" \
+		denied_with command_denied dave sudo_as dave CHANGEGATE_TOKEN="$T_DAVE_ANY" \
+		sudo -n /usr/bin/env bash -c 'id -u'
+	ns_check "$m: sudo -R jail under a ticket for the command denied" \
+		denied_with command_denied dave sudo_as dave CHANGEGATE_TOKEN="$T_DAVE_ID" \
+		sudo -n -R "$JAIL" /usr/bin/id -u
+	ns_check "$m: sudo -D elsewhere denied" \
+		denied_with command_denied dave sudo_as dave CHANGEGATE_TOKEN="$T_DAVE_ID" \
+		sudo -n -D /root /usr/bin/id -u
+	ns_check "$m: root keeps sudo -E and VAR=value" \
+		prints_and_succeeds 0 sudo -n -E FOO=bar /usr/bin/id -u
+}
+
 prompt_cases() {
 	local m=$1
 	if ! command -v script >/dev/null; then
@@ -104,6 +180,11 @@ session_cases() {
 		runuser -u alice -- sudo -n /usr/bin/whoami
 	ns_check "$m: a session ticket recorded for another user is not used" \
 		denied_with no_token alice in_session bob "$T_BOB" runuser -u alice -- sudo -n /usr/bin/id
+	# single_use=always: every use redeems, so the login's ticket is not reused by sudo
+	sudo_conf_write "$NS_DIR/sudo.conf" "${2//config=$CG_CONFIG/config=$CG_ALWAYS_CONFIG}"
+	ns_check "$m, single_use=always: the login session's ticket is not reused" \
+		denied_with no_token alice in_session alice "$T_OK" runuser -u alice -- sudo -n /usr/bin/id
+	sudo_conf_write "$NS_DIR/sudo.conf" "$2"
 }
 
 broken_cases() {
@@ -114,19 +195,31 @@ broken_cases() {
 	ns_check "$m, broken config: exempt user unaffected" \
 		prints_and_succeeds 0 sudo_as carol sudo -n /usr/bin/id -u
 	ns_check "$m, broken config: root unaffected" prints_and_succeeds 0 sudo -n /usr/bin/id -u
+	# a typo on the plugin's line in sudo.conf: sudo keeps working for root and the exempt
+	sudo_conf_write "$NS_DIR/sudo.conf" "${conf//config=$CG_CONFIG/config=$CG_CONFIG audit-only}"
+	ns_log_mark
+	ns_check "$m, option typo: root unaffected" prints_and_succeeds 0 sudo -n /usr/bin/id -u
+	ns_check "$m, option typo: exempt user unaffected" \
+		prints_and_succeeds 0 sudo_as carol sudo -n /usr/bin/id -u
+	ns_check "$m, option typo: gated user denied" \
+		denied_with config_error alice sudo_as alice CHANGEGATE_TOKEN="$T_OK" sudo -n /usr/bin/id
+	ns_check "$m, option typo: the option is logged at LOG_ERR" \
+		ns_log_wait '^<83>.*sudo.conf: unknown plugin option audit-only' 3
 }
 
 # ---- set-up 1: sudoers policy + changegate_approval
 sudo_conf_write "$NS_DIR/sudo.conf" "$APPROVAL_CONF"
 common_cases approval
-session_cases approval
+session_cases approval "$APPROVAL_CONF"
+scope_cases approval
 prompt_cases approval
 broken_cases approval "$APPROVAL_CONF"
 
 # ---- set-up 2: changegate_policy wrapping sudoers.so
 sudo_conf_write "$NS_DIR/sudo.conf" "$POLICY_CONF"
 common_cases policy
-session_cases policy
+session_cases policy "$POLICY_CONF"
+scope_cases policy
 prompt_cases policy
 ns_check "policy: sudo -l shows the ticket and what it covers" \
 	output_has "change ticket CHG0012345" sudo_as alice CHANGEGATE_TOKEN="$T_OK" sudo -n -l

@@ -78,7 +78,7 @@ static int fake_check(int argc, char *const argv[], char *env_add[], char **comm
 	fake_delegate_state.argv_out[argc < 7 ? argc : 7] = NULL;
 	*command_info = fake_delegate_state.info;
 	*argv_out = fake_delegate_state.argv_out;
-	*user_env_out = env_out;
+	*user_env_out = fake_delegate_state.env_out != NULL ? fake_delegate_state.env_out : env_out;
 	return fake_delegate_state.check_result;
 }
 

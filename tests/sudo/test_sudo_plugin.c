@@ -149,22 +149,42 @@ static void test_exports(void)
 
 static void test_open_errors(void)
 {
-	char *bad[] = { config_opt, "audit-only", NULL };
-	char *deleg[] = { config_opt, delegate_opt, NULL };
 	char *rel[] = { "config=etc/changegate.conf", NULL };
 	const char *errstr = NULL;
 
-	reset();
-	CU_ASSERT_EQUAL(approval_run(bad, settings_int, user_gated, no_env, info_id, argv_id), -100);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "unknown plugin option audit-only"));
-	/* delegate= means nothing to the approval plugin */
-	CU_ASSERT_EQUAL(approval_run(deleg, settings_int, user_gated, no_env, info_id, argv_id), -100);
-	CU_ASSERT_EQUAL(approval_run(rel, settings_int, user_gated, no_env, info_id, argv_id), -100);
 	/* never 0: that would make sudo drop the plugin and run the command */
+	reset();
 	CU_ASSERT_EQUAL(appr->open(SUDO_API_MKVERSION(2, 0), fake_conv, fake_printf, settings_int,
 				   user_gated, 0, argv_id, no_env, NULL, &errstr), -1);
 	CU_ASSERT_EQUAL(appr->open(SUDO_API_VERSION, fake_conv, fake_printf, settings_int,
 				   settings_int, 0, argv_id, no_env, NULL, &errstr), -1);
+	/* a relative config= is an option error: gated users denied */
+	CU_ASSERT_EQUAL(approval_run(rel, settings_n, user_gated, no_env, info_id, argv_id), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "config_error"));
+}
+
+/* A typo in sudo.conf denies gated users only: root and exempt users keep sudo (finding 4). */
+static void test_option_typo(void)
+{
+	char *tok = mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
+	char *envp[] = { token_env(tok), NULL };
+	char *bad[] = { config_opt, "audit-only", "exempt_users=daemon", NULL };
+	char *deleg[] = { config_opt, delegate_opt, NULL };
+
+	reset();
+	CU_ASSERT_EQUAL(approval_run(bad, settings_n, user_daemon, no_env, info_id, argv_id), 1);
+	CU_ASSERT_STRING_EQUAL(out, "");
+	/* root, who can fix it, is told */
+	CU_ASSERT_EQUAL(approval_run(bad, settings_n, user_root, no_env, info_id, argv_id), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "unknown plugin option audit-only"));
+	/* even a valid token does not help the gated user while the options are wrong */
+	CU_ASSERT_EQUAL(approval_run(bad, settings_n, user_gated, envp, info_id, argv_id), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "config_error"));
+	/* delegate= means nothing to the approval plugin: an option error too */
+	reset();
+	CU_ASSERT_EQUAL(approval_run(deleg, settings_n, user_root, no_env, info_id, argv_id), 1);
+	CU_ASSERT_EQUAL(approval_run(deleg, settings_n, user_gated, envp, info_id, argv_id), 0);
+	free(tok);
 }
 
 static void test_env_token_allows(void)
@@ -416,6 +436,148 @@ static void test_token_file(void)
 	free(tok);
 }
 
+/* ---- how the command would run (finding 1, 2, 3, 5) ----------------------------------------- */
+
+static int approval_full(char *settings[], char *user_info[], char *user_env[], int optind,
+			 char *submit_argv[], char *info[], char *argv[], char *run_envp[])
+{
+	char *opts[] = { config_opt, NULL };
+	const char *errstr = NULL;
+	int rc = appr->open(SUDO_API_VERSION, fake_conv, fake_printf, settings, user_info, optind,
+			    submit_argv, user_env, opts, &errstr);
+
+	if (rc != 1)
+		return rc == -1 ? -100 : rc;
+	rc = appr->check(info, argv, run_envp, &errstr);
+	appr->close();
+	return rc;
+}
+
+static void test_env_approval(void)
+{
+	char *tok = mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
+	char *uenv[] = { "PATH=/usr/bin", "LANG=C.UTF-8", "LD_PRELOAD=/tmp/x.so", token_env(tok),
+			 NULL };
+	char *sudoers_env[] = { "PATH=/usr/sbin:/usr/bin", "HOME=/root", "LANG=C.UTF-8",
+				"SUDO_COMMAND=/usr/bin/id", "SUDO_USER=nobody", "TERM=unknown", NULL };
+	char *preload[] = { "HOME=/root", "LD_PRELOAD=/tmp/x.so", NULL };
+	char *changed[] = { "HOME=/root", "LANG=xx", NULL };
+	char *plain[] = { "sudo", "/usr/bin/id", NULL };
+	char *assign[] = { "sudo", "-n", "LD_PRELOAD=/tmp/x.so", "/usr/bin/id", NULL };
+	char *keep[] = { "sudo", "--preserve-env=LD_PRELOAD", "/usr/bin/id", NULL };
+	char *keep2[] = { "sudo", "--preserve-e=LD_PRELOAD", "/usr/bin/id", NULL };
+	char *settings_e[] = { "progname=sudo", "noninteractive=true",
+			       "preserve_environment=true", NULL };
+
+	reset();
+	/* what sudoers builds itself, and what it kept verbatim: allowed */
+	CU_ASSERT_EQUAL(approval_full(settings_n, user_gated, uenv, 1, plain, info_id, argv_id,
+				      sudoers_env), 1);
+	/* a variable the run environment gained from elsewhere (sudo VAR=value) */
+	CU_ASSERT_EQUAL(approval_full(settings_n, user_gated, no_env, 1, plain, info_id, argv_id,
+				      preload), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "LD_PRELOAD"));
+	/* a kept name with another value is not "kept" */
+	CU_ASSERT_EQUAL(approval_full(settings_n, user_gated, uenv, 1, plain, info_id, argv_id,
+				      changed), 0);
+	/* the assignment on the command line, even when sudoers left it out */
+	reset();
+	CU_ASSERT_EQUAL(approval_full(settings_n, user_gated, uenv, 3, assign, info_id, argv_id,
+				      sudoers_env), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "LD_PRELOAD on the sudo command line"));
+	/* --preserve-env=LIST: the value equals the caller's, so only the argv tells */
+	reset();
+	CU_ASSERT_EQUAL(approval_full(settings_n, user_gated, uenv, 2, keep, info_id, argv_id,
+				      preload), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "--preserve-env"));
+	CU_ASSERT_EQUAL(approval_full(settings_n, user_gated, uenv, 2, keep2, info_id, argv_id,
+				      sudoers_env), 0);
+	/* sudo -E */
+	reset();
+	CU_ASSERT_EQUAL(approval_full(settings_e, user_gated, uenv, 1, plain, info_id, argv_id,
+				      sudoers_env), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "sudo -E"));
+	/* root is not judged */
+	CU_ASSERT_EQUAL(approval_full(settings_e, user_root, uenv, 3, assign, info_id, argv_id,
+				      preload), 1);
+	free(tok);
+}
+
+static void test_shell_mode(void)
+{
+	char *any = mint(GATED, NULL, NULL, 3600);
+	char *named = mint(GATED, "[\"/usr/bin/perl\"]", NULL, 3600);
+	char *e_any[] = { "SHELL=/usr/bin/perl", NULL }, *e_named[] = { NULL, NULL };
+	char *info_perl[] = { "command=/usr/bin/perl", "runas_uid=0", "runas_user=root", NULL };
+	char *argv_perl[] = { "perl", NULL };
+	char *set_s[] = { "progname=sudo", "noninteractive=true", "run_shell=true", NULL };
+	char *set_i[] = { "progname=sudo", "noninteractive=true", "login_shell=true", NULL };
+	char *opts[] = { config_opt, NULL };
+	static char var_any[CG_TOKEN_MAX + 64];
+
+	snprintf(var_any, sizeof(var_any), "CHANGEGATE_TOKEN=%s", any);
+	e_any[0] = var_any;
+	e_named[0] = token_env(named);
+	reset();
+	/* sudo -s with SHELL=/usr/bin/perl, a ticket without cmds: the shell is not named */
+	CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_any, info_perl, argv_perl), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "lists no cmds"));
+	CU_ASSERT_EQUAL(approval_run(opts, set_i, user_gated, e_any, info_perl, argv_perl), 0);
+	/* a "shell" no list of shells and interpreters knows: the settings say what it is */
+	{
+		char *info_awk[] = { "command=/usr/bin/awk", "runas_uid=0", "runas_user=root", NULL };
+		char *argv_awk[] = { "awk", NULL };
+
+		reset();
+		CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, e_any, info_awk, argv_awk),
+				1);
+		CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_any, info_awk, argv_awk), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "lists no cmds"));
+	}
+	/* named in cmds: allowed */
+	CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_named, info_perl, argv_perl), 1);
+	free(any);
+	free(named);
+}
+
+static void test_chroot_cwd(void)
+{
+	char *tok = mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
+	char *envp[] = { token_env(tok), NULL };
+	char *opts[] = { config_opt, NULL };
+	char *info_chroot[] = { "command=/usr/bin/id", "runas_uid=0", "runas_user=root",
+				"chroot=/tmp/jail", NULL };
+	char *set_r[] = { "progname=sudo", "noninteractive=true", "cmnd_chroot=/tmp/jail", NULL };
+	char *set_d[] = { "progname=sudo", "noninteractive=true", "cmnd_cwd=/root", NULL };
+	char *set_d_same[] = { "progname=sudo", "noninteractive=true", "cmnd_cwd=/tmp", NULL };
+
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, envp, info_chroot, argv_id), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "chroot"));
+	CU_ASSERT_EQUAL(approval_run(opts, set_r, user_gated, envp, info_id, argv_id), 0);
+	CU_ASSERT_EQUAL(approval_run(opts, set_d, user_gated, envp, info_id, argv_id), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "sudo -D"));
+	/* the caller's own cwd (user_gated says /tmp) changes nothing */
+	CU_ASSERT_EQUAL(approval_run(opts, set_d_same, user_gated, envp, info_id, argv_id), 1);
+	free(tok);
+}
+
+/* The name gated and verified is the account's own: one the name service does not know is
+ * denied, even with a token minted for exactly that spelling (finding 5). */
+static void test_unknown_user(void)
+{
+	char *tok = mint("cg-no-such-user", NULL, NULL, 3600);
+	char *envp[] = { token_env(tok), NULL };
+	char *opts[] = { config_opt, NULL };
+	char *user_ghost[] = { "user=cg-no-such-user", "uid=65534", "gid=65534", "groups=65534",
+			       "cwd=/tmp", NULL };
+
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_ghost, envp, info_id, argv_id), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "no account"));
+	free(tok);
+}
+
 /* ---- the policy wrapper ----------------------------------------------------------------- */
 
 static int policy_open_as(char *options[], char *settings[], char *user_info[], char *envp[])
@@ -565,10 +727,57 @@ static void test_policy_list_and_options(void)
 	CU_ASSERT_EQUAL(fake->invalidates, inval + 1);
 	pol->close(0, 0);
 
+	/* an unknown option denies the gated user (the log names it), sudo keeps working */
 	reset();
-	CU_ASSERT_EQUAL(policy_open_as(unknown, settings_n, user_gated, envp), -1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "unknown plugin option timeout=5"));
+	CU_ASSERT_EQUAL_FATAL(policy_open_as(unknown, settings_n, user_gated, envp), 1);
+	{
+		char **info;
+
+		CU_ASSERT_EQUAL(policy_check_id(&info), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "config_error"));
+	}
 	pol->close(0, 0);
+	free(tok);
+}
+
+static void test_policy_env(void)
+{
+	char *tok = mint(GATED, "[\"/usr/bin/id\"]", NULL, 600);
+	char *envp[] = { "LANG=C", token_env(tok), NULL };
+	char *opts[] = { config_opt, delegate_opt, NULL };
+	char *add[] = { "LD_PRELOAD=/tmp/x.so", NULL };
+	char *gained[] = { "HOME=/root", "LANG=C", "PYTHONPATH=/tmp", NULL };
+	char *kept[] = { "HOME=/root", "LANG=C", NULL };
+	char **info, **argv_out = NULL, **env_out = NULL;
+	const char *errstr = NULL;
+
+	reset();
+	fake->check_result = 1;
+	CU_ASSERT_EQUAL_FATAL(policy_open_as(opts, settings_n, user_gated, envp), 1);
+	CU_ASSERT_EQUAL(pol->check_policy(1, argv_id, add, &info, &argv_out, &env_out, &errstr), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "setting LD_PRELOAD"));
+	pol->close(0, 0);
+	fake->env_out = gained;
+	CU_ASSERT_EQUAL_FATAL(policy_open_as(opts, settings_n, user_gated, envp), 1);
+	CU_ASSERT_EQUAL(policy_check_id(&info), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "PYTHONPATH"));
+	pol->close(0, 0);
+	fake->env_out = kept;
+	CU_ASSERT_EQUAL_FATAL(policy_open_as(opts, settings_n, user_gated, envp), 1);
+	CU_ASSERT_EQUAL(policy_check_id(&info), 1);
+	pol->close(0, 0);
+	fake->env_out = NULL;
+	/* a typo in the options: root still passes, the gated user is denied */
+	{
+		char *bad[] = { config_opt, delegate_opt, "audit-only", NULL };
+
+		CU_ASSERT_EQUAL_FATAL(policy_open_as(bad, settings_n, user_root, no_env), 1);
+		CU_ASSERT_EQUAL(policy_check_id(&info), 1);
+		pol->close(0, 0);
+		CU_ASSERT_EQUAL_FATAL(policy_open_as(bad, settings_n, user_gated, envp), 1);
+		CU_ASSERT_EQUAL(policy_check_id(&info), 0);
+		pol->close(0, 0);
+	}
 	free(tok);
 }
 
@@ -605,7 +814,13 @@ int main(void)
 		return 1;
 	CU_pSuite s = CU_add_suite("sudo_plugin", NULL, NULL);
 	CU_add_test(s, "only the two structs are exported", test_exports);
-	CU_add_test(s, "option and API errors make open return -1", test_open_errors);
+	CU_add_test(s, "API errors make open return -1", test_open_errors);
+	CU_add_test(s, "an option typo denies gated users only", test_option_typo);
+	CU_add_test(s, "approval: environment from the command line, -E, gained vars",
+		    test_env_approval);
+	CU_add_test(s, "approval: sudo -s / -i need the shell named in cmds", test_shell_mode);
+	CU_add_test(s, "approval: chroot and sudo -D refused", test_chroot_cwd);
+	CU_add_test(s, "approval: an unknown user name is denied", test_unknown_user);
 	CU_add_test(s, "approval: token in the environment allows", test_env_token_allows);
 	CU_add_test(s, "approval: uncovered command names ticket and command", test_uncovered_named);
 	CU_add_test(s, "approval: runas, expired, wrong user, shell denied", test_denials);
@@ -621,6 +836,7 @@ int main(void)
 	CU_add_test(s, "policy: delegate denial, root, broken config, -v",
 		    test_policy_delegate_decides_first);
 	CU_add_test(s, "policy: list shows the ticket; unknown option", test_policy_list_and_options);
+	CU_add_test(s, "policy: env_add and gained variables refused", test_policy_env);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

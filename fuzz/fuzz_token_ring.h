@@ -1,0 +1,19 @@
+/*
+ * The token target's world: a temp tree with a config and a key ring made when the fuzzer
+ * starts (fresh keys every run, never on disk outside that tree), and seed tokens minted with
+ * those keys so the fuzzer starts past the signature check.
+ */
+#ifndef CG_FUZZ_TOKEN_RING_H
+#define CG_FUZZ_TOKEN_RING_H
+
+#include "changegate.h"
+
+/* Builds the tree and loads cfg; exits the process on failure (nothing to fuzz without it).
+ * The tree is removed at exit. */
+void cg_fuzz_ring_setup(struct cg_config *cfg);
+
+/* Writes one file per seed token (valid, and each near-miss a reason code names) into dir;
+ * the number written, or -1. */
+int cg_fuzz_ring_mint_seeds(const char *dir);
+
+#endif /* CG_FUZZ_TOKEN_RING_H */

@@ -1,6 +1,7 @@
 /* The values of changegate.conf, each checked strictly: a typo must fail loudly, not widen
  * who gets in. */
 #include <regex.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,13 +159,118 @@ const char *cg_cv_list(const char *v, struct cg_strlist *out, const char *(*chec
 	return NULL;
 }
 
+/* Skips a bracket expression starting at p ('['); returns its closing ']' or NULL. */
+static const char *bracket_end(const char *p)
+{
+	const char *q = p + 1;
+	if (*q == '^')
+		q++;
+	if (*q == ']')
+		q++;
+	while (*q != '\0' && *q != ']') {
+		if (q[0] == '[' && (q[1] == ':' || q[1] == '.' || q[1] == '=')) {
+			const char *e = q + 2;
+			while (*e != '\0' && !(e[0] == q[1] && e[1] == ']'))
+				e++;
+			if (*e == '\0')
+				return NULL;
+			q = e + 2;
+			continue;
+		}
+		q++;
+	}
+	return *q == ']' ? q : NULL;
+}
+
+/* Parses a {m}, {m,} or {m,n} bound at p; returns the byte after '}' or NULL if it is not
+ * one or goes past CG_PATTERN_BOUND_MAX. */
+static const char *bound_end(const char *p)
+{
+	const char *q = p + 1;
+	for (int part = 0; part < 2; part++) {
+		unsigned long val = 0;
+		const char *digits = q;
+		while (*q >= '0' && *q <= '9') {
+			val = val * 10 + (unsigned long)(*q - '0');
+			if (val > CG_PATTERN_BOUND_MAX)
+				return NULL;
+			q++;
+		}
+		if (q == digits && !(part == 1 && *q == '}'))
+			return NULL;
+		if (*q == '}')
+			return q + 1;
+		if (part == 1 || *q != ',')
+			return NULL;
+		q++;
+	}
+	return NULL;
+}
+
+/*
+ * glibc's regcomp takes exponential time and memory on nested or stacked repetition with large
+ * bounds (a 30-byte pattern ran for minutes under the fuzzer), and the pattern is compiled on
+ * every login and every sudo call. So only a small subset is accepted: no groups (alternation
+ * with | at the top level is fine), at most CG_PATTERN_REPS_MAX repetition operators, none
+ * stacked on another, bounds up to CG_PATTERN_BOUND_MAX.
+ */
+static const char *pattern_subset(const char *v)
+{
+	unsigned reps = 0;
+	bool after_rep = false;
+	for (const char *p = v; *p != '\0'; p++) {
+		bool rep = false;
+		switch (*p) {
+		case '\\':
+			if (p[1] == '\0')
+				return "pattern ends in a backslash";
+			p++;
+			break;
+		case '[':
+			p = bracket_end(p);
+			if (p == NULL)
+				return "unterminated bracket expression";
+			break;
+		case '(':
+		case ')':
+			return "groups are not allowed (use | between whole alternatives)";
+		case '*':
+		case '+':
+		case '?':
+			rep = true;
+			break;
+		case '{': {
+			const char *e = bound_end(p);
+			if (e == NULL)
+				return "repetition bound is malformed or over 32";
+			p = e - 1;
+			rep = true;
+			break;
+		}
+		default:
+			break;
+		}
+		if (rep) {
+			if (after_rep)
+				return "repetition stacked on repetition";
+			if (++reps > CG_PATTERN_REPS_MAX)
+				return "more than 4 repetition operators";
+		}
+		after_rep = rep;
+	}
+	return NULL;
+}
+
 const char *cg_cv_ticket_pattern(const char *v, void **re_out)
 {
 	size_t n = strlen(v);
 	if (n == 0)
 		return "empty pattern";
 	if (n > CG_CONFIG_PATTERN_MAX)
-		return "pattern longer than 1024 bytes";
+		return "pattern longer than 128 bytes";
+	const char *why = pattern_subset(v);
+	if (why != NULL)
+		return why;
 	/* wrapping in ^( )$ makes the pattern match the whole ticket id, never a part of it */
 	char *anchored = malloc(n + 5);
 	regex_t *re = malloc(sizeof(*re));

@@ -11,8 +11,10 @@
 
 /* Longest path value we accept; PATH_MAX is far more than any sane config needs. */
 #define CG_CONFIG_PATH_MAX 1024
-/* Longest ticket_pattern source. */
-#define CG_CONFIG_PATTERN_MAX 1024
+/* ticket_pattern: a small, linear-time subset of POSIX EREs (see cg_cv_ticket_pattern). */
+#define CG_CONFIG_PATTERN_MAX 128
+#define CG_PATTERN_REPS_MAX 4
+#define CG_PATTERN_BOUND_MAX 32
 /* Leeway beyond an hour would make "expired" meaningless. */
 #define CG_CONFIG_LEEWAY_MAX 3600
 

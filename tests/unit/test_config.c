@@ -135,6 +135,13 @@ static void test_minimal_and_single_use(void)
 	CU_ASSERT_EQUAL(regexec(cfg.ticket_re, "CHG1", 0, NULL, 0), 0);
 	CU_ASSERT_NOT_EQUAL(regexec(cfg.ticket_re, "CHG1 ", 0, NULL, 0), 0);
 	cg_config_free(&cfg);
+	/* the accepted subset still covers what ticket ids look like */
+	CU_ASSERT_EQUAL(parse(BASE "ticket_pattern = CHG[0-9]{7}|INC[[:digit:]]{6,8}|[]A-Z]{2,}\\.x?",
+			      &cfg, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(regexec(cfg.ticket_re, "INC123456", 0, NULL, 0), 0);
+	CU_ASSERT_EQUAL(regexec(cfg.ticket_re, "AB].x", 0, NULL, 0), 0);
+	CU_ASSERT_NOT_EQUAL(regexec(cfg.ticket_re, "CHG123456", 0, NULL, 0), 0);
+	cg_config_free(&cfg);
 	/* a '#' inside a value is data */
 	CU_ASSERT_EQUAL(parse("issuer = https://cab.example/#prod\naudience = a#b\nkeys_dir = /k\n",
 			      &cfg, err, sizeof(err)), 0);
@@ -182,7 +189,19 @@ static const struct bad_case {
 	{BASE "enforce_groups = ,\n", "t.conf:4:", "empty list"},
 	{BASE "enforce_users = a,b\xff\n", "t.conf:4:", "character"},
 	{BASE "exempt_groups = a#b\n", "t.conf:4:", "character"},
-	{BASE "ticket_pattern = CHG(\n", "t.conf:4:", "regular expression"},
+	{BASE "ticket_pattern = CHG(\n", "t.conf:4:", "groups are not allowed"},
+	/* patterns that make glibc's regcomp run for minutes (found by fuzz_config) */
+	{BASE "ticket_pattern = ^CHG[0-9]{7}$(a|b)*{1,999}\n", "t.conf:4:", "groups"},
+	{BASE "ticket_pattern = ((((a|b)*$)*$)*$){1,16}\n", "t.conf:4:", "groups"},
+	{BASE "ticket_pattern = a{33}\n", "t.conf:4:", "over 32"},
+	{BASE "ticket_pattern = a{2}{3}\n", "t.conf:4:", "stacked"},
+	{BASE "ticket_pattern = a**\n", "t.conf:4:", "stacked"},
+	{BASE "ticket_pattern = a*b+c?d*e*\n", "t.conf:4:", "more than 4"},
+	{BASE "ticket_pattern = a{1,x}\n", "t.conf:4:", "malformed"},
+	{BASE "ticket_pattern = CHG[0-9\n", "t.conf:4:", "unterminated"},
+	{BASE "ticket_pattern = CHG\\\n", "t.conf:4:", "backslash"},
+	{BASE "ticket_pattern = CHGXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"
+	      "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\n", "t.conf:4:", "128 bytes"},
 	{BASE "ticket_pattern = [z-a]\n", "t.conf:4:", "regular expression"},
 	{BASE "revocation_file = revoked\n", "t.conf:4:", "absolute"},
 	{BASE "emergency_keys = ../x\n", "t.conf:4:", "key id"},

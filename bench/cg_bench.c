@@ -92,11 +92,11 @@ static double per_call_us(cg_reason (*fn)(void *), void *arg, cg_reason want, in
 	return (t - t0) / n * 1e6;
 }
 
-struct rev_arg { const char *path; const char *jti; };
+struct rev_arg { const char *path; const char *jti; const char *state; };
 static cg_reason rev_fn(void *p)
 {
 	struct rev_arg *a = p;
-	return cg_revocation_check(a->path, a->jti, "CHG-NOT-LISTED");
+	return cg_revocation_check(a->path, a->jti, "CHG-NOT-LISTED", a->state);
 }
 
 struct rep_arg { const char *dir; const char *jti; };
@@ -174,7 +174,7 @@ static int cmd_growth(int argc, char **argv)
 		value(miss, 0, 0xabc);
 		value(last, n - 1, 0x7e7);
 		value(rlast, n - 1, 0x5e1);
-		struct rev_arg ra = { rev, miss }, rh = { rev, last };
+		struct rev_arg ra = { rev, miss, state }, rh = { rev, last, state };
 		struct rep_arg pa = { state, miss }, ph = { state, rlast };
 		/* a list changed within the last second is always scanned in full (no index is
 		 * trusted that young); then the first check builds the index; then steady state */

@@ -255,8 +255,10 @@ bool cg_command_is_shell(const char *path);
 /* ---- revocation and single use ----------------------------------------------------------- */
 
 /* CG_OK when neither jti nor chg is listed, CG_REVOKED when one is, CG_CONFIG_ERROR when the
- * file cannot be trusted or read. NULL path: CG_OK. */
-cg_reason cg_revocation_check(const char *path, const char *jti, const char *chg);
+ * file cannot be trusted or read. NULL path: CG_OK. state_dir holds the list's index (a
+ * cache, docs/performance.md); NULL, missing, untrusted or read-only: the list is scanned. */
+cg_reason cg_revocation_check(const char *path, const char *jti, const char *chg,
+			      const char *state_dir);
 /* Appends one value (a jti or a ticket id, validated) atomically; 0 or -1 with err. */
 int cg_revocation_append(const char *path, const char *value, char *err, size_t errlen);
 

@@ -6,6 +6,8 @@ shared_libcgcore_la_SOURCES += \
 	shared/gate.c \
 	shared/match.c \
 	shared/revocation.c \
+	shared/revocation_index.h \
+	shared/revocation_index.c \
 	shared/replay.c \
 	shared/session_record.c \
 	shared/audit_log.h \

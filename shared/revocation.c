@@ -3,9 +3,13 @@
  * under the same trust rules as the config; a list we cannot read denies (a missing list would
  * otherwise silently un-revoke everything).
  */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -13,9 +17,10 @@
 
 #include "changegate.h"
 #include "error_text.h"
+#include "revocation_index.h"
 
-/* About 200 000 entries: far more than any team revokes, small enough to read per decision. */
-#define CG_REVOCATION_FILE_MAX (4 * 1024 * 1024)
+/* A million 32-character ids and then some; the index keeps lookups flat at any size. */
+#define CG_REVOCATION_FILE_MAX (64 * 1024 * 1024)
 #define CG_REVOCATION_VALUE_MAX 128
 
 static bool is_blank(char c)
@@ -23,22 +28,40 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r';
 }
 
-static bool line_is(const char *s, size_t n, const char *value)
+static bool read_whole(int fd, char *buf, size_t len)
 {
-	return value != NULL && value[0] != '\0' && strlen(value) == n && memcmp(s, value, n) == 0;
+	size_t got = 0;
+	while (got < len) {
+		ssize_t r = read(fd, buf + got, len - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		got += (size_t)r;
+	}
+	return true;
 }
 
-cg_reason cg_revocation_check(const char *path, const char *jti, const char *chg)
+/* The source of truth: every line, in full. Rebuilds the index on the way. */
+static cg_reason scan(const char *state_dir, int lfd, const struct stat *list, const char *jti,
+		      const char *chg)
 {
-	if (path == NULL)
-		return CG_OK;
-	char *buf = NULL;
-	size_t len = 0;
-	if (cg_read_trusted_file(path, CG_REVOCATION_FILE_MAX, &buf, &len, NULL, 0) != 0)
+	size_t len = (size_t)list->st_size;
+	char *buf = malloc(len + 1);
+	if (buf == NULL)
 		return CG_CONFIG_ERROR;
+	if (!read_whole(lfd, buf, len)) {
+		cg_wipe_free(buf, len + 1);
+		return CG_CONFIG_ERROR;
+	}
+	buf[len] = '\0';
+	/* a value takes at least two bytes of the file (one and a newline, or the last byte) */
+	size_t cap = len / 2 + 1, count = 0;
+	struct cg_revidx_entry *e = calloc(cap, sizeof(*e));
+	size_t jlen = jti != NULL ? strlen(jti) : 0, clen = chg != NULL ? strlen(chg) : 0;
 	cg_reason r = CG_OK;
 	size_t off = 0;
-	while (off < len && r == CG_OK) {
+	while (off < len) {
 		const char *s = buf + off;
 		const char *nl = memchr(s, '\n', len - off);
 		size_t n = nl != NULL ? (size_t)(nl - s) : len - off;
@@ -49,10 +72,47 @@ cg_reason cg_revocation_check(const char *path, const char *jti, const char *chg
 			n--;
 		if (n == 0 || s[0] == '#')
 			continue;
-		if (line_is(s, n, jti) || line_is(s, n, chg))
+		if ((jlen == n && memcmp(s, jti, n) == 0) || (clen == n && memcmp(s, chg, n) == 0))
 			r = CG_REVOKED;
+		if (e != NULL && count < cap)
+			e[count++] = (struct cg_revidx_entry){ cg_revidx_hash(s, n),
+								(uint32_t)(s - buf), (uint32_t)n };
 	}
 	cg_wipe_free(buf, len + 1);
+	if (e != NULL)
+		cg_revidx_write(state_dir, lfd, list, e, count);
+	free(e);
+	return r;
+}
+
+cg_reason cg_revocation_check(const char *path, const char *jti, const char *chg,
+			      const char *state_dir)
+{
+	if (path == NULL)
+		return CG_OK;
+	if (path[0] != '/')
+		return CG_CONFIG_ERROR;
+	int lfd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (lfd < 0)
+		return CG_CONFIG_ERROR;
+	struct stat list;
+	if (fstat(lfd, &list) != 0 || !cg_revidx_trusted_stat(&list) ||
+	    (unsigned long long)list.st_size > CG_REVOCATION_FILE_MAX) {
+		close(lfd);
+		return CG_CONFIG_ERROR;
+	}
+	cg_reason r;
+	uint64_t count = 0;
+	int ifd = cg_revidx_open(state_dir, &list, &count);
+	if (ifd >= 0) {
+		r = cg_revidx_lookup(ifd, count, lfd, &list, jti);
+		if (r == CG_OK)
+			r = cg_revidx_lookup(ifd, count, lfd, &list, chg);
+		close(ifd);
+	} else {
+		r = scan(state_dir, lfd, &list, jti, chg);
+	}
+	close(lfd);
 	return r;
 }
 

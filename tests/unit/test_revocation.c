@@ -1,9 +1,13 @@
 /* The revocation list: lookups under the trust rules, and atomic appends. */
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <CUnit/CUnit.h>
@@ -32,25 +36,25 @@ static void test_lookup(void)
 				     "jti-with space\n"
 				     "last-no-newline",
 				     0644, path, sizeof(path)) == 0);
-	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-revoked", "CHG0012345"), CG_REVOKED);
-	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-ok", "CHG0000001"), CG_REVOKED);
-	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-ok", "CHG0012345"), CG_OK);
-	CU_ASSERT_EQUAL(cg_revocation_check(path, "last-no-newline", NULL), CG_REVOKED);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-revoked", "CHG0012345", NULL), CG_REVOKED);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-ok", "CHG0000001", NULL), CG_REVOKED);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-ok", "CHG0012345", NULL), CG_OK);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "last-no-newline", NULL, NULL), CG_REVOKED);
 	/* comments and partial matches revoke nothing */
-	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-commented", "CHG0000009"), CG_OK);
-	CU_ASSERT_EQUAL(cg_revocation_check(path, "#jti-commented", NULL), CG_OK);
-	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-revoke", "CHG000000"), CG_OK);
-	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-revoked2", "CHG00000011"), CG_OK);
-	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-with", "space"), CG_OK);
-	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-with space", NULL), CG_REVOKED);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-commented", "CHG0000009", NULL), CG_OK);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "#jti-commented", NULL, NULL), CG_OK);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-revoke", "CHG000000", NULL), CG_OK);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-revoked2", "CHG00000011", NULL), CG_OK);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-with", "space", NULL), CG_OK);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-with space", NULL, NULL), CG_REVOKED);
 	/* empty values never match the blank lines */
-	CU_ASSERT_EQUAL(cg_revocation_check(path, "", ""), CG_OK);
-	CU_ASSERT_EQUAL(cg_revocation_check(path, NULL, NULL), CG_OK);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "", "", NULL), CG_OK);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, NULL, NULL, NULL), CG_OK);
 	/* no list configured */
-	CU_ASSERT_EQUAL(cg_revocation_check(NULL, "jti-revoked", "CHG0000001"), CG_OK);
+	CU_ASSERT_EQUAL(cg_revocation_check(NULL, "jti-revoked", "CHG0000001", NULL), CG_OK);
 	/* an empty list */
 	CU_ASSERT_FATAL(cf_write_str(dir, "empty", "", 0600, path, sizeof(path)) == 0);
-	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-revoked", "CHG0000001"), CG_OK);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-revoked", "CHG0000001", NULL), CG_OK);
 	cf_rmtree(dir);
 }
 
@@ -60,26 +64,26 @@ static void test_untrusted(void)
 	CU_ASSERT_FATAL(setup() == 0);
 	/* a configured list that is missing denies */
 	snprintf(path, sizeof(path), "%s/missing", dir);
-	CU_ASSERT_EQUAL(cg_revocation_check(path, "a", "b"), CG_CONFIG_ERROR);
-	CU_ASSERT_EQUAL(cg_revocation_check("relative", "a", "b"), CG_CONFIG_ERROR);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "a", "b", NULL), CG_CONFIG_ERROR);
+	CU_ASSERT_EQUAL(cg_revocation_check("relative", "a", "b", NULL), CG_CONFIG_ERROR);
 	CU_ASSERT_FATAL(cf_write_str(dir, "revoked", "x\n", 0666, path, sizeof(path)) == 0);
-	CU_ASSERT_EQUAL(cg_revocation_check(path, "a", "b"), CG_CONFIG_ERROR);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "a", "b", NULL), CG_CONFIG_ERROR);
 	CU_ASSERT_FATAL(chmod(path, 0620) == 0);
-	CU_ASSERT_EQUAL(cg_revocation_check(path, "a", "b"), CG_CONFIG_ERROR);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "a", "b", NULL), CG_CONFIG_ERROR);
 	CU_ASSERT_FATAL(chmod(path, 0644) == 0);
-	CU_ASSERT_EQUAL(cg_revocation_check(path, "a", "b"), CG_OK);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "a", "b", NULL), CG_OK);
 	snprintf(link, sizeof(link), "%s/link", dir);
 	CU_ASSERT_FATAL(symlink(path, link) == 0);
-	CU_ASSERT_EQUAL(cg_revocation_check(link, "x", "b"), CG_CONFIG_ERROR);
+	CU_ASSERT_EQUAL(cg_revocation_check(link, "x", "b", NULL), CG_CONFIG_ERROR);
 	if (cf_is_root()) {
 		CU_ASSERT_FATAL(chown(path, 65534, 0) == 0);
-		CU_ASSERT_EQUAL(cg_revocation_check(path, "x", "b"), CG_CONFIG_ERROR);
+		CU_ASSERT_EQUAL(cg_revocation_check(path, "x", "b", NULL), CG_CONFIG_ERROR);
 	} else {
 		fprintf(stderr, "not root: ownership case not run\n");
 	}
 	snprintf(path, sizeof(path), "%s/fifo", dir);
 	CU_ASSERT_FATAL(mkfifo(path, 0600) == 0);
-	CU_ASSERT_EQUAL(cg_revocation_check(path, "x", "b"), CG_CONFIG_ERROR);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "x", "b", NULL), CG_CONFIG_ERROR);
 	cf_rmtree(dir);
 }
 
@@ -100,8 +104,8 @@ static void test_append(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
 	CU_ASSERT_STRING_EQUAL(text, "CHG0012345\njti-1\n");
 	free(text);
-	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-1", NULL), CG_REVOKED);
-	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-2", "CHG0012345"), CG_REVOKED);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-1", NULL, NULL), CG_REVOKED);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-2", "CHG0012345", NULL), CG_REVOKED);
 
 	/* a torn last line is finished before ours, so ours stays a line of its own */
 	CU_ASSERT_FATAL(cf_write_str(dir, "torn", "a\ntorn", 0644, path, sizeof(path)) == 0);
@@ -192,8 +196,175 @@ static void test_append_concurrent(void)
 	for (int w = 0; w < WRITERS; w += 7) {
 		char v[64];
 		snprintf(v, sizeof(v), "jti-%02d-%02d-padding-padding", w, EACH - 1);
-		CU_ASSERT_EQUAL(cg_revocation_check(path, v, NULL), CG_REVOKED);
+		CU_ASSERT_EQUAL(cg_revocation_check(path, v, NULL, NULL), CG_REVOKED);
 	}
+	cf_rmtree(dir);
+}
+
+/* A state_dir under the test dir, mode 0700 as changegate wants it. */
+static int make_state(char *state, size_t len)
+{
+	int n = snprintf(state, len, "%s/state", dir);
+	if (n < 0 || (size_t)n >= len)
+		return -1;
+	return mkdir(state, 0700);
+}
+
+/* Nothing is ever written beside the list (a login must not write into /etc). */
+static bool beside_list(const char *path)
+{
+	char p[600];
+	struct stat st;
+	snprintf(p, sizeof(p), "%s.idx", path);
+	return stat(p, &st) == 0;
+}
+
+/* Long enough for a list to count as settled, so that the next check builds its index. */
+static void settle(void)
+{
+	struct timespec ts = { 1, 150000000 };
+	nanosleep(&ts, NULL);
+}
+
+/* Writes v into the offset field of every entry of the index at ipath (a 72-byte header,
+ * then 16-byte entries: hash, offset, length). */
+static int corrupt_offsets(const char *ipath, uint32_t v)
+{
+	int fd = open(ipath, O_RDWR);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	int rc = fstat(fd, &st);
+	for (off_t o = 72 + 8; rc == 0 && o + 8 <= st.st_size; o += 16)
+		rc = pwrite(fd, &v, sizeof(v), o) == (ssize_t)sizeof(v) ? 0 : -1;
+	return close(fd) == 0 ? rc : -1;
+}
+
+/* The index of a settled list, in state_dir: same answers as the scan, never trusted blindly. */
+static void test_index(void)
+{
+	char path[512], ipath[600], state[300], err[256];
+	struct stat st;
+	CU_ASSERT_FATAL(setup() == 0);
+	CU_ASSERT_FATAL(make_state(state, sizeof(state)) == 0);
+	CU_ASSERT_FATAL(cf_write_str(dir, "revoked",
+				     "# header\n jti-revoked \nCHG0000001\njti-with space\n"
+				     "#jti-commented\nlast-no-newline",
+				     0644, path, sizeof(path)) == 0);
+	snprintf(ipath, sizeof(ipath), "%s/revocation.idx", state);
+	/* a list changed within the last second gets no index */
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-ok", "CHG0012345", state), CG_OK);
+	CU_ASSERT_NOT_EQUAL(stat(ipath, &st), 0);
+	settle();
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-ok", "CHG0012345", state), CG_OK);
+	CU_ASSERT_FATAL(stat(ipath, &st) == 0);
+	CU_ASSERT_EQUAL(st.st_mode & 07777, 0644);
+	CU_ASSERT_EQUAL(st.st_uid, geteuid());
+	CU_ASSERT_EQUAL(st.st_size, 72 + 4 * 16);
+	CU_ASSERT_FALSE(beside_list(path));
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-revoked", NULL, state), CG_REVOKED);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-ok", "CHG0000001", state), CG_REVOKED);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-with space", NULL, state), CG_REVOKED);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "last-no-newline", NULL, state), CG_REVOKED);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-commented", "jti-revoke", state), CG_OK);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "", NULL, state), CG_OK);
+	/* an append changes the list: the stale index is ignored at once */
+	CU_ASSERT_EQUAL(cg_revocation_append(path, "jti-new", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-new", NULL, state), CG_REVOKED);
+	settle();
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-new", NULL, state), CG_REVOKED);
+	CU_ASSERT_FATAL(stat(ipath, &st) == 0);
+	CU_ASSERT_EQUAL(st.st_size, 72 + 5 * 16);
+	/* an index that names this list but points outside it: deny, never guess */
+	CU_ASSERT_FATAL(corrupt_offsets(ipath, 0x7fffff00u) == 0);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-new", NULL, state), CG_CONFIG_ERROR);
+	/* an index others could have written is ignored (and replaced) */
+	CU_ASSERT_FATAL(chmod(ipath, 0666) == 0);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-new", NULL, state), CG_REVOKED);
+	CU_ASSERT_FATAL(stat(ipath, &st) == 0);
+	CU_ASSERT_EQUAL(st.st_mode & 07777, 0644);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-new", NULL, state), CG_REVOKED);
+	/* garbage where the index should be is ignored too */
+	CU_ASSERT_FATAL(cf_write_str(state, "revocation.idx", "not an index", 0644, ipath,
+				     sizeof(ipath)) == 0);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-with space", NULL, state), CG_REVOKED);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-other", NULL, state), CG_OK);
+	CU_ASSERT_FALSE(beside_list(path));
+	cf_rmtree(dir);
+}
+
+/* Thousands of values: every one is found through the index, near misses are not. */
+static void test_index_large(void)
+{
+	enum { N = 5000 };
+	char path[512], v[64], state[300], ipath[600];
+	CU_ASSERT_FATAL(setup() == 0);
+	CU_ASSERT_FATAL(make_state(state, sizeof(state)) == 0);
+	char *text = calloc(N, 48);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	size_t off = 0;
+	for (int i = 0; i < N; i++)
+		off += (size_t)snprintf(text + off, 48, "jti-%05d-%x\n", i, i * 7919);
+	CU_ASSERT_FATAL(cf_write_str(dir, "revoked", text, 0644, path, sizeof(path)) == 0);
+	free(text);
+	settle();
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-none", NULL, state), CG_OK);
+	int wrong = 0;
+	for (int i = 0; i < N; i++) {
+		snprintf(v, sizeof(v), "jti-%05d-%x", i, i * 7919);
+		wrong += cg_revocation_check(path, v, NULL, state) != CG_REVOKED;
+		wrong += cg_revocation_check(path, "jti-none", v, state) != CG_REVOKED;
+		snprintf(v, sizeof(v), "jti-%05d-%x", i, i * 7919 + 1);
+		wrong += cg_revocation_check(path, v, NULL, state) != CG_OK;
+	}
+	CU_ASSERT_EQUAL(wrong, 0);
+	snprintf(ipath, sizeof(ipath), "%s/revocation.idx", state);
+	CU_ASSERT_EQUAL(access(ipath, F_OK), 0);
+	CU_ASSERT_FALSE(beside_list(path));
+	cf_rmtree(dir);
+}
+
+/* Answers of a check of path in state_dir s, which must all be right. */
+static int wrong_answers(const char *path, const char *s)
+{
+	return (cg_revocation_check(path, "jti-revoked", NULL, s) != CG_REVOKED) +
+	       (cg_revocation_check(path, "jti-ok", "CHG0000001", s) != CG_REVOKED) +
+	       (cg_revocation_check(path, "jti-ok", "CHG0012345", s) != CG_OK);
+}
+
+/* No state_dir, a missing one, a read-only one, an untrusted one: the list is scanned, with
+ * the same answers, and no error (the index is only a cache). */
+static void test_index_unavailable(void)
+{
+	char path[512], state[300], ipath[600];
+	struct stat st;
+	CU_ASSERT_FATAL(setup() == 0);
+	CU_ASSERT_FATAL(cf_write_str(dir, "revoked", "jti-revoked\nCHG0000001\n", 0644, path,
+				     sizeof(path)) == 0);
+	settle();
+	snprintf(state, sizeof(state), "%s/state", dir);
+	snprintf(ipath, sizeof(ipath), "%s/revocation.idx", state);
+	CU_ASSERT_EQUAL(wrong_answers(path, NULL), 0);
+	CU_ASSERT_EQUAL(wrong_answers(path, state), 0); /* missing */
+	CU_ASSERT_NOT_EQUAL(stat(state, &st), 0);
+	CU_ASSERT_EQUAL(wrong_answers(path, "relative/state"), 0);
+	CU_ASSERT_FATAL(mkdir(state, 0500) == 0);
+	CU_ASSERT_EQUAL(wrong_answers(path, state), 0); /* read-only */
+	if (!cf_is_root()) /* root writes through the mode bits */
+		CU_ASSERT_NOT_EQUAL(stat(ipath, &st), 0);
+	/* a state_dir others can write gets no index, and one found there is not read: this
+	 * one points outside the list, which would deny if it were trusted */
+	CU_ASSERT_FATAL(chmod(state, 0700) == 0);
+	CU_ASSERT_EQUAL(wrong_answers(path, state), 0);
+	CU_ASSERT_FATAL(stat(ipath, &st) == 0);
+	CU_ASSERT_FATAL(corrupt_offsets(ipath, 0x7fffff00u) == 0);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-revoked", NULL, state), CG_CONFIG_ERROR);
+	CU_ASSERT_FATAL(chmod(state, 0777) == 0);
+	CU_ASSERT_EQUAL(wrong_answers(path, state), 0);
+	CU_ASSERT_FATAL(unlink(ipath) == 0);
+	CU_ASSERT_EQUAL(wrong_answers(path, state), 0);
+	CU_ASSERT_NOT_EQUAL(stat(ipath, &st), 0);
+	CU_ASSERT_FALSE(beside_list(path));
 	cf_rmtree(dir);
 }
 
@@ -205,6 +376,9 @@ int main(void)
 		{"append", test_append},
 		{"append refuses", test_append_refuses},
 		{"concurrent appends", test_append_concurrent},
+		{"index", test_index},
+		{"index, thousands of values", test_index_large},
+		{"index unavailable: scan", test_index_unavailable},
 		{NULL, NULL},
 	};
 	return cf_run("revocation", tests);

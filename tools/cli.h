@@ -137,7 +137,15 @@ int cli_print_decision_json(const struct cg_decision *d, bool gated);
 /* One run of `changegate check-config`: what was loaded, and how many problems were found. */
 struct cli_check {
 	const struct cg_config *cfg;
+	const struct cli_wiring *wiring;        /* NULL: the host's wiring is not checked */
 	unsigned problems;
+};
+
+/* The host files that decide whether sudo and sshd call changegate at all. */
+struct cli_wiring {
+	const char *sudo_conf;          /* /etc/sudo.conf */
+	const char *pam_dir;            /* /etc/pam.d (its sshd file is checked) */
+	const char *sshd_config;        /* /etc/ssh/sshd_config, with its Include'd files */
 };
 
 /* "problem: ..." on stdout, counted. */
@@ -152,5 +160,16 @@ void cli_check_keys(struct cli_check *ck);
 void cli_check_revocation(struct cli_check *ck);
 void cli_check_state_dir(struct cli_check *ck);
 void cli_check_audit_log(struct cli_check *ck);
+
+/* ---- check-config: check_wiring.c ------------------------------------------------------ */
+
+/* sudo.conf trusted and loading changegate_sudo.so, a trusted plugin file. */
+void cli_check_sudo_conf(struct cli_check *ck);
+/* pam_dir/sshd calls pam_changegate.so in auth, account, and session after pam_loginuid. */
+void cli_check_pam_sshd(struct cli_check *ck);
+/* UsePAM yes, and keyboard-interactive offered (AuthenticationMethods or KbdInteractive). */
+void cli_check_sshd_config(struct cli_check *ck);
+/* All three, when ck->wiring is set. */
+void cli_check_wiring(struct cli_check *ck);
 
 #endif /* CG_CLI_H */

@@ -8,18 +8,21 @@
 
 #define CMD "check-config"
 
-/* Each check looks at one part of the host's setup and reports through cli_problem. The host
- * wiring checks (sudo.conf, /etc/pam.d) join this table when the front ends define them. */
+/* Each check looks at one part of the host's setup and reports through cli_problem. */
 static void (*const checks[])(struct cli_check *ck) = {
 	cli_check_keys,
 	cli_check_revocation,
 	cli_check_state_dir,
 	cli_check_audit_log,
+	cli_check_wiring,       /* sudo.conf, pam.d/sshd, sshd_config; skipped when not asked */
 };
+
+enum { OPT_SUDO_CONF = 256, OPT_PAM_DIR, OPT_SSHD_CONFIG, OPT_WIRING, OPT_NO_WIRING };
 
 static void usage(void)
 {
-	printf("Usage: changegate check-config [--config FILE]\n"
+	printf("Usage: changegate check-config [--config FILE] [--sudo-conf FILE] [--pam-dir DIR]\n"
+	       "                               [--sshd-config FILE] [--wiring | --no-wiring]\n"
 	       "\n"
 	       "Loads the configuration as the PAM module and the sudo plugin do, then checks\n"
 	       "what it points at:\n"
@@ -31,11 +34,26 @@ static void usage(void)
 	       "  - revocation_file: a trusted regular file;\n"
 	       "  - state_dir: a trusted directory (needed when single_use is on);\n"
 	       "  - audit_log: its directory trusted, the file (if present) root's and mode 0600.\n"
+	       "Then the host's wiring, without which nothing is gated:\n"
+	       "  - sudo.conf: root-owned, not group/other-writable (sudo silently ignores an\n"
+	       "    insecure one), a Plugin line loading changegate_sudo.so as changegate_approval\n"
+	       "    or changegate_policy, and that plugin file root-owned and not writable by others;\n"
+	       "  - pam.d/sshd: pam_changegate.so in auth, in account, and in session after\n"
+	       "    pam_loginuid.so (@include, include and substack followed one level);\n"
+	       "  - sshd_config (and its Include'd files): UsePAM yes, and keyboard-interactive in\n"
+	       "    an AuthenticationMethods line or KbdInteractiveAuthentication yes.\n"
+	       "The wiring is checked when the default configuration is, or when a wiring option\n"
+	       "is given.\n"
 	       "Prints one line per problem, then \"config OK\" when there is none.\n"
 	       "\n"
 	       "Options:\n"
 	       "  -c, --config FILE   configuration file (default:\n"
 	       "                      %s)\n"
+	       "  --sudo-conf FILE    sudo's front-end config (default: /etc/sudo.conf)\n"
+	       "  --pam-dir DIR       PAM configuration directory (default: /etc/pam.d)\n"
+	       "  --sshd-config FILE  sshd's configuration (default: /etc/ssh/sshd_config)\n"
+	       "  --wiring            check the wiring even with --config\n"
+	       "  --no-wiring         check the configuration only\n"
 	       "  -h, --help          show this help and exit\n"
 	       "\n"
 	       "Exit status: 0 no problem; 1 problems found (the verifier would deny everyone with\n"
@@ -70,20 +88,23 @@ static void describe_config(struct cli_check *ck)
 		 cfg->max_lifetime, cfg->leeway, single_use_name(cfg->single_use));
 }
 
-static int check_config(const char *path)
+static int check_config(const char *path, const struct cli_wiring *wiring)
 {
 	struct cg_config cfg;
 	char err[512];
-	struct cli_check ck = { .cfg = &cfg, .problems = 0 };
+	struct cli_check ck = { .cfg = &cfg, .wiring = wiring, .problems = 0 };
 	if (cli_load_config(&cfg, path, err, sizeof(err)) != 0) {
-		/* Nothing else can be judged without it; the verifier denies everyone now. */
-		printf("problem: %s\n", err);
-		return CLI_EXIT_FAIL;
+		/* Nothing it names can be judged without it; the verifier denies everyone now.
+		 * The wiring does not depend on it, and is worth fixing in the same pass. */
+		cli_problem(&ck, "%s", err);
+		ck.cfg = NULL;
+		cli_check_wiring(&ck);
+	} else {
+		describe_config(&ck);
+		for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
+			checks[i](&ck);
+		cg_config_free(&cfg);
 	}
-	describe_config(&ck);
-	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
-		checks[i](&ck);
-	cg_config_free(&cfg);
 	if (ck.problems == 0) {
 		puts("config OK");
 		return CLI_EXIT_OK;
@@ -96,15 +117,46 @@ int cmd_check_config(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "sudo-conf", required_argument, NULL, OPT_SUDO_CONF },
+		{ "pam-dir", required_argument, NULL, OPT_PAM_DIR },
+		{ "sshd-config", required_argument, NULL, OPT_SSHD_CONFIG },
+		{ "wiring", no_argument, NULL, OPT_WIRING },
+		{ "no-wiring", no_argument, NULL, OPT_NO_WIRING },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config = NULL;
+	struct cli_wiring wiring = {
+		.sudo_conf = "/etc/sudo.conf",
+		.pam_dir = "/etc/pam.d",
+		.sshd_config = "/etc/ssh/sshd_config",
+	};
+	/* -1: decide from --config (a test or staged config is not the host's); 0/1: asked. */
+	int want_wiring = -1;
+	bool wiring_path = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			config = optarg;
+			break;
+		case OPT_SUDO_CONF:
+			wiring.sudo_conf = optarg;
+			wiring_path = true;
+			break;
+		case OPT_PAM_DIR:
+			wiring.pam_dir = optarg;
+			wiring_path = true;
+			break;
+		case OPT_SSHD_CONFIG:
+			wiring.sshd_config = optarg;
+			wiring_path = true;
+			break;
+		case OPT_WIRING:
+			want_wiring = 1;
+			break;
+		case OPT_NO_WIRING:
+			want_wiring = 0;
 			break;
 		case 'h':
 			usage();
@@ -117,5 +169,8 @@ int cmd_check_config(int argc, char **argv)
 		cli_error(CMD, "unexpected argument '%s'", argv[optind]);
 		return cli_usage_error(CMD);
 	}
-	return check_config(config);
+	if (want_wiring == -1)
+		want_wiring = config == NULL || strcmp(config, cg_default_config_path()) == 0 ||
+			      wiring_path;
+	return check_config(config, want_wiring ? &wiring : NULL);
 }

@@ -9,6 +9,7 @@ CLI_TESTS = \
 	tests/cli/stdin.sh \
 	tests/cli/json_inspect.sh \
 	tests/cli/check_config.sh \
+	tests/cli/check_wiring.sh \
 	tests/cli/interop.sh \
 	tests/cli/demo.sh \
 	tests/cli/manpage.sh

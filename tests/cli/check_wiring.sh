@@ -1,0 +1,145 @@
+#!/bin/bash
+# `changegate check-config` and the host's wiring: sudo.conf, pam.d/sshd and sshd_config,
+# written here into the temp tree (no root, no host file touched). Good wiring says
+# "config OK"; each missing piece is its own problem line, and exit 1.
+. "${top_srcdir:?}/tests/cli/lib.sh"
+cli_env
+CONF="$T/changegate.conf"
+W="$T/wiring"
+mkdir -m 0755 "$W" "$W/pam.d" "$W/ssh" "$W/ssh/sshd_config.d" "$W/plugins" || exit 99
+install -m 0644 /dev/null "$W/plugins/changegate_sudo.so" || exit 99
+
+good_sudo() {
+	printf 'Path plugin_dir %s\nPlugin changegate_approval changegate_sudo.so\n' \
+		"$W/plugins" >"$W/sudo.conf" && chmod 0644 "$W/sudo.conf" || exit 99
+}
+good_pam() {
+	cat >"$W/pam.d/common-auth" <<-'P' || exit 99
+	auth	[success=1 default=ignore]	pam_unix.so nullok
+	auth	requisite	pam_deny.so
+	auth	required	pam_permit.so
+	P
+	cat >"$W/pam.d/sshd" <<-'P' || exit 99
+	# sshd, as Debian ships it plus changegate
+	auth       required     pam_changegate.so
+	@include common-auth
+	account    required     pam_nologin.so
+	account    [success=ok default=bad]  /usr/lib/x86_64-linux-gnu/security/pam_changegate.so
+	session    required     pam_loginuid.so
+	session    optional     pam_changegate.so
+	P
+}
+good_sshd() {
+	printf 'Include sshd_config.d/*.conf\nKbdInteractiveAuthentication no\nUsePAM yes\n' \
+		>"$W/ssh/sshd_config" || exit 99
+	# Debian's layout: the changes live in a drop-in, read first, so its values win.
+	printf 'KbdInteractiveAuthentication yes\nMatch Group developers\n\tAuthenticationMethods publickey,keyboard-interactive\n' \
+		>"$W/ssh/sshd_config.d/changegate.conf" || exit 99
+}
+good_sudo; good_pam; good_sshd
+cc() {
+	"$CG" check-config --config "$CONF" --sudo-conf "$W/sudo.conf" --pam-dir "$W/pam.d" \
+		--sshd-config "$W/ssh/sshd_config"
+}
+# only_problem DESC ERE: exactly one problem line, and it matches ERE.
+only_problem() {
+	check_out "$1" "$2" 1 cc
+	check_out "$1: only that" '^1 problem found$' 1 cc
+}
+
+check_out "good wiring: config OK" '^config OK$' 0 cc
+check_out "good wiring: names the plugin" "^sudo.conf: .* loads changegate_approval from" 0 cc
+check_out "good wiring: PAM line" '^PAM: .*auth, account and session$' 0 cc
+check_out "good wiring: sshd line" '^sshd_config: .*keyboard-interactive$' 0 cc
+check_out "--config alone leaves the host alone" '^config OK$' 0 \
+	"$CG" check-config --config "$CONF" --sudo-conf "$W/nope" --no-wiring
+
+# sudo.conf
+chmod 0666 "$W/sudo.conf"
+only_problem "world-writable sudo.conf" \
+	'^problem: sudo.conf .*writable by others; sudo silently ignores it'
+chmod 0664 "$W/sudo.conf"
+only_problem "group-writable sudo.conf" '^problem: sudo.conf .*writable by its group'
+rm "$W/sudo.conf"
+only_problem "missing sudo.conf" '^problem: sudo.conf .*No such file'
+printf 'Plugin sudoers_policy sudoers.so\n' >"$W/sudo.conf"
+only_problem "sudo.conf without the plugin" \
+	'^problem: sudo.conf .*no Plugin line loads changegate_sudo.so'
+printf 'Plugin changegate_other %s/plugins/changegate_sudo.so\n' "$W" >"$W/sudo.conf"
+only_problem "plugin under a wrong symbol" "is loaded as 'changegate_other'"
+printf 'Plugin changegate_policy %s/plugins/changegate_sudo.so\n' "$W" >"$W/sudo.conf"
+check_out "changegate_policy by absolute path" '^config OK$' 0 cc
+good_sudo
+rm "$W/plugins/changegate_sudo.so"
+only_problem "plugin file missing" '^problem: sudo plugin .*changegate_sudo.so: No such file'
+install -m 0666 /dev/null "$W/plugins/changegate_sudo.so"
+only_problem "plugin file world-writable" '^problem: sudo plugin .*writable by others'
+chmod 0644 "$W/plugins/changegate_sudo.so"
+if [ "$(id -u)" -eq 0 ]; then
+	# Only root can give a file away.
+	chown 65534 "$W/sudo.conf"
+	only_problem "sudo.conf owned by another user" '^problem: sudo.conf .*owned by uid 65534'
+	chown 0 "$W/sudo.conf"
+fi
+
+# pam.d/sshd
+sed -i '/^auth.*pam_changegate/d' "$W/pam.d/sshd"
+only_problem "PAM: no auth line" '^problem: PAM .*sshd: no auth line calls pam_changegate.so'
+good_pam
+sed -i '/^account.*pam_changegate/d' "$W/pam.d/sshd"
+only_problem "PAM: no account line" '^problem: PAM .*sshd: no account line'
+good_pam
+sed -i '/^session.*pam_changegate/d' "$W/pam.d/sshd"
+only_problem "PAM: no session line" '^problem: PAM .*sshd: no session line calls pam_changegate.so after pam_loginuid'
+good_pam
+sed -i '/^session/d' "$W/pam.d/sshd"
+printf 'session optional pam_changegate.so\nsession required pam_loginuid.so\n' >>"$W/pam.d/sshd"
+only_problem "PAM: session before pam_loginuid" 'comes before pam_loginuid.so'
+good_pam
+# the module only in an included file counts: @include and include/substack
+sed -i '/pam_changegate/d' "$W/pam.d/sshd"
+printf 'auth required pam_changegate.so\n' >>"$W/pam.d/common-auth"
+printf 'account required pam_changegate.so\n' >"$W/pam.d/cg-account"
+printf 'account include cg-account\nsession required pam_loginuid.so\n' >>"$W/pam.d/sshd"
+printf 'session substack cg-session\n' >>"$W/pam.d/sshd"
+printf 'session optional pam_changegate.so\n' >"$W/pam.d/cg-session"
+check_out "PAM: module reached through @include, include, substack" '^config OK$' 0 cc
+rm "$W/pam.d/cg-account"
+only_problem "PAM: included file missing" '^problem: PAM .*cg-account \(included\)'
+good_pam
+rm "$W/pam.d/sshd"
+only_problem "PAM: no sshd file" '^problem: PAM .*sshd: No such file.*not gated'
+good_pam
+printf 'session required pam_loginuid.so\n' >"$W/pam.d/sshd"
+check_out "PAM: all three missing, three lines" '^3 problems found$' 1 cc
+good_pam
+
+# sshd_config
+sed -i 's/^UsePAM yes/UsePAM no/' "$W/ssh/sshd_config"
+only_problem "UsePAM no" '^problem: sshd_config .*UsePAM is not yes'
+sed -i '/^UsePAM/d' "$W/ssh/sshd_config"
+only_problem "UsePAM unset" '^problem: sshd_config .*UsePAM is not yes'
+good_sshd
+rm "$W/ssh/sshd_config.d/changegate.conf"
+only_problem "no keyboard-interactive" \
+	'^problem: sshd_config .*KbdInteractiveAuthentication is no'
+printf 'AuthenticationMethods publickey,keyboard-interactive\n' >"$W/ssh/sshd_config.d/cg.conf"
+check_out "AuthenticationMethods alone is not enough when kbd-interactive is off" \
+	'KbdInteractiveAuthentication is no' 1 cc
+printf 'UsePAM yes\nChallengeResponseAuthentication yes\n' >"$W/ssh/sshd_config"
+rm "$W/ssh/sshd_config.d/cg.conf"
+check_out "ChallengeResponseAuthentication yes (Include-less)" '^config OK$' 0 cc
+printf 'UsePAM=yes\n' >"$W/ssh/sshd_config"
+only_problem "neither AuthenticationMethods nor KbdInteractive" \
+	'^problem: sshd_config .*no AuthenticationMethods names keyboard-interactive'
+rm "$W/ssh/sshd_config"
+only_problem "missing sshd_config" '^problem: sshd_config .*No such file'
+good_sshd
+check_out "all fixed" '^config OK$' 0 cc
+check_out "wiring checked even when the config cannot be loaded" \
+	'^problem: sudo.conf .*writable by others' 1 sh -c "chmod 0666 '$W/sudo.conf' && '$CG' check-config \
+	--config '$T/nope.conf' --sudo-conf '$W/sudo.conf' --pam-dir '$W/pam.d' \
+	--sshd-config '$W/ssh/sshd_config'"
+chmod 0644 "$W/sudo.conf"
+check_rc "wiring option without its value" 2 "$CG" check-config --config "$CONF" --pam-dir
+finish

@@ -1,0 +1,410 @@
+/* check-config's look at the host's wiring: a perfect configuration protects nothing unless
+ * sudo loads the plugin, sshd's PAM stack calls the module, and sshd asks for the ticket. Each
+ * missing piece is one problem line in plain words. */
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* Far above any real sudo.conf, PAM file or sshd_config; bounds what we read. */
+#define WIRING_FILE_MAX (1u << 20)
+/* sshd allows Include inside Include; we follow a few levels, enough for Debian's layout. */
+#define SSHD_INCLUDE_DEPTH 4
+/* Where Debian's sudo looks for plugins named by a relative path (sudo.conf's plugin_dir). */
+#define SUDO_PLUGIN_DIR_DEFAULT "/usr/libexec/sudo"
+#define SUDO_PLUGIN_FILE "changegate_sudo.so"
+#define PAM_MODULE_FILE "pam_changegate.so"
+
+/* Opens path for reading if it is a regular file of sane size. NULL with errno set. */
+static FILE *open_text(const char *path)
+{
+	errno = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > WIRING_FILE_MAX) {
+		int e = errno;
+		if (e == 0 || S_ISREG(st.st_mode))
+			e = S_ISREG(st.st_mode) ? EFBIG : EINVAL;
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	FILE *f = fdopen(fd, "r");
+	if (f == NULL)
+		close(fd);
+	return f;
+}
+
+/* Splits line in place into at most max whitespace-separated words, stopping at '#'. */
+static size_t split_words(char *line, char **words, size_t max)
+{
+	size_t n = 0;
+	char *save = NULL;
+	char *hash = strchr(line, '#');
+	if (hash != NULL)
+		*hash = '\0';
+	for (char *w = strtok_r(line, " \t\r\n", &save); w != NULL && n < max;
+	     w = strtok_r(NULL, " \t\r\n", &save))
+		words[n++] = w;
+	return n;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* root's (or, for tests, ours) and writable by nobody else: what sudo demands of its files. */
+static void owner_and_mode(struct cli_check *ck, const char *what, const char *path,
+			   const struct stat *st, const char *consequence)
+{
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		cli_problem(ck, "%s %s: owned by uid %lu, not root; %s", what, path,
+			    (unsigned long)st->st_uid, consequence);
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		cli_problem(ck, "%s %s: mode %04o, writable by %s; %s", what, path,
+			    (unsigned)(st->st_mode & 07777),
+			    (st->st_mode & S_IWOTH) ? "others" : "its group", consequence);
+}
+
+/* ---- sudo.conf ------------------------------------------------------------------------ */
+
+static void check_sudo_plugin(struct cli_check *ck, const char *plugin_dir, const char *file)
+{
+	char path[4096];
+	struct stat st;
+	int n = file[0] == '/' ? snprintf(path, sizeof(path), "%s", file)
+			       : snprintf(path, sizeof(path), "%s/%s", plugin_dir, file);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		cli_problem(ck, "sudo plugin path too long");
+		return;
+	}
+	char safe[512];
+	int stat_rc = stat(path, &st);
+	int e = errno;
+	cg_sanitize(safe, sizeof(safe), path);
+	if (stat_rc != 0) {
+		cli_problem(ck, "sudo plugin %s: %s; sudo cannot load it", safe, strerror(e));
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		cli_problem(ck, "sudo plugin %s: not a regular file", safe);
+		return;
+	}
+	owner_and_mode(ck, "sudo plugin", safe, &st, "sudo refuses to load it");
+}
+
+void cli_check_sudo_conf(struct cli_check *ck)
+{
+	const char *path = ck->wiring->sudo_conf;
+	char plugin_dir[4096] = SUDO_PLUGIN_DIR_DEFAULT;
+	char plugin_file[4096] = "";
+	char symbol[64] = "";
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		cli_problem(ck, "sudo.conf %s: %s; sudo does not load the changegate plugin", path,
+			    strerror(errno));
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		cli_problem(ck, "sudo.conf %s: not a regular file", path);
+		return;
+	}
+	/* sudo says nothing about an insecure sudo.conf: it just runs without our plugin. */
+	owner_and_mode(ck, "sudo.conf", path, &st,
+		       "sudo silently ignores it and runs without the changegate plugin");
+	FILE *f = open_text(path);
+	if (f == NULL) {
+		cli_problem(ck, "sudo.conf %s: %s", path, strerror(errno));
+		return;
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	while (getline(&line, &cap, f) > 0) {
+		char *w[4];
+		size_t n = split_words(line, w, 4);
+		if (n >= 3 && strcmp(w[0], "Path") == 0 && strcmp(w[1], "plugin_dir") == 0)
+			snprintf(plugin_dir, sizeof(plugin_dir), "%s", w[2]);
+		if (n >= 3 && strcmp(w[0], "Plugin") == 0 && plugin_file[0] == '\0' &&
+		    strcmp(base_name(w[2]), SUDO_PLUGIN_FILE) == 0) {
+			snprintf(plugin_file, sizeof(plugin_file), "%s", w[2]);
+			snprintf(symbol, sizeof(symbol), "%s", w[1]);
+		}
+	}
+	free(line);
+	fclose(f);
+	if (plugin_file[0] == '\0') {
+		cli_problem(ck, "sudo.conf %s: no Plugin line loads " SUDO_PLUGIN_FILE
+			    "; sudo runs without changegate", path);
+		return;
+	}
+	/* An insecure sudo.conf is anyone's text: escape it before it reaches a terminal. */
+	char safe_symbol[sizeof(symbol) * 4], safe_file[512];
+	cg_sanitize(safe_symbol, sizeof(safe_symbol), symbol);
+	cg_sanitize(safe_file, sizeof(safe_file), plugin_file);
+	if (strcmp(symbol, "changegate_approval") != 0 && strcmp(symbol, "changegate_policy") != 0)
+		cli_problem(ck, "sudo.conf %s: plugin " SUDO_PLUGIN_FILE " is loaded as '%s'; it "
+			    "must be changegate_approval or changegate_policy", path, safe_symbol);
+	else
+		cli_note(ck, "sudo.conf: %s loads %s from %s", path, safe_symbol, safe_file);
+	check_sudo_plugin(ck, plugin_dir, plugin_file);
+}
+
+/* ---- /etc/pam.d/sshd ------------------------------------------------------------------ */
+
+/* What the sshd PAM stack does with our module, in the order the lines run. */
+struct pam_seen {
+	bool auth, account, session, loginuid, session_before_loginuid;
+};
+
+static void pam_file(struct cli_check *ck, const char *dir, const char *name, const char *only,
+		     int depth, struct pam_seen *s);
+
+/* Reads one PAM line: "[-]type control module args", "@include file", control "[...]". */
+static void pam_line(struct cli_check *ck, const char *dir, char *line, const char *only,
+		     int depth, struct pam_seen *s)
+{
+	char *w[3];
+	char *p = line + strspn(line, " \t");
+	if (*p == '#' || *p == '\0' || *p == '\n')
+		return;
+	if (strncmp(p, "@include", 8) == 0) {
+		if (split_words(p, w, 2) == 2 && depth == 0)
+			pam_file(ck, dir, w[1], only, depth + 1, s);
+		return;
+	}
+	char *type = strtok_r(p, " \t\r\n", &p);
+	if (type == NULL)
+		return;
+	p += strspn(p, " \t");
+	char *control = p;
+	if (*p == '[') {
+		char *end = strchr(p, ']');
+		if (end == NULL)
+			return;
+		p = end + 1;
+		if (*p != '\0')
+			*p++ = '\0';
+	} else {
+		control = strtok_r(p, " \t\r\n", &p);
+		if (control == NULL)
+			return;
+	}
+	char *module = strtok_r(p, " \t\r\n", &p);
+	if (module == NULL)
+		return;
+	if (*type == '-')
+		type++;
+	if (only != NULL && strcasecmp(type, only) != 0)
+		return;
+	if (strcmp(control, "include") == 0 || strcmp(control, "substack") == 0) {
+		if (depth == 0)
+			pam_file(ck, dir, module, type, depth + 1, s);
+		return;
+	}
+	const char *mod = base_name(module);
+	bool ours = strcmp(mod, PAM_MODULE_FILE) == 0;
+	if (strcasecmp(type, "auth") == 0 && ours) {
+		s->auth = true;
+	} else if (strcasecmp(type, "account") == 0 && ours) {
+		s->account = true;
+	} else if (strcasecmp(type, "session") == 0) {
+		if (strcmp(mod, "pam_loginuid.so") == 0)
+			s->loginuid = true;
+		else if (ours && s->loginuid)
+			s->session = true;
+		else if (ours)
+			s->session_before_loginuid = true;
+	}
+}
+
+static void pam_file(struct cli_check *ck, const char *dir, const char *name, const char *only,
+		     int depth, struct pam_seen *s)
+{
+	char path[4096];
+	int n = name[0] == '/' ? snprintf(path, sizeof(path), "%s", name)
+			       : snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		cli_problem(ck, "PAM file name too long in %s", dir);
+		return;
+	}
+	FILE *f = open_text(path);
+	if (f == NULL) {
+		int e = errno;
+		char safe[512];
+		cg_sanitize(safe, sizeof(safe), path);
+		if (depth == 0)
+			cli_problem(ck, "PAM %s: %s; sshd logins are not gated", safe, strerror(e));
+		else
+			cli_problem(ck, "PAM %s (included): %s", safe, strerror(e));
+		return;
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	while (getline(&line, &cap, f) > 0)
+		pam_line(ck, dir, line, only, depth, s);
+	free(line);
+	fclose(f);
+}
+
+void cli_check_pam_sshd(struct cli_check *ck)
+{
+	const char *dir = ck->wiring->pam_dir;
+	struct pam_seen s = { 0 };
+	unsigned before = ck->problems;
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/sshd", dir);
+	pam_file(ck, dir, "sshd", NULL, 0, &s);
+	if (ck->problems != before)
+		return;
+	if (!s.auth)
+		cli_problem(ck, "PAM %s: no auth line calls " PAM_MODULE_FILE
+			    "; sshd lets users in without a ticket", path);
+	if (!s.account)
+		cli_problem(ck, "PAM %s: no account line calls " PAM_MODULE_FILE
+			    "; logins by public key skip the ticket check", path);
+	if (!s.session) {
+		if (s.session_before_loginuid)
+			cli_problem(ck, "PAM %s: the session line for " PAM_MODULE_FILE " comes "
+				    "before pam_loginuid.so; move it after, so the audit names the "
+				    "login's uid", path);
+		else
+			cli_problem(ck, "PAM %s: no session line calls " PAM_MODULE_FILE " after "
+				    "pam_loginuid.so; sessions are not recorded", path);
+	}
+	if (s.auth && s.account && s.session)
+		cli_note(ck, "PAM: %s calls " PAM_MODULE_FILE " in auth, account and session",
+			 path);
+}
+
+/* ---- sshd_config ---------------------------------------------------------------------- */
+
+enum tristate { UNSET, NO, YES };
+
+struct sshd_seen {
+	enum tristate use_pam, kbd;
+	bool methods_kbd;
+};
+
+static enum tristate yes_no(const char *v)
+{
+	return strcasecmp(v, "yes") == 0 ? YES : NO;
+}
+
+static void sshd_file(struct cli_check *ck, const char *dir, const char *path, int depth,
+		      struct sshd_seen *s);
+
+/* Include takes globs, relative to the main file's directory (/etc/ssh), as sshd does. */
+static void sshd_include(struct cli_check *ck, const char *dir, const char *pattern, int depth,
+			 struct sshd_seen *s)
+{
+	char full[4096];
+	glob_t g;
+	int n = pattern[0] == '/' ? snprintf(full, sizeof(full), "%s", pattern)
+				  : snprintf(full, sizeof(full), "%s/%s", dir, pattern);
+	if (n < 0 || (size_t)n >= sizeof(full))
+		return;
+	if (depth >= SSHD_INCLUDE_DEPTH) {
+		cli_problem(ck, "sshd_config: Include %s nested too deeply to follow", full);
+		return;
+	}
+	if (glob(full, 0, NULL, &g) != 0)
+		return; /* no match is fine: sshd ignores it too */
+	for (size_t i = 0; i < g.gl_pathc; i++)
+		sshd_file(ck, dir, g.gl_pathv[i], depth + 1, s);
+	globfree(&g);
+}
+
+static void sshd_file(struct cli_check *ck, const char *dir, const char *path, int depth,
+		      struct sshd_seen *s)
+{
+	FILE *f = open_text(path);
+	bool in_match = false;
+	if (f == NULL) {
+		cli_problem(ck, "sshd_config %s: %s; cannot tell whether sshd uses PAM", path,
+			    strerror(errno));
+		return;
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	while (getline(&line, &cap, f) > 0) {
+		char *w[16];
+		/* "Keyword=value" is allowed too. */
+		for (char *c = line; *c != '\0' && *c != ' ' && *c != '\t'; c++)
+			if (*c == '=') {
+				*c = ' ';
+				break;
+			}
+		size_t n = split_words(line, w, 16);
+		if (n < 2)
+			continue;
+		if (strcasecmp(w[0], "Match") == 0) {
+			in_match = true;
+		} else if (strcasecmp(w[0], "Include") == 0) {
+			for (size_t i = 1; i < n; i++)
+				sshd_include(ck, dir, w[i], depth, s);
+		} else if (strcasecmp(w[0], "AuthenticationMethods") == 0) {
+			for (size_t i = 1; i < n; i++)
+				if (strstr(w[i], "keyboard-interactive") != NULL)
+					s->methods_kbd = true;
+		} else if (in_match) {
+			continue; /* sshd's first value wins, and Match values are per user */
+		} else if (strcasecmp(w[0], "UsePAM") == 0 && s->use_pam == UNSET) {
+			s->use_pam = yes_no(w[1]);
+		} else if ((strcasecmp(w[0], "KbdInteractiveAuthentication") == 0 ||
+			    strcasecmp(w[0], "ChallengeResponseAuthentication") == 0) &&
+			   s->kbd == UNSET) {
+			s->kbd = yes_no(w[1]);
+		}
+	}
+	free(line);
+	fclose(f);
+}
+
+void cli_check_sshd_config(struct cli_check *ck)
+{
+	const char *path = ck->wiring->sshd_config;
+	struct sshd_seen s = { UNSET, UNSET, false };
+	unsigned before = ck->problems;
+	char *copy = strdup(path);
+	if (copy == NULL) {
+		cli_problem(ck, "out of memory");
+		return;
+	}
+	sshd_file(ck, dirname(copy), path, 0, &s);
+	free(copy);
+	if (ck->problems != before)
+		return;
+	if (s.use_pam != YES)
+		cli_problem(ck, "sshd_config %s: UsePAM is not yes; sshd never calls "
+			    PAM_MODULE_FILE, path);
+	if (s.kbd == NO)
+		cli_problem(ck, "sshd_config %s: KbdInteractiveAuthentication is no; sshd cannot "
+			    "ask gated users for their ticket", path);
+	else if (!s.methods_kbd && s.kbd != YES)
+		cli_problem(ck, "sshd_config %s: no AuthenticationMethods names "
+			    "keyboard-interactive and KbdInteractiveAuthentication is not yes; "
+			    "sshd never asks gated users for their ticket", path);
+	if (s.use_pam == YES && s.kbd != NO && (s.methods_kbd || s.kbd == YES))
+		cli_note(ck, "sshd_config: %s uses PAM with keyboard-interactive", path);
+}
+
+void cli_check_wiring(struct cli_check *ck)
+{
+	if (ck->wiring == NULL)
+		return;
+	cli_check_sudo_conf(ck);
+	cli_check_pam_sshd(ck);
+	cli_check_sshd_config(ck);
+}

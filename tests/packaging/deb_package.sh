@@ -25,6 +25,9 @@ bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 
 log=$(mktemp /tmp/cg-deb.XXXXXX) || exit 1
 trap 'rm -f "$log"' EXIT
+# make deb and make rpm both use the build tree's distdir: one at a time (make check -j)
+exec 9>"$top_builddir/.packaging.lock"
+flock 9
 if ! make -C "$top_builddir" deb >"$log" 2>&1; then
 	tail -n 40 "$log"
 	echo "FAIL: make deb"

@@ -1,5 +1,8 @@
 # Packaging checks (issue 6): man pages lint clean; as root, the .deb builds, passes lintian
-# and installs the right files, and the pam-auth-update profile is off until enabled.
-TESTS += tests/packaging/man_lint.sh tests/packaging/pam_profile.sh tests/packaging/deb_package.sh
+# and installs the right files, the pam-auth-update profile is off until enabled, and the RPM
+# builds with Fedora/RHEL paths.
+TESTS += tests/packaging/man_lint.sh tests/packaging/pam_profile.sh tests/packaging/deb_package.sh \
+	tests/packaging/rpm_package.sh
 EXTRA_DIST += tests/packaging/man_lint.sh tests/packaging/pam_profile.sh \
-	tests/packaging/deb_package.sh
+	tests/packaging/deb_package.sh tests/packaging/rpm_package.sh
+CLEANFILES += .packaging.lock

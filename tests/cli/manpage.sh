@@ -1,5 +1,6 @@
 #!/bin/bash
-# changegate(1) lints clean under mandoc, and documents every option that --help lists.
+# changegate(1) lints clean under mandoc, documents every option that --help lists, and
+# explains every reason code.
 . "${top_srcdir:?}/tests/cli/lib.sh"
 MAN="$top_srcdir/tools/changegate.1"
 
@@ -14,5 +15,11 @@ for sub in keygen issue verify inspect check-config revoke; do
 		[ "$opt" = --help ] && continue
 		check "changegate.1 documents $sub $opt" grep -Eq "^\.(Op )?Fl -${opt#--}( |$)" "$MAN"
 	done
+done
+# every stable reason code has an entry saying what it means and what to do
+codes=$(sed -n 's/^\t\[CG_[A-Z_]*\] = {"\([a-z_]*\)",.*/\1/p' "$top_srcdir/shared/reason.c" | grep -vx ok)
+check "reason codes read from shared/reason.c" test "$(printf '%s\n' "$codes" | wc -l)" -ge 20
+for code in $codes; do
+	check "changegate.1 REASONS explains $code" grep -qx "\.It Cm $code" "$MAN"
 done
 finish

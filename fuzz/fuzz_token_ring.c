@@ -47,13 +47,37 @@ void cg_fuzz_ring_setup(struct cg_config *cfg)
 	if (cg_fuzz_write_file(ring_env.revocation_path, (const uint8_t *)revoked,
 			       sizeof(revoked) - 1) != 0)
 		exit(1);
-	if (cg_test_write_config(&ring_env, "single_use = always\n"
-					    "emergency_keys = k-emerg\n"
-					    "ticket_pattern = ^CHG[0-9]{7}$\n"
-					    "max_lifetime = 8h\n") != 0 ||
+	if (cg_fuzz_ring_write_config(ring_env.config_path, "always") != 0 ||
 	    cg_test_load_config(&ring_env, cfg) != 0)
 		exit(1);
 	ring_cfg = cfg;
+}
+
+int cg_fuzz_ring_write_config(const char *path, const char *single_use)
+{
+	struct cg_test_env at = ring_env;
+	char extra[256];
+
+	if (cg_strlcpy(at.config_path, path, sizeof(at.config_path)) >= sizeof(at.config_path))
+		return -1;
+	snprintf(extra, sizeof(extra), "single_use = %s\n"
+		 "emergency_keys = k-emerg\n"
+		 "ticket_pattern = ^CHG[0-9]{7}$\n"
+		 "max_lifetime = 8h\n", single_use);
+	return cg_test_write_config(&at, extra);
+}
+
+const struct cg_test_env *cg_fuzz_ring_env(void)
+{
+	return &ring_env;
+}
+
+char *cg_fuzz_ring_mint_valid(const char *user)
+{
+	struct cg_test_claims c;
+
+	cg_test_claims_default(&c, user, (time_t)CG_FUZZ_NOW);
+	return cg_test_mint(key_es256, "ES256", "k-es256", &c);
 }
 
 static int write_seed(const char *dir, int n, char *token)

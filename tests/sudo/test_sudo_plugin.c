@@ -801,6 +801,8 @@ int main(void)
 	fake_h = dlopen(fake_so, RTLD_NOW | RTLD_LOCAL);
 	if (plugin == NULL || fake_h == NULL) {
 		fprintf(stderr, "dlopen: %s\n", dlerror());
+		if (fake_h != NULL)
+			dlclose(fake_h);
 		return 1;
 	}
 	appr = dlsym(plugin, "changegate_approval");
@@ -808,10 +810,13 @@ int main(void)
 	fake = dlsym(fake_h, "fake_delegate_state");
 	if (appr == NULL || pol == NULL || fake == NULL) {
 		fprintf(stderr, "missing symbols\n");
+		dlclose(fake_h);
 		return 1;
 	}
-	if (CU_initialize_registry() != CUE_SUCCESS)
+	if (CU_initialize_registry() != CUE_SUCCESS) {
+		dlclose(fake_h);
 		return 1;
+	}
 	CU_pSuite s = CU_add_suite("sudo_plugin", NULL, NULL);
 	CU_add_test(s, "only the two structs are exported", test_exports);
 	CU_add_test(s, "API errors make open return -1", test_open_errors);
@@ -841,6 +846,7 @@ int main(void)
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
 	CU_cleanup_registry();
+	dlclose(fake_h);
 	EVP_PKEY_free(key);
 	cg_test_env_cleanup(&env);
 	return failed == 0 ? 0 : 1;

@@ -187,6 +187,14 @@ void cg_gate_lists_free(struct cg_gate_lists *g);
 
 /* ---- tokens ------------------------------------------------------------------------------ */
 
+/* Whether pem, a whole key file (path and kid only name it in *detail), is one strict PEM
+ * "PUBLIC KEY" block whose DER SubjectPublicKeyInfo fits alg, without decoding the key:
+ * CG_OK, CG_UNKNOWN_KEY (a well-formed key of another type, curve or size) or
+ * CG_CONFIG_ERROR (anything else). The verifier uses a key only when this says CG_OK;
+ * check-config asks the same question. */
+cg_reason cg_token_key_fits(const char *path, const char *kid, cg_alg alg, const char *pem,
+			    size_t pemlen, char *detail, size_t detlen);
+
 /* What a token says. Filled as far as decoding got, so a denial can still name the ticket. */
 struct cg_ticket {
 	char alg[8];

@@ -6,6 +6,7 @@ shared_libcgcore_la_SOURCES += \
 	shared/token_decode.c \
 	shared/token_header.c \
 	shared/token_key.c \
+	shared/token_key_der.c \
 	shared/token_signature.c \
 	shared/token_claims_read.c \
 	shared/token_claims_check.c \

@@ -1,7 +1,9 @@
-/* Step 3: the signature, checked by libjwt with the one key the header's kid named. libjwt
- * picks the algorithm from the header it parses itself, and would verify an HS256 token
- * keyed with the PEM text of a public key; so the algorithm it used is compared with the
- * one we pinned from our own strict parse, and anything else is refused. */
+/* Step 3: the signature, checked by libjwt with the one key the header's kid named. Its
+ * decode of the PEM is the only one per verify (token_key.c checked the key's type, curve
+ * and size on the DER alone). libjwt picks the algorithm from the header it parses itself,
+ * and would verify an HS256 token keyed with the PEM text of a public key; so the algorithm
+ * it used is compared with the one we pinned from our own strict parse, and anything else
+ * is refused. */
 #include <jwt.h>
 
 #include "token_internal.h"

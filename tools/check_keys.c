@@ -105,6 +105,32 @@ static bool describe(struct cli_check *ck, const char *kid, const EVP_PKEY *key)
 	return usable;
 }
 
+/* OpenSSL reads more than the verifier takes (text around the block, a PKCS#1 "RSA PUBLIC
+ * KEY", explicit curve parameters): a key is only usable when the verifier's own strict
+ * check, for the family describe() found, says so too. */
+static bool verifier_accepts(struct cli_check *ck, const char *kid, const char *path,
+			     const char *pem, size_t len)
+{
+	static const cg_alg family[] = {CG_ALG_ES256, CG_ALG_ES384, CG_ALG_ES512, CG_ALG_RS256};
+	char detail[CG_DETAIL_MAX] = "";
+	cg_reason first = CG_CONFIG_ERROR;
+	for (size_t i = 0; i < sizeof(family) / sizeof(family[0]); i++) {
+		detail[0] = '\0';
+		cg_reason r = cg_token_key_fits(path, kid, family[i], pem, len, detail,
+						sizeof(detail));
+		if (r == CG_OK)
+			return true;
+		if (i == 0)
+			first = r;
+		/* a strictness fault is the same for every family: report it once */
+		if (r == CG_CONFIG_ERROR)
+			break;
+	}
+	cli_problem(ck, "key %s: every verify would refuse it (%s): %s", kid,
+		    cg_reason_code(first), detail);
+	return false;
+}
+
 /* One <kid>.pem: trusted, public, parseable. Returns whether it can verify tokens. */
 static bool check_key_file(struct cli_check *ck, const char *dir, const char *name)
 {
@@ -146,6 +172,8 @@ static bool check_key_file(struct cli_check *ck, const char *dir, const char *na
 	}
 	usable = describe(ck, kid, key);
 	EVP_PKEY_free(key);
+	if (usable && !verifier_accepts(ck, kid, path, pem, len))
+		usable = false;
 out:
 	if (pem != NULL)
 		cg_wipe_free(pem, len + 1);

@@ -59,6 +59,13 @@ rm "$T/keys/junk.pem"
 cp "$T/issuer-1.pub" "$T/keys/bad name.pem"
 check_out "a file no kid can name" '^problem: .*bad name\.pem: no token can name it' 1 cc
 rm "$T/keys/bad name.pem"
+# OpenSSL reads these, the verifier does not: check-config must say so, not "usable"
+{ printf 'issuer key, rotated 2026\n'; cat "$T/issuer-1.pub"; } >"$T/keys/prose.pem"
+check_out "a key with text before its PEM block" '^problem: key prose: every verify would refuse it [(]config_error[)]' 1 cc
+rm "$T/keys/prose.pem"
+openssl rsa -pubin -in "$T/rsa.pub" -RSAPublicKey_out -out "$T/keys/pkcs1.pem" 2>/dev/null || exit 99
+check_out "a PKCS#1 RSA PUBLIC KEY block" '^problem: key pkcs1: ' 1 cc
+rm "$T/keys/pkcs1.pem"
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out "$T/weak.key" 2>/dev/null &&
 	openssl pkey -in "$T/weak.key" -pubout -out "$T/keys/weak.pem" || exit 99
 check_out "a 1024-bit RSA key" '^problem: key weak: RSA key of 1024 bits' 1 cc

@@ -106,28 +106,26 @@ bool cg_user_canonical(const char *name, char *out, size_t outlen)
 	return true;
 }
 
-/* The name of gid, malloc'd; *name NULL when the group has no name. 0 or -1 on error. */
-static int group_name(gid_t gid, char **name)
+/* The gid of the group called name: 1 found, 0 no such group, -1 error. */
+static int group_gid(const char *name, gid_t *gid)
 {
-	*name = NULL;
 	size_t sz = GATE_NSS_BUF_START;
 	for (;;) {
 		char *buf = malloc(sz);
 		if (buf == NULL)
 			return -1;
 		struct group gr, *res = NULL;
-		int rc = getgrgid_r(gid, &gr, buf, sz, &res);
+		int rc = getgrnam_r(name, &gr, buf, sz, &res);
 		if (rc == 0 && res != NULL)
-			*name = strdup(gr.gr_name);
+			*gid = gr.gr_gid;
 		free(buf);
 		if (rc == ERANGE && sz < GATE_NSS_BUF_MAX) {
 			sz *= 2;
 			continue;
 		}
-		if (rc != 0 || (res != NULL && *name == NULL))
+		if (rc != 0)
 			return -1;
-		/* a gid without a name cannot appear in a list of names: skipping it is exact */
-		return 0;
+		return res != NULL;
 	}
 }
 
@@ -153,6 +151,28 @@ static int user_gids(const char *user, gid_t primary, gid_t **out, int *count)
 	}
 }
 
+/* Of the group names in l, those the user belongs to (gid in gids) are appended to out. The
+ * lists are short and the user's groups may be many, so each listed name is resolved once,
+ * rather than every one of the user's groups: a login used to open /etc/group dozens of
+ * times. Resolving by name is also exact when two group names share one gid. -1 on error. */
+static int listed_groups_held(const struct cg_strlist *l, const gid_t *gids, int n,
+			      const char **out, size_t *nout)
+{
+	for (size_t i = 0; i < l->count; i++) {
+		gid_t gid;
+		int found = group_gid(l->items[i], &gid);
+		if (found < 0)
+			return -1;
+		for (int j = 0; found == 1 && j < n; j++) {
+			if (gids[j] == gid) {
+				out[(*nout)++] = l->items[i];
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
 bool cg_user_is_gated(const struct cg_gate_lists *lists, const char *user)
 {
 	if (user == NULL || user[0] == '\0')
@@ -166,25 +186,21 @@ bool cg_user_is_gated(const struct cg_gate_lists *lists, const char *user)
 	if (uid == 0)
 		return false;
 	user = canon;
+	if (lists == NULL || (lists->exempt_groups.count == 0 && lists->enforce_groups.count == 0))
+		return cg_user_is_gated_with(lists, user, uid, NULL, 0);
 	gid_t *gids = NULL;
 	int n = 0;
 	if (user_gids(user, gid, &gids, &n) != 0)
 		return true;
-	char **names = calloc((size_t)n + 1, sizeof(*names));
+	/* any name service error gates: fail closed */
+	size_t cap = lists->exempt_groups.count + lists->enforce_groups.count, held = 0;
+	const char **names = calloc(cap, sizeof(*names));
 	bool gated = true;
-	if (names != NULL) {
-		int i;
-		for (i = 0; i < n; i++) {
-			if (group_name(gids[i], &names[i]) != 0)
-				break;
-		}
-		if (i == n)
-			gated = cg_user_is_gated_with(lists, user, uid,
-						      (const char *const *)names, (size_t)n);
-		for (int j = 0; j < n; j++)
-			free(names[j]);
-		free(names);
-	}
+	if (names != NULL &&
+	    listed_groups_held(&lists->exempt_groups, gids, n, names, &held) == 0 &&
+	    listed_groups_held(&lists->enforce_groups, gids, n, names, &held) == 0)
+		gated = cg_user_is_gated_with(lists, user, uid, names, held);
+	free(names);
 	free(gids);
 	return gated;
 }

@@ -104,6 +104,15 @@ static void test_name_service(void)
 	CU_ASSERT_TRUE(cg_user_is_gated(&g, "daemon"));
 	cg_gate_lists_free(&g);
 
+	/* a listed group that does not exist holds nobody; the other names still count */
+	lists_set(&g, "", "", "", "no-such-group-changegate, nogroup");
+	CU_ASSERT_FALSE(cg_user_is_gated(&g, "nobody"));
+	CU_ASSERT_TRUE(cg_user_is_gated(&g, "daemon"));
+	cg_gate_lists_free(&g);
+	lists_set(&g, "", "no-such-group-changegate", "", "");
+	CU_ASSERT_FALSE(cg_user_is_gated(&g, "nobody"));
+	cg_gate_lists_free(&g);
+
 	lists_set(&g, "", "nogroup", "", "");
 	CU_ASSERT_TRUE(cg_user_is_gated(&g, "nobody"));
 	CU_ASSERT_FALSE(cg_user_is_gated(&g, "daemon"));

@@ -6,6 +6,7 @@
 # the token on stdin (changegate verify reads it there); hyperfine subtracts the shell's cost.
 set -u
 B=${top_builddir:?run through make bench}
+SRC=${top_srcdir:?run through make bench}
 CG=$B/tools/changegate
 RUNS=${BENCH_RUNS:-200}
 T=$(mktemp -d /tmp/cg-bench.XXXXXX) || exit 99
@@ -16,6 +17,7 @@ USER_=benchuser
 echo "== machine"
 echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); shared with other jobs (noisy)"
 uname -srm
+echo "load: $(uptime)"
 openssl version
 
 mkdir -m 0755 "$T/keys" && mkdir -m 0700 "$T/state" && : >"$T/revoked" && chmod 0644 "$T/revoked"
@@ -51,15 +53,14 @@ for alg in ES256 RS256; do
 		"$B/bench/cg_floor $T/keys/$alg.pem $T/$alg.tok" \
 		-n "cg_bench verify $alg (config + key + full verify)" \
 		"$B/bench/cg_bench verify $T/changegate.conf $USER_ $T/$alg.tok" 2>&1 | sed '/^ *$/d'
-	/usr/bin/python3 - "$T/$alg.json" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))["results"]
-f, c = r[0], r[1]
-for k in ("mean", "median", "min"):
-    print(f"ratio of {k:6s}: {c[k] / f[k]:.3f}  ({c[k] * 1e3:.2f} ms / {f[k] * 1e3:.2f} ms)")
-uf, uc = f["user"] + f["system"], c["user"] + c["system"]
-print(f"ratio of CPU (user+sys): {uc / uf:.3f}  ({uc * 1e3:.2f} ms / {uf * 1e3:.2f} ms)")
-PY
+	echo "load: $(uptime)"
+	/usr/bin/python3 "$SRC/bench/ratios.py" "$T/$alg.json" 0 1 || exit 1
+	echo "-- the same two, interleaved (bench/interleave.py)"
+	/usr/bin/python3 "$SRC/bench/interleave.py" "$RUNS" 20 \
+		"floor $alg" - "$B/bench/cg_floor $T/keys/$alg.pem $T/$alg.tok" \
+		"cg_bench verify $alg" - "$B/bench/cg_bench verify $T/changegate.conf $USER_ $T/$alg.tok" ||
+		exit 1
+	echo "load: $(uptime)"
 done
 
 echo
@@ -88,7 +89,8 @@ for alg in ES256 RS256; do
 done
 
 echo
-echo "== 5. network calls of changegate verify (strace -f -e trace=network)"
+echo "== 5. network calls of changegate verify (strace -f -e trace=network; the test is"
+echo "       tests/cli/no_network.sh)"
 strace -f -e trace=network -o "$T/strace.out" "$CG" verify --config "$T/changegate.conf" \
 	--user "$USER_" --scope login <"$T/ES256.tok" >/dev/null
 echo "changegate verify exit $?; the network system calls it made:"

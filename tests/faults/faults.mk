@@ -18,12 +18,13 @@ tests_faults_test_state_faults_CPPFLAGS = $(FAULT_TEST_CPPFLAGS)
 tests_faults_test_state_faults_CFLAGS = $(FAULT_TEST_CFLAGS)
 tests_faults_test_state_faults_LDADD = $(FAULT_TEST_LDADD)
 
-# PAM level, through pam_wrapper and tests/pam's harness
-# Built, not run by `make check`: 20 children at once race in pam_wrapper's machine-wide
-# /tmp/pam.X directory names ("Failed to create pam_wrapper config dir: File exists"), which
-# fails a wave now and then; run it alone with `make check TESTS=tests/faults/test_pam_load`.
+# PAM level, through pam_wrapper and tests/pam's harness. Every login process gets a /tmp of
+# its own (private_tmp.c), so pam_wrapper's machine-wide /tmp/pam.X names never collide.
 check_PROGRAMS += tests/faults/test_pam_load
+TESTS += tests/faults/test_pam_load
 tests_faults_test_pam_load_SOURCES = tests/faults/test_pam_load.c \
+	tests/faults/private_tmp.h tests/faults/private_tmp.c \
+	tests/faults/load_count.h tests/faults/load_count.c \
 	tests/pam/pam_harness.h tests/pam/pam_harness.c \
 	tests/common/fake_nss.h tests/common/fake_nss.c
 tests_faults_test_pam_load_LDFLAGS = $(AM_LDFLAGS) -Wl,--export-dynamic

@@ -113,21 +113,19 @@ static bool verifier_accepts(struct cli_check *ck, const char *kid, const char *
 {
 	static const cg_alg family[] = {CG_ALG_ES256, CG_ALG_ES384, CG_ALG_ES512, CG_ALG_RS256};
 	char detail[CG_DETAIL_MAX] = "";
-	cg_reason first = CG_CONFIG_ERROR;
+	cg_reason r = CG_CONFIG_ERROR;
 	for (size_t i = 0; i < sizeof(family) / sizeof(family[0]); i++) {
 		detail[0] = '\0';
-		cg_reason r = cg_token_key_fits(path, kid, family[i], pem, len, detail,
-						sizeof(detail));
+		r = cg_token_key_fits(path, kid, family[i], pem, len, detail, sizeof(detail));
 		if (r == CG_OK)
 			return true;
-		if (i == 0)
-			first = r;
-		/* a strictness fault is the same for every family: report it once */
+		/* a fault in the file itself (framing, a malformed key of its own family)
+		 * answers for every family: report it, with its own reason and words */
 		if (r == CG_CONFIG_ERROR)
 			break;
 	}
-	cli_problem(ck, "key %s: every verify would refuse it (%s): %s", kid,
-		    cg_reason_code(first), detail);
+	cli_problem(ck, "key %s: every verify would refuse it (%s): %s", kid, cg_reason_code(r),
+		    detail);
 	return false;
 }
 

@@ -85,6 +85,8 @@ int cg_strlist_copy(struct cg_strlist *dst, const struct cg_strlist *src);
 
 /* Copies at most dstlen-1 bytes and always terminates; returns strlen(src). */
 size_t cg_strlcpy(char *dst, const char *src, size_t dstlen);
+/* Writes all n bytes, retrying short writes and EINTR; 0, or -1 with errno set. */
+int cg_write_all(int fd, const void *buf, size_t n);
 /* Wipes n bytes (explicit_bzero) then frees. Use on every token and secret buffer. */
 void cg_wipe_free(void *p, size_t n);
 /* Wipes a NUL-terminated string, then frees it. NULL is fine. */

@@ -158,20 +158,6 @@ static void prune(int dirfd, time_t now)
 		prune_one(dirfd, sample[i], now);
 }
 
-static int write_all(int fd, const char *buf, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, buf, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		buf += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Writes the record under a fresh temporary name; its name goes to tmp. 0 or -1. */
 static int write_temp(int dirfd, long long keep_until, char tmp[64])
 {
@@ -192,7 +178,7 @@ static int write_temp(int dirfd, long long keep_until, char tmp[64])
 			continue;
 		if (fd < 0)
 			return -1;
-		int rc = write_all(fd, body, (size_t)n) == 0 && fsync(fd) == 0 ? 0 : -1;
+		int rc = cg_write_all(fd, body, (size_t)n) == 0 && fsync(fd) == 0 ? 0 : -1;
 		if (close(fd) != 0)
 			rc = -1;
 		if (rc != 0)

@@ -167,21 +167,6 @@ static bool same_list(const struct stat *a, const struct stat *b)
 	return memcmp(&x, &y, sizeof(x)) == 0;
 }
 
-static int write_all(int fd, const void *p, size_t n)
-{
-	const char *b = p;
-	while (n > 0) {
-		ssize_t w = write(fd, b, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 void cg_revidx_write(const char *state_dir, int lfd, const struct stat *list,
 		     struct cg_revidx_entry *e, size_t count)
 {
@@ -206,8 +191,8 @@ void cg_revidx_write(const char *state_dir, int lfd, const struct stat *list,
 	struct index_header h;
 	header_for(list, count, &h);
 	struct stat again;
-	bool ok = fchmod(fd, 0644) == 0 && write_all(fd, &h, sizeof(h)) == 0 &&
-		  write_all(fd, e, count * sizeof(*e)) == 0 && fsync(fd) == 0;
+	bool ok = fchmod(fd, 0644) == 0 && cg_write_all(fd, &h, sizeof(h)) == 0 &&
+		  cg_write_all(fd, e, count * sizeof(*e)) == 0 && fsync(fd) == 0;
 	ok = close(fd) == 0 && ok;
 	/* the list must not have changed while we read it */
 	ok = ok && fstat(lfd, &again) == 0 && same_list(list, &again);

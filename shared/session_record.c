@@ -80,20 +80,6 @@ static int open_run_dir(const char *run_dir, bool create)
 	return fd;
 }
 
-static int write_all(int fd, const char *buf, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, buf, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		buf += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int cg_session_record_write(const char *run_dir, unsigned sessionid, const char *user,
 			    const char *token, size_t len)
 {
@@ -127,7 +113,7 @@ int cg_session_record_write(const char *run_dir, unsigned sessionid, const char 
 	if (fd < 0)
 		goto out;
 	/* 0600 whatever the umask: the token is a credential */
-	if (fchmod(fd, 0600) != 0 || write_all(fd, body, n) != 0 || fsync(fd) != 0)
+	if (fchmod(fd, 0600) != 0 || cg_write_all(fd, body, n) != 0 || fsync(fd) != 0)
 		goto out;
 	if (close(fd) != 0) {
 		fd = -1;

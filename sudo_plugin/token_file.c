@@ -25,23 +25,6 @@
 /* the child's first byte on the pipe: how it went */
 enum { RF_OK = 0, RF_PRIVS, RF_OPEN, RF_NOT_REGULAR, RF_TOO_LARGE, RF_READ };
 
-static int write_all(int fd, const void *p, size_t n)
-{
-	const char *b = p;
-
-	while (n > 0) {
-		ssize_t w = write(fd, b, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static bool drop_to_user(uid_t uid, gid_t gid, const gid_t *groups, size_t ngroups)
 {
 	uid_t r, e, s;
@@ -109,8 +92,8 @@ static __attribute__((noreturn)) void child(int fd, const char *path, uid_t uid,
 	}
 	status = RF_OK;
 out:
-	if (write_all(fd, &status, 1) == 0 && status == RF_OK)
-		(void)write_all(fd, buf, len);
+	if (cg_write_all(fd, &status, 1) == 0 && status == RF_OK)
+		(void)cg_write_all(fd, buf, len);
 	if (buf != NULL)
 		explicit_bzero(buf, max + 1);
 	_exit(0);

@@ -105,6 +105,9 @@ int cg_read_trusted_file(const char *path, size_t max, char **buf, size_t *len,
 			 char *err, size_t errlen);
 /* The same ownership and mode rules for a directory (keys_dir, state_dir): 0 or -1 + err. */
 int cg_check_trusted_dir(const char *path, char *err, size_t errlen);
+/* The same rules for a file that is not read here but by someone else (a library to dlopen):
+ * lstat'ed, not a symbolic link, regular. 0 or -1 + err. */
+int cg_check_trusted_file(const char *path, char *err, size_t errlen);
 
 /* ---- configuration ----------------------------------------------------------------------- */
 

@@ -1,6 +1,5 @@
 # The token pipeline: one file per step of the verification order (docs/token-format.md).
 shared_libcgcore_la_SOURCES += \
-	shared/alg.c \
 	shared/token_internal.h \
 	shared/token_b64url.c \
 	shared/token_decode.c \

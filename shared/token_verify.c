@@ -109,16 +109,3 @@ cg_reason cg_verify_token(const struct cg_config *cfg, const char *token, size_t
 	out->reason = r;
 	return r;
 }
-
-void cg_decision_free(struct cg_decision *d)
-{
-	if (d == NULL)
-		return;
-	cg_strlist_free(&d->ticket.aud);
-	cg_strlist_free(&d->ticket.hosts);
-	cg_strlist_free(&d->ticket.cmds);
-	cg_strlist_free(&d->ticket.runas);
-	explicit_bzero(&d->ticket, sizeof(d->ticket));
-	d->have_claims = false;
-	d->verified = false;
-}

@@ -175,6 +175,30 @@ int cgs_invocation_check(const struct cgs_ctx *c, const struct cgs_command *cmd,
 /* sudo -l: shows the ticket that would be used, its expiry and what it covers. */
 void cgs_gate_list(struct cgs_ctx *c);
 
+/* ---- the verifier, loaded on first use (verifier_load.c, verifier_entry.c) --------------- */
+
+/* The token pipeline and the libraries under it (libjwt, OpenSSL) live in a second object
+ * next to this one, so that sudo calls which check no token never load them. */
+#define CGS_VERIFIER_SO "changegate_sudo_verify.so"
+#define CGS_VERIFIER_SYMBOL "changegate_sudo_verifier"
+#define CGS_VERIFIER_ABI 1u
+
+/* What the verifier object exports. The sizes and the version tie it to the build of the
+ * front end that loads it: the two share struct layouts, so a mismatch is refused. */
+struct cgs_verifier {
+	unsigned abi;
+	const char *version;
+	size_t config_size, request_size, decision_size;
+	cg_reason (*verify)(const struct cg_config *cfg, const char *token, size_t len,
+			    const struct cg_request *req, struct cg_decision *out);
+};
+
+/* cg_verify_token through the verifier object, loaded on the first call from the directory
+ * this plugin was loaded from; it must pass the same trust checks as the config. When it
+ * cannot be loaded or does not match, out is a config_error denial that says why. */
+cg_reason cgs_verify_token(const struct cg_config *cfg, const char *token, size_t len,
+			   const struct cg_request *req, struct cg_decision *out);
+
 /* ---- small pieces ------------------------------------------------------------------------ */
 
 /* "/usr/bin/systemctl restart postgresql", bounded; control bytes shown as '?'. */

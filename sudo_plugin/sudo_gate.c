@@ -47,13 +47,13 @@ static void verify(const struct cgs_ctx *c, struct cgs_token *t, struct cg_reque
 
 	/* a shell is judged before its jti is redeemed: a denial must not burn the ticket */
 	req->replay = c->shell_mode && mode == CG_REPLAY_REDEEM ? CG_REPLAY_PEEK : mode;
-	cg_verify_token(&c->cfg, t->buf, t->len, req, d);
+	cgs_verify_token(&c->cfg, t->buf, t->len, req, d);
 	if (c->shell_mode) {
 		shell_rule(d);
 		if (d->reason == CG_OK && mode == CG_REPLAY_REDEEM) {
 			cg_decision_free(d);
 			req->replay = mode;
-			cg_verify_token(&c->cfg, t->buf, t->len, req, d);
+			cgs_verify_token(&c->cfg, t->buf, t->len, req, d);
 		}
 	}
 	if (c->opts.debug) {

@@ -100,7 +100,7 @@ void cgs_gate_list(struct cgs_ctx *c)
 	req.runas_uid = 0;
 	req.now = time(NULL);
 	req.replay = t.source == CGS_SRC_SESSION ? CG_REPLAY_SKIP : CG_REPLAY_PEEK;
-	cg_verify_token(&c->cfg, t.buf, t.len, &req, &d);
+	cgs_verify_token(&c->cfg, t.buf, t.len, &req, &d);
 	if ((d.reason == CG_COMMAND_DENIED || d.reason == CG_RUNAS_DENIED) && d.verified) {
 		char words[CG_CMD_MAX + 1];
 		const char *argv[CG_CMD_MAX / 2 + 1];
@@ -108,7 +108,7 @@ void cgs_gate_list(struct cgs_ctx *c)
 
 		/* the probe points into d's claims: free d only after the second verification */
 		probe_request(&d.ticket, &req, words, sizeof(words), argv, CG_CMD_MAX / 2);
-		cg_verify_token(&c->cfg, t.buf, t.len, &req, &second);
+		cgs_verify_token(&c->cfg, t.buf, t.len, &req, &second);
 		cg_decision_free(&d);
 		d = second;
 	}

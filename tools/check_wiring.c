@@ -21,6 +21,7 @@
 /* Where Debian's sudo looks for plugins named by a relative path (sudo.conf's plugin_dir). */
 #define SUDO_PLUGIN_DIR_DEFAULT "/usr/libexec/sudo"
 #define SUDO_PLUGIN_FILE "changegate_sudo.so"
+#define SUDO_VERIFIER_FILE "changegate_sudo_verify.so"
 #define PAM_MODULE_FILE "pam_changegate.so"
 
 /* Opens path for reading if it is a regular file of sane size. NULL with errno set. */
@@ -80,6 +81,39 @@ static void owner_and_mode(struct cli_check *ck, const char *what, const char *p
 
 /* ---- sudo.conf ------------------------------------------------------------------------ */
 
+/* The plugin opens its verifier from its own directory, under the same rules as the config
+ * (sudo_plugin/verifier_load.c): no symbolic link, a regular file, root's, and neither it nor
+ * the directory writable by others. */
+static void check_sudo_verifier(struct cli_check *ck, const char *plugin_path)
+{
+	const char *consequence = "the plugin refuses it and denies every gated user (config_error)";
+	char dir[4000], path[4096], safe[512];
+	struct stat st;
+	const char *slash = strrchr(plugin_path, '/');
+	size_t n = slash != NULL ? (size_t)(slash - plugin_path) : 0;
+
+	if (n == 0 || n >= sizeof(dir))
+		return;
+	memcpy(dir, plugin_path, n);
+	dir[n] = '\0';
+	snprintf(path, sizeof(path), "%s/%s", dir, SUDO_VERIFIER_FILE);
+	cg_sanitize(safe, sizeof(safe), path);
+	if (lstat(path, &st) != 0) {
+		cli_problem(ck, "sudo plugin's verifier %s: %s; %s", safe, strerror(errno),
+			    consequence);
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		cli_problem(ck, "sudo plugin's verifier %s: %s; %s", safe, S_ISLNK(st.st_mode)
+			    ? "a symbolic link" : "not a regular file", consequence);
+		return;
+	}
+	owner_and_mode(ck, "sudo plugin's verifier", safe, &st, consequence);
+	cg_sanitize(safe, sizeof(safe), dir);
+	if (stat(dir, &st) == 0)
+		owner_and_mode(ck, "sudo plugin directory", safe, &st, consequence);
+}
+
 static void check_sudo_plugin(struct cli_check *ck, const char *plugin_dir, const char *file)
 {
 	char path[4096];
@@ -103,6 +137,7 @@ static void check_sudo_plugin(struct cli_check *ck, const char *plugin_dir, cons
 		return;
 	}
 	owner_and_mode(ck, "sudo plugin", safe, &st, "sudo refuses to load it");
+	check_sudo_verifier(ck, path);
 }
 
 void cli_check_sudo_conf(struct cli_check *ck)

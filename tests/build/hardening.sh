@@ -1,6 +1,6 @@
 #!/bin/bash
 # What ships is built hardened: full RELRO, non-executable stack, stack protector, fortified
-# libc calls, and only the entry points exported from the two loadable objects.
+# libc calls, and only the entry points exported from the three loadable objects.
 set -u
 b=${top_builddir:?}
 pass=0 fail=0
@@ -14,9 +14,10 @@ exports() {	# defined dynamic symbols of a shared object, one a line
 }
 module=$b/pam_module/.libs/pam_changegate.so
 plugin=$b/sudo_plugin/.libs/changegate_sudo.so
+verifier=$b/sudo_plugin/.libs/changegate_sudo_verify.so
 cli=$b/tools/changegate
 [ -x "$b/tools/.libs/changegate" ] && cli=$b/tools/.libs/changegate
-for f in "$module" "$plugin" "$cli"; do
+for f in "$module" "$plugin" "$verifier" "$cli"; do
 	name=${f##*/}
 	check "$name exists" test -f "$f"
 	[ -f "$f" ] || continue
@@ -43,6 +44,11 @@ if [ -f "$plugin" ]; then
 	got=$(exports "$plugin" | grep -v '^_' || true)
 	check "sudo plugin exports only the two plugin structs ($(echo $got))" \
 		test "$(echo $got)" = "changegate_approval changegate_policy"
+fi
+if [ -f "$verifier" ]; then
+	got=$(exports "$verifier" | grep -v '^_' || true)
+	check "sudo verifier exports only its descriptor ($(echo $got))" \
+		test "$(echo $got)" = "changegate_sudo_verifier"
 fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -8,6 +8,7 @@ CONF="$T/changegate.conf"
 W="$T/wiring"
 mkdir -m 0755 "$W" "$W/pam.d" "$W/ssh" "$W/ssh/sshd_config.d" "$W/plugins" || exit 99
 install -m 0644 /dev/null "$W/plugins/changegate_sudo.so" || exit 99
+install -m 0644 /dev/null "$W/plugins/changegate_sudo_verify.so" || exit 99
 
 good_sudo() {
 	printf 'Path plugin_dir %s\nPlugin changegate_approval changegate_sudo.so\n' \
@@ -75,6 +76,19 @@ only_problem "plugin file missing" '^problem: sudo plugin .*changegate_sudo.so: 
 install -m 0666 /dev/null "$W/plugins/changegate_sudo.so"
 only_problem "plugin file world-writable" '^problem: sudo plugin .*writable by others'
 chmod 0644 "$W/plugins/changegate_sudo.so"
+# the verifier the plugin opens next to itself for a gated user's token
+rm "$W/plugins/changegate_sudo_verify.so"
+only_problem "verifier missing" \
+	"^problem: sudo plugin's verifier .*changegate_sudo_verify.so: No such file.*denies every gated user"
+ln -s changegate_sudo.so "$W/plugins/changegate_sudo_verify.so"
+only_problem "verifier a symbolic link" "^problem: sudo plugin's verifier .*a symbolic link"
+rm "$W/plugins/changegate_sudo_verify.so"
+install -m 0664 /dev/null "$W/plugins/changegate_sudo_verify.so"
+only_problem "verifier group-writable" "^problem: sudo plugin's verifier .*writable by its group"
+chmod 0644 "$W/plugins/changegate_sudo_verify.so"
+chmod 0777 "$W/plugins"
+only_problem "plugin directory world-writable" "^problem: sudo plugin directory .*writable by others"
+chmod 0755 "$W/plugins"
 if [ "$(id -u)" -eq 0 ]; then
 	# Only root can give a file away.
 	chown 65534 "$W/sudo.conf"

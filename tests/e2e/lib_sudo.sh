@@ -6,8 +6,9 @@ sudo_available() {
 	[ -x /usr/bin/sudo ] && [ -f "$SUDOERS_SO" ]
 }
 
-# sudo_setup [EXEMPT]: after ns_changegate_env. Installs a root-owned copy of the plugin
-# (sudo refuses one that is not root's or is writable by others), the test sudoers (0440)
+# sudo_setup [EXEMPT]: after ns_changegate_env. Installs root-owned copies of the plugin and
+# of the verifier it opens from its own directory (sudo refuses a plugin that is not root's
+# or is writable by others, and the plugin so refuses its verifier), the test sudoers (0440)
 # and an empty sudo.conf over the real ones, and sets APPROVAL_CONF and POLICY_CONF, the
 # two sudo.conf set-ups (EXEMPT, if given, in the plugin's exempt_users=). Write one with
 # sudo_conf_write "$NS_DIR/sudo.conf" "$APPROVAL_CONF".
@@ -17,6 +18,9 @@ sudo_setup() {
 	mkdir -m 0755 "$NS_DIR/plugins" || return 1
 	install -o root -g root -m 0644 "$top_builddir/sudo_plugin/.libs/changegate_sudo.so" \
 		"$PLUGIN" || return 1
+	install -o root -g root -m 0644 \
+		"$top_builddir/sudo_plugin/.libs/changegate_sudo_verify.so" \
+		"$NS_DIR/plugins/changegate_sudo_verify.so" || return 1
 	install -o root -g root -m 0440 "$top_srcdir/tests/e2e/sudo/sudoers" "$NS_DIR/sudoers" ||
 		return 1
 	install -o root -g root -m 0644 "$top_srcdir/tests/e2e/sudo/broken.conf" \

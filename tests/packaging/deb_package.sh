@@ -59,6 +59,7 @@ has() {
 pammoddir="$(pkg-config --variable=libdir pam)/security"
 has "$pammoddir/pam_changegate.so"
 has /usr/libexec/sudo/changegate_sudo.so
+has /usr/libexec/sudo/changegate_sudo_verify.so
 has /usr/bin/changegate
 has /usr/share/man/man1/changegate.1.gz
 has /usr/share/man/man5/changegate.conf.5.gz
@@ -104,8 +105,10 @@ if grep -q 'pam-auth-update --package --remove changegate' "$ctl/DEBIAN/prerm" 2
 else
 	bad "prerm does not remove the profile"
 fi
-mode=$(stat -c %a "$ctl/root/usr/libexec/sudo/changegate_sudo.so")
-if [ "$mode" = 644 ]; then ok "sudo plugin mode 0644"; else bad "sudo plugin mode $mode"; fi
+for so in changegate_sudo.so changegate_sudo_verify.so; do
+	mode=$(stat -c %a "$ctl/root/usr/libexec/sudo/$so")
+	if [ "$mode" = 644 ]; then ok "$so mode 0644"; else bad "$so mode $mode"; fi
+done
 if dpkg-deb -f "$deb" Depends | grep -q 'libjwt'; then ok "Depends names libjwt"; else bad "Depends lacks libjwt"; fi
 
 echo "deb_package: $pass passed, $fail failed"

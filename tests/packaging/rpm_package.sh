@@ -46,6 +46,7 @@ has() {
 }
 has /usr/lib64/security/pam_changegate.so
 has /usr/libexec/sudo/changegate_sudo.so
+has /usr/libexec/sudo/changegate_sudo_verify.so
 has /usr/bin/changegate
 # Fedora's brp-compress gzips man pages; Debian's rpm does not run it
 has_man() {
@@ -83,12 +84,14 @@ if rpm -qp --scripts "$rpm_file" 2>/dev/null | grep -q 'pam\|sudo'; then
 else
 	ok "no scriptlet touches PAM or sudo"
 fi
-mode=$(rpm -qp --qf '[%{FILENAMES} %{FILEMODES:perms}\n]' "$rpm_file" 2>/dev/null |
-	sed -n 's|^/usr/libexec/sudo/changegate_sudo.so ||p')
-case $mode in
--rw-r--r--|-rwxr-xr-x) ok "sudo plugin mode $mode (root-owned, not writable by others)" ;;
-*) bad "sudo plugin mode '$mode'" ;;
-esac
+for so in changegate_sudo.so changegate_sudo_verify.so; do
+	mode=$(rpm -qp --qf '[%{FILENAMES} %{FILEMODES:perms}\n]' "$rpm_file" 2>/dev/null |
+		sed -n "s|^/usr/libexec/sudo/$so ||p")
+	case $mode in
+	-rw-r--r--|-rwxr-xr-x) ok "$so mode $mode (root-owned, not writable by others)" ;;
+	*) bad "$so mode '$mode'" ;;
+	esac
+done
 
 owners=$(rpm -qp --qf '[%{FILEUSERNAME}:%{FILEGROUPNAME}\n]' "$rpm_file" 2>/dev/null | sort -u)
 if [ "$owners" = root:root ]; then ok "every file owned by root:root"; else bad "owners: $owners"; fi

@@ -1,14 +1,30 @@
 #!/bin/bash
-# changegate_sudo.so exports exactly its two plugin structs: every other symbol, the whole
-# core included, stays local (the version script's "local: *").
-so=$top_builddir/sudo_plugin/.libs/changegate_sudo.so
-[ -f "$so" ] || { echo "missing $so"; exit 1; }
+# changegate_sudo.so exports exactly its two plugin structs, and changegate_sudo_verify.so its
+# one descriptor: every other symbol, the whole core included, stays local (the version
+# scripts' "local: *"). The front end must not pull in libjwt or OpenSSL: that is the point
+# of the verifier being a second object (sudo_plugin/verifier_load.c).
+d=$top_builddir/sudo_plugin/.libs
 command -v nm >/dev/null || { echo "SKIP: nm is not installed"; exit 77; }
-got=$(nm -D --defined-only "$so" | awk '$2 ~ /^[A-Z]$/ { print $3 }' | sort | tr '\n' ' ')
-want="changegate_approval changegate_policy "
-if [ "$got" != "$want" ]; then
-	echo "exported: $got"
-	echo "expected: $want"
-	exit 1
-fi
-echo "ok - exports are exactly: $got"
+fail=0
+exports_are() {
+	local so=$d/$1 want=$2 got
+	[ -f "$so" ] || { echo "not ok - missing $so"; fail=1; return; }
+	got=$(nm -D --defined-only "$so" | awk '$2 ~ /^[A-Z]$/ { print $3 }' | sort | tr '\n' ' ')
+	if [ "$got" = "$want" ]; then
+		echo "ok - $1 exports exactly: $got"
+	else
+		echo "not ok - $1 exports: $got (expected: $want)"
+		fail=1
+	fi
+}
+exports_are changegate_sudo.so "changegate_approval changegate_policy "
+exports_are changegate_sudo_verify.so "changegate_sudo_verifier "
+needed=$(readelf -dW "$d/changegate_sudo.so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+case $needed in
+*libjwt* | *libcrypto* | *libssl*)
+	echo "not ok - changegate_sudo.so needs $needed: the front end must not load libjwt or OpenSSL"
+	fail=1
+	;;
+*) echo "ok - changegate_sudo.so needs only: $needed" ;;
+esac
+exit $fail

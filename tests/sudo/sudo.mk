@@ -14,6 +14,7 @@ tests_sudo_test_sudo_plugin_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/comm
 tests_sudo_test_sudo_plugin_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(CRYPTO_CFLAGS)
 tests_sudo_test_sudo_plugin_LDADD = tests/common/libcgtest.la $(CUNIT_LIBS) $(CRYPTO_LIBS) -ldl
 EXTRA_tests_sudo_test_sudo_plugin_DEPENDENCIES = sudo_plugin/changegate_sudo.la \
+	sudo_plugin/changegate_sudo_verify.la \
 	tests/sudo/fake_delegate.la
 
 # the real sudo in a private mount namespace (root only; skips otherwise), with a helper that
@@ -24,3 +25,16 @@ tests_sudo_session_record_put_LDADD = shared/libcgcore.la
 TESTS += tests/e2e/sudo_gate.sh tests/e2e/sudo_after_ssh.sh
 dist_check_SCRIPTS += tests/e2e/sudo_gate.sh tests/e2e/sudo_after_ssh.sh
 EXTRA_DIST += tests/e2e/lib_sudo.sh tests/e2e/sudo/sudoers tests/e2e/sudo/broken.conf
+
+# the front end opens the verifier only for a gated user's token, and only one it can trust
+check_PROGRAMS += tests/sudo/test_verifier_load
+TESTS += tests/sudo/test_verifier_load
+tests_sudo_test_verifier_load_SOURCES = tests/sudo/test_verifier_load.c
+tests_sudo_test_verifier_load_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/common \
+	-DCGS_PLUGIN_SO='"$(abs_top_builddir)/sudo_plugin/.libs/changegate_sudo.so"' \
+	-DCGS_VERIFIER_SO_PATH='"$(abs_top_builddir)/sudo_plugin/.libs/changegate_sudo_verify.so"' \
+	-DCGS_FAKE_DELEGATE_SO='"$(abs_top_builddir)/tests/sudo/.libs/fake_delegate.so"'
+tests_sudo_test_verifier_load_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(CRYPTO_CFLAGS)
+tests_sudo_test_verifier_load_LDADD = tests/common/libcgtest.la $(CUNIT_LIBS) $(CRYPTO_LIBS) -ldl
+EXTRA_tests_sudo_test_verifier_load_DEPENDENCIES = sudo_plugin/changegate_sudo.la \
+	sudo_plugin/changegate_sudo_verify.la tests/sudo/fake_delegate.la

@@ -1,0 +1,108 @@
+/*
+ * The front end's way to the token pipeline. libjwt and OpenSSL cost a sudo call about a
+ * tenth of its time just to load (docs/performance.md), and most sudo calls on a host (root,
+ * exempt and ungated users) never check a token. So the pipeline lives in a second object,
+ * changegate_sudo_verify.so, opened only when a gated user's token is to be checked.
+ *
+ * It is looked for next to this plugin, the file sudo itself just checked and loaded, and
+ * must pass the rules every file that decides who gets in must pass: no symbolic link,
+ * regular, owned by root (or by whoever runs this, as in the tests), not group or world
+ * writable; the same for its directory. Anything wrong is a config_error denial for the
+ * gated user, with the reason in the log; root and exempt users never come here.
+ */
+#include <config.h>
+
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cg_sudo.h"
+
+static void *handle;
+static const struct cgs_verifier *verifier;
+static char load_error[CG_DETAIL_MAX - 80];
+
+static int verifier_path(char *path, size_t pathlen, char *dir, size_t dirlen)
+{
+	Dl_info self;
+
+	if (dladdr((void *)cgs_verify_token, &self) == 0 || self.dli_fname == NULL ||
+	    self.dli_fname[0] != '/') {
+		snprintf(load_error, sizeof(load_error), "the plugin's own path is unknown");
+		return -1;
+	}
+	const char *slash = strrchr(self.dli_fname, '/');
+	size_t n = (size_t)(slash - self.dli_fname);
+	if (n == 0)
+		n = 1;
+	if (n >= dirlen || snprintf(path, pathlen, "%.*s/%s", (int)n, self.dli_fname,
+				    CGS_VERIFIER_SO) >= (int)pathlen) {
+		snprintf(load_error, sizeof(load_error), "the plugin's path is too long");
+		return -1;
+	}
+	memcpy(dir, self.dli_fname, n);
+	dir[n] = '\0';
+	return 0;
+}
+
+static bool matches(const struct cgs_verifier *v)
+{
+	return v->abi == CGS_VERIFIER_ABI && v->version != NULL &&
+	       strcmp(v->version, PACKAGE_VERSION) == 0 &&
+	       v->config_size == sizeof(struct cg_config) &&
+	       v->request_size == sizeof(struct cg_request) &&
+	       v->decision_size == sizeof(struct cg_decision) && v->verify != NULL;
+}
+
+static int load(void)
+{
+	char path[PATH_MAX], dir[PATH_MAX], err[256];
+
+	if (verifier != NULL)
+		return 0;
+	if (verifier_path(path, sizeof(path), dir, sizeof(dir)) != 0)
+		return -1;
+	if (cg_check_trusted_dir(dir, err, sizeof(err)) != 0 ||
+	    cg_check_trusted_file(path, err, sizeof(err)) != 0) {
+		cg_strlcpy(load_error, err, sizeof(load_error));
+		return -1;
+	}
+	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (h == NULL) {
+		const char *why = dlerror();
+		cg_strlcpy(load_error, why != NULL ? why : path, sizeof(load_error));
+		return -1;
+	}
+	const struct cgs_verifier *v = dlsym(h, CGS_VERIFIER_SYMBOL);
+	if (v == NULL || !matches(v)) {
+		snprintf(load_error, sizeof(load_error), "%.300s is not the verifier of this "
+			 "plugin's build (%s)", path, PACKAGE_VERSION);
+		dlclose(h);
+		return -1;
+	}
+	handle = h;
+	verifier = v;
+	return 0;
+}
+
+cg_reason cgs_verify_token(const struct cg_config *cfg, const char *token, size_t len,
+			   const struct cg_request *req, struct cg_decision *out)
+{
+	if (load() == 0)
+		return verifier->verify(cfg, token, len, req, out);
+	memset(out, 0, sizeof(*out));
+	out->reason = CG_CONFIG_ERROR;
+	snprintf(out->detail, sizeof(out->detail), "the token verifier cannot be loaded: %s",
+		 load_error);
+	return out->reason;
+}
+
+/* sudo unloads the plugin at the end of a call (and the tests open it many times) */
+__attribute__((destructor)) static void unload(void)
+{
+	if (handle != NULL)
+		dlclose(handle);
+	handle = NULL;
+	verifier = NULL;
+}

@@ -1,0 +1,270 @@
+/*
+ * The sudo plugin's front end opens changegate_sudo_verify.so only when a gated user's token
+ * is checked, and only a verifier it can trust. Each case runs on its own copy of the two
+ * objects in a private directory, loaded the way sudo loads a plugin: by full path.
+ *   - root and an exempt user pass without the verifier (and libjwt, OpenSSL) ever loaded;
+ *   - a gated user's token loads it, and verifies;
+ *   - missing, writable by others, a symbolic link, in a directory others may write, or some
+ *     other object under its name: the gated user is denied with config_error and the audit
+ *     line says why; root still passes.
+ */
+#include "config.h"
+
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+#include <sudo_plugin.h>
+
+#include "testlib.h"
+
+#define GATED "nobody"
+#define VERIFIER "changegate_sudo_verify.so"
+
+static struct cg_test_env env;
+static EVP_PKEY *key;
+static char config_opt[400], token_var[CG_TOKEN_MAX + 64];
+static char out[8192];
+static size_t outlen;
+
+static int say(int msg_type, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)msg_type;
+	va_start(ap, fmt);
+	int n = vsnprintf(out + outlen, sizeof(out) - outlen, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		outlen += (size_t)n < sizeof(out) - outlen ? (size_t)n : sizeof(out) - outlen - 1;
+	return n;
+}
+
+static int no_conv(int n, const struct sudo_conv_message m[], struct sudo_conv_reply r[],
+		   struct sudo_conv_callback *cb)
+{
+	(void)n, (void)m, (void)r, (void)cb;
+	return -1;
+}
+
+static char *settings[] = { "progname=sudo", "noninteractive=true", NULL };
+static char *user_gated[] = { "user=" GATED, "uid=65534", "gid=65534", "groups=65534",
+			      "cwd=/tmp", NULL };
+static char *user_root[] = { "user=root", "uid=0", "gid=0", "groups=0", "cwd=/", NULL };
+static char *user_daemon[] = { "user=daemon", "uid=1", "gid=1", "groups=1", "cwd=/", NULL };
+static char *info_id[] = { "command=/usr/bin/id", "runas_uid=0", "runas_user=root", NULL };
+static char *argv_id[] = { "id", NULL };
+
+/* A private directory holding a copy of the front end and, unless verifier is NULL, of
+ * verifier under the verifier's name. */
+static int make_dir(const char *name, const char *verifier, mode_t vmode, char *dir,
+		    size_t dirlen)
+{
+	char cmd[2048];
+
+	snprintf(dir, dirlen, "%s/%s", env.dir, name);
+	if (mkdir(dir, 0755) != 0)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s/changegate_sudo.so'", CGS_PLUGIN_SO, dir);
+	if (system(cmd) != 0)
+		return -1;
+	if (verifier == NULL)
+		return 0;
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s/" VERIFIER "' && chmod %o '%s/" VERIFIER "'",
+		 verifier, dir, (unsigned)vmode, dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void *open_front(const char *dir, struct approval_plugin **appr)
+{
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/changegate_sudo.so", dir);
+	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	*appr = h != NULL ? dlsym(h, "changegate_approval") : NULL;
+	if (h == NULL)
+		fprintf(stderr, "dlopen %s: %s\n", path, dlerror());
+	return h;
+}
+
+static bool verifier_loaded(const char *dir)
+{
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/" VERIFIER, dir);
+	void *h = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
+	if (h == NULL)
+		return false;
+	dlclose(h);
+	return true;
+}
+
+static int run(struct approval_plugin *appr, char *user_info[], char *options[], char *envp[])
+{
+	const char *errstr = NULL;
+
+	out[0] = '\0';
+	outlen = 0;
+	int rc = appr->open(SUDO_API_VERSION, no_conv, say, settings, user_info, 0, argv_id, envp,
+			    options, &errstr);
+	if (rc != 1)
+		return rc == -1 ? -100 : rc;
+	rc = appr->check(info_id, argv_id, envp, &errstr);
+	appr->close();
+	return rc;
+}
+
+static char *mint_id(void)
+{
+	struct cg_test_claims c;
+
+	cg_test_claims_default(&c, GATED, time(NULL));
+	c.cmds_json = "[\"/usr/bin/id\"]";
+	return cg_test_mint(key, "ES256", "issuer-1", &c);
+}
+
+/* Whether the audit log's last line says s. */
+static bool audit_says(const char *s)
+{
+	char line[8192], last[8192] = "";
+	FILE *f = fopen(env.audit_path, "r");
+
+	if (f == NULL)
+		return false;
+	while (fgets(line, sizeof(line), f) != NULL)
+		memcpy(last, line, sizeof(last));
+	fclose(f);
+	return strstr(last, s) != NULL;
+}
+
+static void test_lazy(void)
+{
+	char dir[400];
+	struct approval_plugin *appr;
+	char *opts[] = { config_opt, NULL };
+	char *opts_exempt[] = { config_opt, "exempt_users=daemon", NULL };
+	char *token = mint_id();
+	char *env_tok[] = { token_var, NULL }, *env_none[] = { NULL };
+
+	CU_ASSERT_FATAL(token != NULL);
+	snprintf(token_var, sizeof(token_var), "CHANGEGATE_TOKEN=%s", token);
+	CU_ASSERT_FATAL(make_dir("good", CGS_VERIFIER_SO_PATH, 0644, dir, sizeof(dir)) == 0);
+	void *h = open_front(dir, &appr);
+	CU_ASSERT_FATAL(h != NULL && appr != NULL);
+	CU_ASSERT_EQUAL(run(appr, user_root, opts, env_none), 1);
+	CU_ASSERT_EQUAL(run(appr, user_daemon, opts_exempt, env_none), 1);
+	/* a gated user without a token is refused before any token is to be checked */
+	CU_ASSERT_EQUAL(run(appr, user_gated, opts, env_none), 0);
+	CU_ASSERT_FALSE(verifier_loaded(dir));
+	CU_ASSERT_EQUAL(run(appr, user_gated, opts, env_tok), 1);
+	CU_ASSERT_TRUE(verifier_loaded(dir));
+	CU_ASSERT_TRUE(audit_says("\"reason\":\"ok\""));
+	/* closing the front end unloads what it opened */
+	dlclose(h);
+	CU_ASSERT_FALSE(verifier_loaded(dir));
+	explicit_bzero(token_var, sizeof(token_var));
+	free(token);
+}
+
+/* A gated user with a valid token is denied, root is not, and the audit line says why. */
+static void refused(const char *name, const char *verifier, mode_t vmode, const char *why,
+		    void (*spoil)(const char *dir))
+{
+	char dir[400];
+	struct approval_plugin *appr;
+	char *opts[] = { config_opt, NULL };
+	char *token = mint_id();
+	char *env_tok[] = { token_var, NULL }, *env_none[] = { NULL };
+
+	CU_ASSERT_FATAL(token != NULL);
+	snprintf(token_var, sizeof(token_var), "CHANGEGATE_TOKEN=%s", token);
+	CU_ASSERT_FATAL(make_dir(name, verifier, vmode, dir, sizeof(dir)) == 0);
+	if (spoil != NULL)
+		spoil(dir);
+	void *h = open_front(dir, &appr);
+	CU_ASSERT_FATAL(h != NULL && appr != NULL);
+	CU_ASSERT_EQUAL(run(appr, user_gated, opts, env_tok), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "(config_error)"));
+	CU_ASSERT_TRUE(audit_says("\"reason\":\"config_error\""));
+	CU_ASSERT_TRUE(audit_says("the token verifier cannot be loaded"));
+	CU_ASSERT_TRUE(audit_says(why));
+	if (!audit_says(why))
+		fprintf(stderr, "%s: the audit line does not say \"%s\"\n", name, why);
+	CU_ASSERT_EQUAL(run(appr, user_root, opts, env_none), 1);
+	dlclose(h);
+	explicit_bzero(token_var, sizeof(token_var));
+	free(token);
+}
+
+static void symlink_verifier(const char *dir)
+{
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/" VERIFIER, dir);
+	CU_ASSERT(symlink(CGS_VERIFIER_SO_PATH, path) == 0);
+}
+
+static void open_dir(const char *dir)
+{
+	CU_ASSERT(chmod(dir, 0777) == 0);
+}
+
+static void test_missing(void)
+{
+	refused("missing", NULL, 0, "No such file", NULL);
+}
+
+static void test_writable(void)
+{
+	refused("writable", CGS_VERIFIER_SO_PATH, 0666, "writable by group or others", NULL);
+}
+
+static void test_symlink(void)
+{
+	refused("symlink", NULL, 0, "is a symbolic link", symlink_verifier);
+}
+
+static void test_open_dir(void)
+{
+	refused("opendir", CGS_VERIFIER_SO_PATH, 0644, "writable by group or others", open_dir);
+}
+
+static void test_wrong_object(void)
+{
+	refused("wrong", CGS_FAKE_DELEGATE_SO, 0644, "is not the verifier of this plugin", NULL);
+}
+
+int main(void)
+{
+	unsigned failed;
+
+	if (cg_test_env_init(&env) != 0 || cg_test_write_config(&env, NULL) != 0 ||
+	    (key = cg_test_keygen(&env, "ES256", "issuer-1")) == NULL) {
+		fprintf(stderr, "cannot set up the test tree\n");
+		return 1;
+	}
+	/* the private tree is 0700: the trust checks look at each copy's own directory */
+	snprintf(config_opt, sizeof(config_opt), "config=%s", env.config_path);
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	CU_pSuite s = CU_add_suite("verifier_load", NULL, NULL);
+	CU_add_test(s, "root and exempt never load the verifier; a token does", test_lazy);
+	CU_add_test(s, "no verifier: gated denied, root passes", test_missing);
+	CU_add_test(s, "verifier writable by others: refused", test_writable);
+	CU_add_test(s, "verifier a symbolic link: refused", test_symlink);
+	CU_add_test(s, "directory writable by others: refused", test_open_dir);
+	CU_add_test(s, "another object under the verifier's name: refused", test_wrong_object);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	EVP_PKEY_free(key);
+	cg_test_env_cleanup(&env);
+	return failed == 0 ? 0 : 1;
+}

@@ -68,3 +68,36 @@ __attribute__((visibility("default"))) struct approval_plugin floor_approval = {
 	.close = floor_close,
 	.check = floor_check,
 };
+
+/* Less than the floor: the same object, and libcrypto with it, loaded and nothing else done.
+ * What loading OpenSSL alone costs a sudo call, before any key or signature.
+ *   Plugin floor_load_approval /path/cg_floor_sudo.so */
+static int load_open(unsigned int version, sudo_conv_t conv, sudo_printf_t print,
+		     char *const settings[], char *const user_info[], int submit_optind,
+		     char *const submit_argv[], char *const submit_envp[],
+		     char *const plugin_options[], const char **errstr)
+{
+	(void)version, (void)conv, (void)print, (void)settings, (void)user_info;
+	(void)submit_optind, (void)submit_argv, (void)submit_envp, (void)plugin_options;
+	(void)errstr;
+	return 1;
+}
+
+static void load_close(void)
+{
+}
+
+static int load_check(char *const command_info[], char *const run_argv[],
+		      char *const run_envp[], const char **errstr)
+{
+	(void)command_info, (void)run_argv, (void)run_envp, (void)errstr;
+	return 1;
+}
+
+__attribute__((visibility("default"))) struct approval_plugin floor_load_approval = {
+	.type = SUDO_APPROVAL_PLUGIN,
+	.version = SUDO_API_VERSION,
+	.open = load_open,
+	.close = load_close,
+	.check = load_check,
+};

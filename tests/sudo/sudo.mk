@@ -7,7 +7,8 @@ tests_sudo_fake_delegate_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shar
 check_PROGRAMS += tests/sudo/test_sudo_plugin
 TESTS += tests/sudo/test_sudo_plugin tests/sudo/exports.sh
 dist_check_SCRIPTS += tests/sudo/exports.sh
-tests_sudo_test_sudo_plugin_SOURCES = tests/sudo/test_sudo_plugin.c
+tests_sudo_test_sudo_plugin_SOURCES = tests/sudo/test_sudo_plugin.c \
+	tests/sudo/plugin_harness.c tests/sudo/plugin_harness.h
 tests_sudo_test_sudo_plugin_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/common \
 	-DCGS_PLUGIN_SO='"$(abs_top_builddir)/sudo_plugin/.libs/changegate_sudo.so"' \
 	-DCGS_FAKE_DELEGATE_SO='"$(abs_top_builddir)/tests/sudo/.libs/fake_delegate.so"'
@@ -29,7 +30,8 @@ EXTRA_DIST += tests/e2e/lib_sudo.sh tests/e2e/sudo/sudoers tests/e2e/sudo/broken
 # the front end opens the verifier only for a gated user's token, and only one it can trust
 check_PROGRAMS += tests/sudo/test_verifier_load
 TESTS += tests/sudo/test_verifier_load
-tests_sudo_test_verifier_load_SOURCES = tests/sudo/test_verifier_load.c
+tests_sudo_test_verifier_load_SOURCES = tests/sudo/test_verifier_load.c \
+	tests/sudo/plugin_harness.c tests/sudo/plugin_harness.h
 tests_sudo_test_verifier_load_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/common \
 	-DCGS_PLUGIN_SO='"$(abs_top_builddir)/sudo_plugin/.libs/changegate_sudo.so"' \
 	-DCGS_VERIFIER_SO_PATH='"$(abs_top_builddir)/sudo_plugin/.libs/changegate_sudo_verify.so"' \

@@ -20,37 +20,15 @@
 #include <sudo_plugin.h>
 
 #include "fake_delegate.h"
-#include "testlib.h"
+#include "plugin_harness.h"
 
-#define GATED "nobody"           /* a real account, so the file test can become it */
-#define GATED_UID "65534"
-
-static struct cg_test_env env;
-static EVP_PKEY *key;
 static void *plugin;
 static struct approval_plugin *appr;
 static struct policy_plugin *pol;
 static struct fake_delegate_state *fake;
-static char config_opt[400], delegate_opt[400], broken_opt[400];
+static char delegate_opt[400], broken_opt[400];
 
 /* ---- what the user would see ------------------------------------------------------------ */
-
-static char out[32768];
-static size_t outlen;
-
-static int fake_printf(int msg_type, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	(void)msg_type;
-	va_start(ap, fmt);
-	n = vsnprintf(out + outlen, sizeof(out) - outlen, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		outlen += (size_t)n < sizeof(out) - outlen ? (size_t)n : sizeof(out) - outlen - 1;
-	return n;
-}
 
 static const char *conv_reply;    /* NULL: the user just presses return */
 static int conv_calls, conv_type;
@@ -69,31 +47,15 @@ static int fake_conv(int num_msgs, const struct sudo_conv_message msgs[],
 
 static void reset(void)
 {
-	if (getenv("CG_TEST_VERBOSE") != NULL && outlen > 0)
-		fprintf(stderr, "--- user saw:\n%s", out);
-	out[0] = '\0';
-	outlen = 0;
+	if (getenv("CG_TEST_VERBOSE") != NULL && seen_len > 0)
+		fprintf(stderr, "--- user saw:\n%s", seen);
+	seen_clear();
 	conv_reply = NULL;
 	conv_calls = 0;
 	conv_type = 0;
 }
 
 /* ---- tokens ----------------------------------------------------------------------------- */
-
-static char *mint(const char *user, const char *cmds_json, const char *runas_json, long ttl)
-{
-	struct cg_test_claims c;
-	time_t now = time(NULL);
-
-	cg_test_claims_default(&c, user, now);
-	c.cmds_json = cmds_json;
-	c.runas_json = runas_json;
-	c.exp = now + ttl;
-	if (ttl < 0) {
-		c.iat = c.nbf = now - 7200;
-	}
-	return cg_test_mint(key, "ES256", "issuer-1", &c);
-}
 
 static char env_var[CG_TOKEN_MAX + 64];
 
@@ -106,14 +68,7 @@ static char *token_env(const char *token)
 /* ---- sudo's arrays ---------------------------------------------------------------------- */
 
 static char *settings_int[] = { "progname=sudo", NULL };
-static char *settings_n[] = { "progname=sudo", "noninteractive=true", NULL };
-static char *user_gated[] = { "user=" GATED, "uid=" GATED_UID, "gid=65534", "groups=65534",
-			      "cwd=/tmp", "tty=/dev/pts/3", NULL };
-static char *user_root[] = { "user=root", "uid=0", "gid=0", "groups=0", "cwd=/", NULL };
-static char *user_daemon[] = { "user=daemon", "uid=1", "gid=1", "groups=1", "cwd=/", NULL };
 static char *no_env[] = { "PATH=/usr/bin", NULL };
-static char *info_id[] = { "command=/usr/bin/id", "runas_uid=0", "runas_user=root", NULL };
-static char *argv_id[] = { "id", NULL };
 static char *info_systemctl[] = { "command=/usr/bin/systemctl", "runas_uid=0",
 				  "runas_user=root", NULL };
 static char *argv_systemctl[] = { "systemctl", "restart", "postgresql", NULL };
@@ -122,15 +77,8 @@ static char *info_pg[] = { "command=/usr/bin/id", "runas_uid=104", "runas_user=p
 static int approval_run(char *options[], char *settings[], char *user_info[], char *envp[],
 			char *info[], char *argv[])
 {
-	const char *errstr = NULL;
-	int rc = appr->open(SUDO_API_VERSION, fake_conv, fake_printf, settings, user_info, 0,
-			    argv, envp, options, &errstr);
-
-	if (rc != 1)
-		return rc == -1 ? -100 : rc;
-	rc = appr->check(info, argv, envp, &errstr);
-	appr->close();
-	return rc;
+	return sudo_approval_call(appr, fake_conv, options, settings, user_info, 0, argv, envp,
+				  info, argv, envp);
 }
 
 /* ---- the tests -------------------------------------------------------------------------- */
@@ -154,32 +102,32 @@ static void test_open_errors(void)
 
 	/* never 0: that would make sudo drop the plugin and run the command */
 	reset();
-	CU_ASSERT_EQUAL(appr->open(SUDO_API_MKVERSION(2, 0), fake_conv, fake_printf, settings_int,
+	CU_ASSERT_EQUAL(appr->open(SUDO_API_MKVERSION(2, 0), fake_conv, seen_printf, settings_int,
 				   user_gated, 0, argv_id, no_env, NULL, &errstr), -1);
-	CU_ASSERT_EQUAL(appr->open(SUDO_API_VERSION, fake_conv, fake_printf, settings_int,
+	CU_ASSERT_EQUAL(appr->open(SUDO_API_VERSION, fake_conv, seen_printf, settings_int,
 				   settings_int, 0, argv_id, no_env, NULL, &errstr), -1);
 	/* a relative config= is an option error: gated users denied */
 	CU_ASSERT_EQUAL(approval_run(rel, settings_n, user_gated, no_env, info_id, argv_id), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "config_error"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "config_error"));
 }
 
 /* A typo in sudo.conf denies gated users only: root and exempt users keep sudo (finding 4). */
 static void test_option_typo(void)
 {
-	char *tok = mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
+	char *tok = sudo_mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
 	char *envp[] = { token_env(tok), NULL };
-	char *bad[] = { config_opt, "audit-only", "exempt_users=daemon", NULL };
-	char *deleg[] = { config_opt, delegate_opt, NULL };
+	char *bad[] = { sudo_config_opt, "audit-only", "exempt_users=daemon", NULL };
+	char *deleg[] = { sudo_config_opt, delegate_opt, NULL };
 
 	reset();
 	CU_ASSERT_EQUAL(approval_run(bad, settings_n, user_daemon, no_env, info_id, argv_id), 1);
-	CU_ASSERT_STRING_EQUAL(out, "");
+	CU_ASSERT_STRING_EQUAL(seen, "");
 	/* root, who can fix it, is told */
 	CU_ASSERT_EQUAL(approval_run(bad, settings_n, user_root, no_env, info_id, argv_id), 1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "unknown plugin option audit-only"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "unknown plugin option audit-only"));
 	/* even a valid token does not help the gated user while the options are wrong */
 	CU_ASSERT_EQUAL(approval_run(bad, settings_n, user_gated, envp, info_id, argv_id), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "config_error"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "config_error"));
 	/* delegate= means nothing to the approval plugin: an option error too */
 	reset();
 	CU_ASSERT_EQUAL(approval_run(deleg, settings_n, user_root, no_env, info_id, argv_id), 1);
@@ -189,78 +137,78 @@ static void test_option_typo(void)
 
 static void test_env_token_allows(void)
 {
-	char *tok = mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
+	char *tok = sudo_mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
 	char *envp[] = { "PATH=/usr/bin", token_env(tok), NULL };
-	char *opts[] = { config_opt, NULL };
+	char *opts[] = { sudo_config_opt, NULL };
 
 	reset();
 	CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, envp, info_id, argv_id), 1);
 	CU_ASSERT_EQUAL(conv_calls, 0);
-	CU_ASSERT_PTR_NULL(strstr(out, tok));
-	CU_ASSERT_STRING_EQUAL(out, "");
+	CU_ASSERT_PTR_NULL(strstr(seen, tok));
+	CU_ASSERT_STRING_EQUAL(seen, "");
 	/* debug names the source and the result, never the token */
 	{
-		char *dbg[] = { config_opt, "debug", NULL };
+		char *dbg[] = { sudo_config_opt, "debug", NULL };
 
 		reset();
 		CU_ASSERT_EQUAL(approval_run(dbg, settings_int, user_gated, envp, info_id, argv_id), 1);
-		CU_ASSERT_PTR_NOT_NULL(strstr(out, "debug: token from CHANGEGATE_TOKEN: ok"));
-		CU_ASSERT_PTR_NULL(strstr(out, tok));
+		CU_ASSERT_PTR_NOT_NULL(strstr(seen, "debug: token from CHANGEGATE_TOKEN: ok"));
+		CU_ASSERT_PTR_NULL(strstr(seen, tok));
 	}
 	free(tok);
 }
 
 static void test_uncovered_named(void)
 {
-	char *tok = mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
+	char *tok = sudo_mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
 	char *envp[] = { token_env(tok), NULL };
-	char *opts[] = { config_opt, NULL };
+	char *opts[] = { sudo_config_opt, NULL };
 
 	reset();
 	CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, envp, info_systemctl,
 				     argv_systemctl), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "CHG0012345"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/usr/bin/systemctl restart postgresql"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "command_denied"));
-	CU_ASSERT_PTR_NULL(strstr(out, tok));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "CHG0012345"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "/usr/bin/systemctl restart postgresql"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "command_denied"));
+	CU_ASSERT_PTR_NULL(strstr(seen, tok));
 	free(tok);
 }
 
 static void test_denials(void)
 {
-	char *opts[] = { config_opt, NULL };
+	char *opts[] = { sudo_config_opt, NULL };
 	char *tok;
 
 	/* absent runas means root only */
-	tok = mint(GATED, NULL, NULL, 3600);
+	tok = sudo_mint(GATED, NULL, NULL, 3600);
 	{
 		char *envp[] = { token_env(tok), NULL };
 
 		reset();
 		CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, envp, info_pg, argv_id), 0);
-		CU_ASSERT_PTR_NOT_NULL(strstr(out, "runas_denied"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(seen, "runas_denied"));
 	}
 	free(tok);
-	tok = mint(GATED, NULL, NULL, -600);
+	tok = sudo_mint(GATED, NULL, NULL, -600);
 	{
 		char *envp[] = { token_env(tok), NULL };
 
 		reset();
 		CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, envp, info_id, argv_id), 0);
-		CU_ASSERT_PTR_NOT_NULL(strstr(out, "expired"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(seen, "expired"));
 	}
 	free(tok);
-	tok = mint("someoneelse", NULL, NULL, 3600);
+	tok = sudo_mint("someoneelse", NULL, NULL, 3600);
 	{
 		char *envp[] = { token_env(tok), NULL };
 
 		reset();
 		CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, envp, info_id, argv_id), 0);
-		CU_ASSERT_PTR_NOT_NULL(strstr(out, "wrong_user"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(seen, "wrong_user"));
 	}
 	free(tok);
 	/* sudo described the command in a way we cannot judge: denied */
-	tok = mint(GATED, NULL, NULL, 3600);
+	tok = sudo_mint(GATED, NULL, NULL, 3600);
 	{
 		char *envp[] = { token_env(tok), NULL };
 		char *info_nocmd[] = { "runas_uid=0", "runas_user=root", NULL };
@@ -271,13 +219,13 @@ static void test_denials(void)
 					     argv_id), 0);
 		CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, envp, info_nouid,
 					     argv_id), 0);
-		CU_ASSERT_PTR_NOT_NULL(strstr(out, "no target user"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(seen, "no target user"));
 		/* and the same token for what sudo would really run is fine */
 		CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, envp, info_id, argv_id), 1);
 	}
 	free(tok);
 	/* shells only when named */
-	tok = mint(GATED, NULL, NULL, 3600);
+	tok = sudo_mint(GATED, NULL, NULL, 3600);
 	{
 		char *envp[] = { token_env(tok), NULL };
 		char *info_sh[] = { "command=/bin/bash", "runas_uid=0", "runas_user=root", NULL };
@@ -285,20 +233,20 @@ static void test_denials(void)
 
 		reset();
 		CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, envp, info_sh, argv_sh), 0);
-		CU_ASSERT_PTR_NOT_NULL(strstr(out, "command_denied"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(seen, "command_denied"));
 	}
 	free(tok);
 }
 
 static void test_no_token(void)
 {
-	char *opts[] = { config_opt, NULL };
+	char *opts[] = { sudo_config_opt, NULL };
 
 	/* sudo -n: nothing to offer, no prompt */
 	reset();
 	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, no_env, info_id, argv_id), 0);
 	CU_ASSERT_EQUAL(conv_calls, 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "no_token"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "no_token"));
 	/* interactive, the user enters nothing */
 	reset();
 	CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, no_env, info_id, argv_id), 0);
@@ -308,8 +256,8 @@ static void test_no_token(void)
 
 static void test_prompt(void)
 {
-	char *opts[] = { config_opt, NULL };
-	char *tok = mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
+	char *opts[] = { sudo_config_opt, NULL };
+	char *tok = sudo_mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
 	char big[1100];
 
 	reset();
@@ -325,14 +273,14 @@ static void test_prompt(void)
 	reset();
 	conv_reply = big;
 	CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, no_env, info_id, argv_id), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "1023"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "cut off"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "CHANGEGATE_TOKEN_FILE"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "1023"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "cut off"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "CHANGEGATE_TOKEN_FILE"));
 }
 
 static void test_not_gated(void)
 {
-	char *opts[] = { config_opt, NULL };
+	char *opts[] = { sudo_config_opt, NULL };
 	char *broken[] = { broken_opt, NULL };
 	char *broken_exempt[] = { broken_opt, "exempt_users=daemon", NULL };
 	char *broken_group[] = { broken_opt, "exempt_groups=wheel,daemon", NULL };
@@ -344,12 +292,12 @@ static void test_not_gated(void)
 				     argv_id), 1);
 	CU_ASSERT_EQUAL(approval_run(broken_group, settings_n, user_daemon, no_env, info_id,
 				     argv_id), 1);
-	CU_ASSERT_STRING_EQUAL(out, "");
+	CU_ASSERT_STRING_EQUAL(seen, "");
 	/* a broken config denies the gated, and says so without the file's details */
 	CU_ASSERT_EQUAL(approval_run(broken, settings_int, user_gated, no_env, info_id, argv_id), 0);
 	CU_ASSERT_EQUAL(approval_run(broken_exempt, settings_n, user_gated, no_env, info_id,
 				     argv_id), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "config_error"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "config_error"));
 	CU_ASSERT_EQUAL(conv_calls, 0);
 }
 
@@ -370,11 +318,11 @@ static void test_exempt_by_config(void)
 
 static void test_audit_only(void)
 {
-	char *opts[] = { config_opt, "audit_only", NULL };
+	char *opts[] = { sudo_config_opt, "audit_only", NULL };
 
 	reset();
 	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, no_env, info_id, argv_id), 1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "audit only"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "audit only"));
 }
 
 static int write_token_file(const char *path, const char *tok, mode_t mode)
@@ -392,7 +340,7 @@ static void test_token_file(void)
 {
 	char dir[] = "/tmp/cg-sudo-file-XXXXXX";
 	char readable[128], secret[128], link[128], var1[160], var2[160], var3[160];
-	char *opts[] = { config_opt, NULL };
+	char *opts[] = { sudo_config_opt, NULL };
 	char *tok;
 
 	/* becoming another user needs root; CI runs as root */
@@ -400,7 +348,7 @@ static void test_token_file(void)
 		fprintf(stderr, "(not root: CHANGEGATE_TOKEN_FILE cases not run) ");
 		return;
 	}
-	tok = mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
+	tok = sudo_mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
 	CU_ASSERT_FATAL(mkdtemp(dir) != NULL && chmod(dir, 0755) == 0);
 	snprintf(readable, sizeof(readable), "%s/mine", dir);
 	snprintf(secret, sizeof(secret), "%s/rootonly", dir);
@@ -420,14 +368,14 @@ static void test_token_file(void)
 		/* root can read it, the user cannot: refused, and the prompt is not offered */
 		reset();
 		CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, e2, info_id, argv_id), 0);
-		CU_ASSERT_PTR_NOT_NULL(strstr(out, "cannot be opened by you"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(seen, "cannot be opened by you"));
 		CU_ASSERT_EQUAL(conv_calls, 0);
 		reset();
 		CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, e3, info_id, argv_id), 0);
 		reset();
 		CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, e4, info_id, argv_id), 0);
-		CU_ASSERT_PTR_NULL(strstr(out, "root:"));
-		CU_ASSERT_PTR_NULL(strstr(out, tok));
+		CU_ASSERT_PTR_NULL(strstr(seen, "root:"));
+		CU_ASSERT_PTR_NULL(strstr(seen, tok));
 	}
 	unlink(link);
 	unlink(readable);
@@ -441,21 +389,15 @@ static void test_token_file(void)
 static int approval_full(char *settings[], char *user_info[], char *user_env[], int optind,
 			 char *submit_argv[], char *info[], char *argv[], char *run_envp[])
 {
-	char *opts[] = { config_opt, NULL };
-	const char *errstr = NULL;
-	int rc = appr->open(SUDO_API_VERSION, fake_conv, fake_printf, settings, user_info, optind,
-			    submit_argv, user_env, opts, &errstr);
+	char *opts[] = { sudo_config_opt, NULL };
 
-	if (rc != 1)
-		return rc == -1 ? -100 : rc;
-	rc = appr->check(info, argv, run_envp, &errstr);
-	appr->close();
-	return rc;
+	return sudo_approval_call(appr, fake_conv, opts, settings, user_info, optind, submit_argv,
+				  user_env, info, argv, run_envp);
 }
 
 static void test_env_approval(void)
 {
-	char *tok = mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
+	char *tok = sudo_mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
 	char *uenv[] = { "PATH=/usr/bin", "LANG=C.UTF-8", "LD_PRELOAD=/tmp/x.so", token_env(tok),
 			 NULL };
 	char *sudoers_env[] = { "PATH=/usr/sbin:/usr/bin", "HOME=/root", "LANG=C.UTF-8",
@@ -476,7 +418,7 @@ static void test_env_approval(void)
 	/* a variable the run environment gained from elsewhere (sudo VAR=value) */
 	CU_ASSERT_EQUAL(approval_full(settings_n, user_gated, no_env, 1, plain, info_id, argv_id,
 				      preload), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "LD_PRELOAD"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "LD_PRELOAD"));
 	/* a kept name with another value is not "kept" */
 	CU_ASSERT_EQUAL(approval_full(settings_n, user_gated, uenv, 1, plain, info_id, argv_id,
 				      changed), 0);
@@ -484,19 +426,19 @@ static void test_env_approval(void)
 	reset();
 	CU_ASSERT_EQUAL(approval_full(settings_n, user_gated, uenv, 3, assign, info_id, argv_id,
 				      sudoers_env), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "LD_PRELOAD on the sudo command line"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "LD_PRELOAD on the sudo command line"));
 	/* --preserve-env=LIST: the value equals the caller's, so only the argv tells */
 	reset();
 	CU_ASSERT_EQUAL(approval_full(settings_n, user_gated, uenv, 2, keep, info_id, argv_id,
 				      preload), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "--preserve-env"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "--preserve-env"));
 	CU_ASSERT_EQUAL(approval_full(settings_n, user_gated, uenv, 2, keep2, info_id, argv_id,
 				      sudoers_env), 0);
 	/* sudo -E */
 	reset();
 	CU_ASSERT_EQUAL(approval_full(settings_e, user_gated, uenv, 1, plain, info_id, argv_id,
 				      sudoers_env), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "sudo -E"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "sudo -E"));
 	/* root is not judged */
 	CU_ASSERT_EQUAL(approval_full(settings_e, user_root, uenv, 3, assign, info_id, argv_id,
 				      preload), 1);
@@ -505,14 +447,14 @@ static void test_env_approval(void)
 
 static void test_shell_mode(void)
 {
-	char *any = mint(GATED, NULL, NULL, 3600);
-	char *named = mint(GATED, "[\"/usr/bin/perl\"]", NULL, 3600);
+	char *any = sudo_mint(GATED, NULL, NULL, 3600);
+	char *named = sudo_mint(GATED, "[\"/usr/bin/perl\"]", NULL, 3600);
 	char *e_any[] = { "SHELL=/usr/bin/perl", NULL }, *e_named[] = { NULL, NULL };
 	char *info_perl[] = { "command=/usr/bin/perl", "runas_uid=0", "runas_user=root", NULL };
 	char *argv_perl[] = { "perl", NULL };
 	char *set_s[] = { "progname=sudo", "noninteractive=true", "run_shell=true", NULL };
 	char *set_i[] = { "progname=sudo", "noninteractive=true", "login_shell=true", NULL };
-	char *opts[] = { config_opt, NULL };
+	char *opts[] = { sudo_config_opt, NULL };
 	static char var_any[CG_TOKEN_MAX + 64];
 
 	snprintf(var_any, sizeof(var_any), "CHANGEGATE_TOKEN=%s", any);
@@ -521,7 +463,7 @@ static void test_shell_mode(void)
 	reset();
 	/* sudo -s with SHELL=/usr/bin/perl, a ticket without cmds: the shell is not named */
 	CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_any, info_perl, argv_perl), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "lists no cmds"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "lists no cmds"));
 	CU_ASSERT_EQUAL(approval_run(opts, set_i, user_gated, e_any, info_perl, argv_perl), 0);
 	/* a "shell" no list of shells and interpreters knows: the settings say what it is */
 	{
@@ -532,7 +474,7 @@ static void test_shell_mode(void)
 		CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, e_any, info_awk, argv_awk),
 				1);
 		CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_any, info_awk, argv_awk), 0);
-		CU_ASSERT_PTR_NOT_NULL(strstr(out, "lists no cmds"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(seen, "lists no cmds"));
 	}
 	/* named in cmds: allowed */
 	CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_named, info_perl, argv_perl), 1);
@@ -542,9 +484,9 @@ static void test_shell_mode(void)
 
 static void test_chroot_cwd(void)
 {
-	char *tok = mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
+	char *tok = sudo_mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
 	char *envp[] = { token_env(tok), NULL };
-	char *opts[] = { config_opt, NULL };
+	char *opts[] = { sudo_config_opt, NULL };
 	char *info_chroot[] = { "command=/usr/bin/id", "runas_uid=0", "runas_user=root",
 				"chroot=/tmp/jail", NULL };
 	char *set_r[] = { "progname=sudo", "noninteractive=true", "cmnd_chroot=/tmp/jail", NULL };
@@ -553,10 +495,10 @@ static void test_chroot_cwd(void)
 
 	reset();
 	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, envp, info_chroot, argv_id), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "chroot"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "chroot"));
 	CU_ASSERT_EQUAL(approval_run(opts, set_r, user_gated, envp, info_id, argv_id), 0);
 	CU_ASSERT_EQUAL(approval_run(opts, set_d, user_gated, envp, info_id, argv_id), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "sudo -D"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "sudo -D"));
 	/* the caller's own cwd (user_gated says /tmp) changes nothing */
 	CU_ASSERT_EQUAL(approval_run(opts, set_d_same, user_gated, envp, info_id, argv_id), 1);
 	free(tok);
@@ -566,15 +508,15 @@ static void test_chroot_cwd(void)
  * denied, even with a token minted for exactly that spelling (finding 5). */
 static void test_unknown_user(void)
 {
-	char *tok = mint("cg-no-such-user", NULL, NULL, 3600);
+	char *tok = sudo_mint("cg-no-such-user", NULL, NULL, 3600);
 	char *envp[] = { token_env(tok), NULL };
-	char *opts[] = { config_opt, NULL };
+	char *opts[] = { sudo_config_opt, NULL };
 	char *user_ghost[] = { "user=cg-no-such-user", "uid=65534", "gid=65534", "groups=65534",
 			       "cwd=/tmp", NULL };
 
 	reset();
 	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_ghost, envp, info_id, argv_id), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "no account"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "no account"));
 	free(tok);
 }
 
@@ -584,7 +526,7 @@ static int policy_open_as(char *options[], char *settings[], char *user_info[], 
 {
 	const char *errstr = NULL;
 
-	return pol->open(SUDO_API_VERSION, fake_conv, fake_printf, settings, user_info, envp,
+	return pol->open(SUDO_API_VERSION, fake_conv, seen_printf, settings, user_info, envp,
 			 options, &errstr);
 }
 
@@ -615,25 +557,25 @@ static void test_policy_bad_delegate(void)
 {
 	char notthere[] = "delegate=/nonexistent/sudoers.so";
 	char wrong[450];
-	char *opts1[] = { config_opt, notthere, NULL };
-	char *opts2[] = { config_opt, wrong, NULL };
+	char *opts1[] = { sudo_config_opt, notthere, NULL };
+	char *opts2[] = { sudo_config_opt, wrong, NULL };
 
 	/* a shared object without sudoers_policy: the plugin itself */
 	snprintf(wrong, sizeof(wrong), "delegate=%s", CGS_PLUGIN_SO);
 	reset();
 	CU_ASSERT_EQUAL(policy_open_as(opts1, settings_n, user_root, no_env), -1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "cannot load the delegate policy"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "cannot load the delegate policy"));
 	pol->close(0, 0);
 	CU_ASSERT_EQUAL(policy_open_as(opts2, settings_n, user_root, no_env), -1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "has no usable policy plugin sudoers_policy"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "has no usable policy plugin sudoers_policy"));
 	pol->close(0, 0);
 }
 
 static void test_policy_allow_timeout(void)
 {
-	char *tok = mint(GATED, "[\"/usr/bin/id\"]", NULL, 600);
+	char *tok = sudo_mint(GATED, "[\"/usr/bin/id\"]", NULL, 600);
 	char *envp[] = { token_env(tok), NULL };
-	char *opts[] = { config_opt, delegate_opt, NULL };
+	char *opts[] = { sudo_config_opt, delegate_opt, NULL };
 	const char *t = NULL;
 	char **info;
 	int closes;
@@ -663,9 +605,9 @@ static void test_policy_allow_timeout(void)
 
 static void test_policy_delegate_decides_first(void)
 {
-	char *tok = mint(GATED, NULL, NULL, 600);
+	char *tok = sudo_mint(GATED, NULL, NULL, 600);
 	char *envp[] = { token_env(tok), NULL };
-	char *opts[] = { config_opt, delegate_opt, NULL };
+	char *opts[] = { sudo_config_opt, delegate_opt, NULL };
 	char **info;
 	const char *t = NULL;
 
@@ -708,10 +650,10 @@ static void test_policy_delegate_decides_first(void)
 
 static void test_policy_list_and_options(void)
 {
-	char *tok = mint(GATED, "[\"/usr/bin/id\",\"/bin/true *\"]", NULL, 600);
+	char *tok = sudo_mint(GATED, "[\"/usr/bin/id\",\"/bin/true *\"]", NULL, 600);
 	char *envp[] = { token_env(tok), NULL };
-	char *opts[] = { config_opt, delegate_opt, NULL };
-	char *unknown[] = { config_opt, delegate_opt, "timeout=5", NULL };
+	char *opts[] = { sudo_config_opt, delegate_opt, NULL };
+	char *unknown[] = { sudo_config_opt, delegate_opt, "timeout=5", NULL };
 	const char *errstr = NULL;
 	int lists = fake->lists, inval = fake->invalidates;
 
@@ -719,10 +661,10 @@ static void test_policy_list_and_options(void)
 	CU_ASSERT_EQUAL_FATAL(policy_open_as(opts, settings_n, user_gated, envp), 1);
 	CU_ASSERT_EQUAL(pol->list(0, NULL, 0, NULL, &errstr), 1);
 	CU_ASSERT_EQUAL(fake->lists, lists + 1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "change ticket CHG0012345"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/bin/true *"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "valid until"));
-	CU_ASSERT_PTR_NULL(strstr(out, tok));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "change ticket CHG0012345"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "/bin/true *"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "valid until"));
+	CU_ASSERT_PTR_NULL(strstr(seen, tok));
 	pol->invalidate(1);
 	CU_ASSERT_EQUAL(fake->invalidates, inval + 1);
 	pol->close(0, 0);
@@ -734,7 +676,7 @@ static void test_policy_list_and_options(void)
 		char **info;
 
 		CU_ASSERT_EQUAL(policy_check_id(&info), 0);
-		CU_ASSERT_PTR_NOT_NULL(strstr(out, "config_error"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(seen, "config_error"));
 	}
 	pol->close(0, 0);
 	free(tok);
@@ -742,9 +684,9 @@ static void test_policy_list_and_options(void)
 
 static void test_policy_env(void)
 {
-	char *tok = mint(GATED, "[\"/usr/bin/id\"]", NULL, 600);
+	char *tok = sudo_mint(GATED, "[\"/usr/bin/id\"]", NULL, 600);
 	char *envp[] = { "LANG=C", token_env(tok), NULL };
-	char *opts[] = { config_opt, delegate_opt, NULL };
+	char *opts[] = { sudo_config_opt, delegate_opt, NULL };
 	char *add[] = { "LD_PRELOAD=/tmp/x.so", NULL };
 	char *gained[] = { "HOME=/root", "LANG=C", "PYTHONPATH=/tmp", NULL };
 	char *kept[] = { "HOME=/root", "LANG=C", NULL };
@@ -755,12 +697,12 @@ static void test_policy_env(void)
 	fake->check_result = 1;
 	CU_ASSERT_EQUAL_FATAL(policy_open_as(opts, settings_n, user_gated, envp), 1);
 	CU_ASSERT_EQUAL(pol->check_policy(1, argv_id, add, &info, &argv_out, &env_out, &errstr), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "setting LD_PRELOAD"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "setting LD_PRELOAD"));
 	pol->close(0, 0);
 	fake->env_out = gained;
 	CU_ASSERT_EQUAL_FATAL(policy_open_as(opts, settings_n, user_gated, envp), 1);
 	CU_ASSERT_EQUAL(policy_check_id(&info), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "PYTHONPATH"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "PYTHONPATH"));
 	pol->close(0, 0);
 	fake->env_out = kept;
 	CU_ASSERT_EQUAL_FATAL(policy_open_as(opts, settings_n, user_gated, envp), 1);
@@ -769,7 +711,7 @@ static void test_policy_env(void)
 	fake->env_out = NULL;
 	/* a typo in the options: root still passes, the gated user is denied */
 	{
-		char *bad[] = { config_opt, delegate_opt, "audit-only", NULL };
+		char *bad[] = { sudo_config_opt, delegate_opt, "audit-only", NULL };
 
 		CU_ASSERT_EQUAL_FATAL(policy_open_as(bad, settings_n, user_root, no_env), 1);
 		CU_ASSERT_EQUAL(policy_check_id(&info), 1);
@@ -789,13 +731,9 @@ int main(void)
 	void *fake_h;
 	unsigned failed;
 
-	if (cg_test_env_init(&env) != 0 || cg_test_write_config(&env, NULL) != 0 ||
-	    (key = cg_test_keygen(&env, "ES256", "issuer-1")) == NULL) {
-		fprintf(stderr, "cannot set up the test tree\n");
+	if (sudo_fixture_init() != 0)
 		return 1;
-	}
-	snprintf(config_opt, sizeof(config_opt), "config=%s", env.config_path);
-	snprintf(broken_opt, sizeof(broken_opt), "config=%s/missing.conf", env.dir);
+	snprintf(broken_opt, sizeof(broken_opt), "config=%s/missing.conf", sudo_env.dir);
 	snprintf(delegate_opt, sizeof(delegate_opt), "delegate=%s", fake_so);
 	plugin = dlopen(so, RTLD_NOW | RTLD_LOCAL);
 	fake_h = dlopen(fake_so, RTLD_NOW | RTLD_LOCAL);
@@ -847,7 +785,6 @@ int main(void)
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
 	CU_cleanup_registry();
 	dlclose(fake_h);
-	EVP_PKEY_free(key);
-	cg_test_env_cleanup(&env);
+	sudo_fixture_cleanup();
 	return failed == 0 ? 0 : 1;
 }

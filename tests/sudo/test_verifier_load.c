@@ -20,31 +20,12 @@
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
-#include <sudo_plugin.h>
 
-#include "testlib.h"
+#include "plugin_harness.h"
 
-#define GATED "nobody"
 #define VERIFIER "changegate_sudo_verify.so"
 
-static struct cg_test_env env;
-static EVP_PKEY *key;
-static char config_opt[400], token_var[CG_TOKEN_MAX + 64];
-static char out[8192];
-static size_t outlen;
-
-static int say(int msg_type, const char *fmt, ...)
-{
-	va_list ap;
-
-	(void)msg_type;
-	va_start(ap, fmt);
-	int n = vsnprintf(out + outlen, sizeof(out) - outlen, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		outlen += (size_t)n < sizeof(out) - outlen ? (size_t)n : sizeof(out) - outlen - 1;
-	return n;
-}
+static char token_var[CG_TOKEN_MAX + 64];
 
 static int no_conv(int n, const struct sudo_conv_message m[], struct sudo_conv_reply r[],
 		   struct sudo_conv_callback *cb)
@@ -53,14 +34,6 @@ static int no_conv(int n, const struct sudo_conv_message m[], struct sudo_conv_r
 	return -1;
 }
 
-static char *settings[] = { "progname=sudo", "noninteractive=true", NULL };
-static char *user_gated[] = { "user=" GATED, "uid=65534", "gid=65534", "groups=65534",
-			      "cwd=/tmp", NULL };
-static char *user_root[] = { "user=root", "uid=0", "gid=0", "groups=0", "cwd=/", NULL };
-static char *user_daemon[] = { "user=daemon", "uid=1", "gid=1", "groups=1", "cwd=/", NULL };
-static char *info_id[] = { "command=/usr/bin/id", "runas_uid=0", "runas_user=root", NULL };
-static char *argv_id[] = { "id", NULL };
-
 /* A private directory holding a copy of the front end and, unless verifier is NULL, of
  * verifier under the verifier's name. */
 static int make_dir(const char *name, const char *verifier, mode_t vmode, char *dir,
@@ -68,7 +41,7 @@ static int make_dir(const char *name, const char *verifier, mode_t vmode, char *
 {
 	char cmd[2048];
 
-	snprintf(dir, dirlen, "%s/%s", env.dir, name);
+	snprintf(dir, dirlen, "%s/%s", sudo_env.dir, name);
 	if (mkdir(dir, 0755) != 0)
 		return -1;
 	snprintf(cmd, sizeof(cmd), "cp '%s' '%s/changegate_sudo.so'", CGS_PLUGIN_SO, dir);
@@ -107,33 +80,21 @@ static bool verifier_loaded(const char *dir)
 
 static int run(struct approval_plugin *appr, char *user_info[], char *options[], char *envp[])
 {
-	const char *errstr = NULL;
-
-	out[0] = '\0';
-	outlen = 0;
-	int rc = appr->open(SUDO_API_VERSION, no_conv, say, settings, user_info, 0, argv_id, envp,
-			    options, &errstr);
-	if (rc != 1)
-		return rc == -1 ? -100 : rc;
-	rc = appr->check(info_id, argv_id, envp, &errstr);
-	appr->close();
-	return rc;
+	seen_clear();
+	return sudo_approval_call(appr, no_conv, options, settings_n, user_info, 0, argv_id, envp,
+				  info_id, argv_id, envp);
 }
 
 static char *mint_id(void)
 {
-	struct cg_test_claims c;
-
-	cg_test_claims_default(&c, GATED, time(NULL));
-	c.cmds_json = "[\"/usr/bin/id\"]";
-	return cg_test_mint(key, "ES256", "issuer-1", &c);
+	return sudo_mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
 }
 
 /* Whether the audit log's last line says s. */
 static bool audit_says(const char *s)
 {
 	char line[8192], last[8192] = "";
-	FILE *f = fopen(env.audit_path, "r");
+	FILE *f = fopen(sudo_env.audit_path, "r");
 
 	if (f == NULL)
 		return false;
@@ -147,8 +108,8 @@ static void test_lazy(void)
 {
 	char dir[400];
 	struct approval_plugin *appr;
-	char *opts[] = { config_opt, NULL };
-	char *opts_exempt[] = { config_opt, "exempt_users=daemon", NULL };
+	char *opts[] = { sudo_config_opt, NULL };
+	char *opts_exempt[] = { sudo_config_opt, "exempt_users=daemon", NULL };
 	char *token = mint_id();
 	char *env_tok[] = { token_var, NULL }, *env_none[] = { NULL };
 
@@ -178,7 +139,7 @@ static void refused(const char *name, const char *verifier, mode_t vmode, const 
 {
 	char dir[400];
 	struct approval_plugin *appr;
-	char *opts[] = { config_opt, NULL };
+	char *opts[] = { sudo_config_opt, NULL };
 	char *token = mint_id();
 	char *env_tok[] = { token_var, NULL }, *env_none[] = { NULL };
 
@@ -190,7 +151,7 @@ static void refused(const char *name, const char *verifier, mode_t vmode, const 
 	void *h = open_front(dir, &appr);
 	CU_ASSERT_FATAL(h != NULL && appr != NULL);
 	CU_ASSERT_EQUAL(run(appr, user_gated, opts, env_tok), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "(config_error)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "(config_error)"));
 	CU_ASSERT_TRUE(audit_says("\"reason\":\"config_error\""));
 	CU_ASSERT_TRUE(audit_says("the token verifier cannot be loaded"));
 	CU_ASSERT_TRUE(audit_says(why));
@@ -244,13 +205,8 @@ int main(void)
 {
 	unsigned failed;
 
-	if (cg_test_env_init(&env) != 0 || cg_test_write_config(&env, NULL) != 0 ||
-	    (key = cg_test_keygen(&env, "ES256", "issuer-1")) == NULL) {
-		fprintf(stderr, "cannot set up the test tree\n");
+	if (sudo_fixture_init() != 0)
 		return 1;
-	}
-	/* the private tree is 0700: the trust checks look at each copy's own directory */
-	snprintf(config_opt, sizeof(config_opt), "config=%s", env.config_path);
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
 	CU_pSuite s = CU_add_suite("verifier_load", NULL, NULL);
@@ -264,7 +220,6 @@ int main(void)
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
 	CU_cleanup_registry();
-	EVP_PKEY_free(key);
-	cg_test_env_cleanup(&env);
+	sudo_fixture_cleanup();
 	return failed == 0 ? 0 : 1;
 }

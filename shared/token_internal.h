@@ -26,9 +26,17 @@ struct cg_token_parts {
 	json_t *payload;
 };
 
-/* token_b64url.c: strict RFC 7515 base64url (alphabet only, no padding, length mod 4 != 1,
- * unused trailing bits zero). 0 with a malloc'd *out, or -1. */
+/* token_b64url.c: strict base64. CG_B64_URL is RFC 7515's base64url (the token), CG_B64_STD
+ * the standard alphabet (a PEM body). */
+enum cg_b64_alphabet { CG_B64_URL, CG_B64_STD };
+/* A letter's value, 0..63, or -1 when c is not in the alphabet ('=' never is). */
+int cg_b64_value(unsigned char c, enum cg_b64_alphabet a);
+/* base64url: alphabet only, no padding, length mod 4 != 1, unused trailing bits zero. 0 with
+ * a malloc'd *out, or -1. */
 int cg_b64url_decode(const char *in, size_t len, unsigned char **out, size_t *outlen);
+/* Standard base64 with its padding: length a multiple of 4, at most two '=' and only at the
+ * end, unused bits zero. Writes at most len / 4 * 3 bytes to out; the byte count, or 0. */
+size_t cg_b64_decode_padded(const char *in, size_t len, unsigned char *out);
 
 /* token_decode.c: step 1 and the decoding half of step 2. CG_OK, CG_NO_TOKEN, CG_TOO_LARGE
  * or CG_MALFORMED. parts is always initialised; release it with cg_token_parts_free. */

@@ -71,17 +71,6 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static int b64_val(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	return c == '+' ? 62 : c == '/' ? 63 : -1;
-}
-
 /* p at a line's end: "\n" or "\r\n". Returns the length of that end, 0 if p is not there. */
 static size_t eol_len(const char *p, const char *end)
 {
@@ -90,31 +79,6 @@ static size_t eol_len(const char *p, const char *end)
 	if (end - p >= 2 && p[0] == '\r' && p[1] == '\n')
 		return 2;
 	return 0;
-}
-
-/* Canonical base64 (padded, unused bits zero) of in[0..len) into out; the byte count, or
- * 0 when it is not. */
-static size_t b64_decode(const char *in, size_t len, unsigned char *out)
-{
-	if (len == 0 || len % 4 != 0)
-		return 0;
-	size_t pad = in[len - 1] != '=' ? 0 : in[len - 2] != '=' ? 1 : 2;
-	size_t o = 0;
-	for (size_t i = 0; i < len; i += 4) {
-		unsigned long v = 0;
-		for (size_t j = 0; j < 4; j++) {
-			int x = i + j < len - pad ? b64_val(in[i + j]) : 0;
-			if (x < 0)
-				return 0;
-			v = v << 6 | (unsigned long)x;
-		}
-		size_t n = i + 4 < len ? 3 : 3 - pad;
-		if (n < 3 && (v & (n == 2 ? 0xffUL : 0xffffUL)) != 0)
-			return 0;
-		for (size_t j = 0; j < n; j++)
-			out[o++] = (unsigned char)(v >> (16 - 8 * j));
-	}
-	return o;
 }
 
 /* The DER inside pem, which must be exactly one strict "PUBLIC KEY" block with only white
@@ -142,7 +106,7 @@ static const char *pem_to_der(const char *pem, size_t pemlen, unsigned char *der
 	const char *why = NULL;
 	while (!((size_t)(end - p) >= 5 && memcmp(p, "-----", 5) == 0)) {
 		const char *line = p;
-		while (p < end && (b64_val(*p) >= 0 || *p == '='))
+		while (p < end && (cg_b64_value((unsigned char)*p, CG_B64_STD) >= 0 || *p == '='))
 			p++;
 		size_t n = (size_t)(p - line);
 		e = eol_len(p, end);
@@ -160,7 +124,7 @@ static const char *pem_to_der(const char *pem, size_t pemlen, unsigned char *der
 		p += e;
 	}
 	if (why == NULL) {
-		*derlen = b64_decode(text, tlen, der);
+		*derlen = cg_b64_decode_padded(text, tlen, der);
 		if (*derlen == 0)
 			why = "its base64 is not canonical";
 	}

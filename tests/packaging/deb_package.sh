@@ -18,10 +18,7 @@ for tool in dpkg-buildpackage dh lintian pkg-config; do
 	fi
 done
 
-pass=0
-fail=0
-ok() { echo "ok: $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "${top_srcdir:?}/tests/packaging/lib.sh"
 
 log=$(mktemp /tmp/cg-deb.XXXXXX) || exit 1
 trap 'rm -f "$log"' EXIT
@@ -111,5 +108,4 @@ for so in changegate_sudo.so changegate_sudo_verify.so; do
 done
 if dpkg-deb -f "$deb" Depends | grep -q 'libjwt'; then ok "Depends names libjwt"; else bad "Depends lacks libjwt"; fi
 
-echo "deb_package: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish deb_package

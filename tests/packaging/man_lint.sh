@@ -10,10 +10,7 @@ if ! command -v mandoc >/dev/null; then
 	exit 1
 fi
 
-pass=0
-fail=0
-ok() { echo "ok: $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "${top_srcdir:?}/tests/packaging/lib.sh"
 
 for page in tools/changegate.1 docs/changegate.conf.5 pam_module/pam_changegate.8 \
 	sudo_plugin/changegate_sudo.8; do
@@ -49,5 +46,4 @@ for f in "${pages[@]}"; do
 	if grep -q '^\.Sh SEE ALSO' "$f"; then ok "$rel: SEE ALSO"; else bad "$rel: no SEE ALSO"; fi
 done
 
-echo "man_lint: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish man_lint

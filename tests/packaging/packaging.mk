@@ -3,6 +3,6 @@
 # builds with Fedora/RHEL paths.
 TESTS += tests/packaging/man_lint.sh tests/packaging/pam_profile.sh tests/packaging/deb_package.sh \
 	tests/packaging/rpm_package.sh
-EXTRA_DIST += tests/packaging/man_lint.sh tests/packaging/pam_profile.sh \
+EXTRA_DIST += tests/packaging/lib.sh tests/packaging/man_lint.sh tests/packaging/pam_profile.sh \
 	tests/packaging/deb_package.sh tests/packaging/rpm_package.sh
 CLEANFILES += .packaging.lock

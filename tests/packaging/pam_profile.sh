@@ -38,10 +38,7 @@ done
 cp "$top_srcdir/packaging/debian/changegate.pam-config" /usr/share/pam-configs/changegate
 export DEBIAN_FRONTEND=noninteractive
 
-pass=0
-fail=0
-ok() { echo "ok: $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "${top_srcdir:?}/tests/packaging/lib.sh"
 stacks() { cat /etc/pam.d/common-auth /etc/pam.d/common-account /etc/pam.d/common-session; }
 
 # Does every [success=N] jump of the module on this line of common-auth land on pam_permit,
@@ -106,5 +103,4 @@ if ! pam-auth-update --package --remove changegate >"$work/out" 2>&1; then
 fi
 if stacks | grep -q pam_changegate; then bad "removal left changegate in the stacks"; else ok "removal takes changegate out"; fi
 
-echo "pam_profile: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish pam_profile

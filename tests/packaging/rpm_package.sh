@@ -16,10 +16,7 @@ if ! command -v rpmbuild >/dev/null; then
 	exit 1
 fi
 
-pass=0
-fail=0
-ok() { echo "ok: $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "${top_srcdir:?}/tests/packaging/lib.sh"
 
 log=$(mktemp /tmp/cg-rpm.XXXXXX) || exit 1
 trap 'rm -f "$log"' EXIT
@@ -96,5 +93,4 @@ done
 owners=$(rpm -qp --qf '[%{FILEUSERNAME}:%{FILEGROUPNAME}\n]' "$rpm_file" 2>/dev/null | sort -u)
 if [ "$owners" = root:root ]; then ok "every file owned by root:root"; else bad "owners: $owners"; fi
 
-echo "rpm_package: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish rpm_package

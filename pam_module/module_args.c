@@ -91,21 +91,47 @@ void cg_pam_args_free(struct cg_pam_args *args)
 	memset(args, 0, sizeof(*args));
 }
 
-bool cg_pam_args_exempt(const struct cg_pam_args *args, const char *user)
+void cg_pam_args_exempt_lists(const struct cg_pam_args *args, struct cg_gate_lists *view)
 {
 	/* Only what no config can overturn: exemptions always win, and the enforce lists
 	 * count only when both came from arguments (otherwise the config's other list could
 	 * still gate the user). Empty enforce lists mean "everyone", so root and the
 	 * argument-exempt are the only ones let through here by default. */
-	struct cg_gate_lists g = {
-		.exempt_users = args->gate.exempt_users,
-		.exempt_groups = args->gate.exempt_groups,
-	};
+	memset(view, 0, sizeof(*view));
+	view->exempt_users = args->gate.exempt_users;
+	view->exempt_groups = args->gate.exempt_groups;
 	if (args->have_enforce_users && args->have_enforce_groups) {
-		g.enforce_users = args->gate.enforce_users;
-		g.enforce_groups = args->gate.enforce_groups;
+		view->enforce_users = args->gate.enforce_users;
+		view->enforce_groups = args->gate.enforce_groups;
 	}
+}
+
+bool cg_pam_args_exempt(const struct cg_pam_args *args, const char *user)
+{
+	struct cg_gate_lists g;
+
+	cg_pam_args_exempt_lists(args, &g);
 	return !cg_user_is_gated(&g, user);
+}
+
+static bool same_list(const struct cg_strlist *a, const struct cg_strlist *b)
+{
+	if (a->count != b->count)
+		return false;
+	for (size_t i = 0; i < a->count; i++) {
+		if (a->items[i] == NULL || b->items[i] == NULL ||
+		    strcmp(a->items[i], b->items[i]) != 0)
+			return false;
+	}
+	return true;
+}
+
+bool cg_pam_gate_lists_same(const struct cg_gate_lists *a, const struct cg_gate_lists *b)
+{
+	return same_list(&a->enforce_users, &b->enforce_users) &&
+	       same_list(&a->enforce_groups, &b->enforce_groups) &&
+	       same_list(&a->exempt_users, &b->exempt_users) &&
+	       same_list(&a->exempt_groups, &b->exempt_groups);
 }
 
 static int replace(struct cg_strlist *dst, const struct cg_strlist *src, bool have)

@@ -47,8 +47,22 @@ void cg_pam_args_free(struct cg_pam_args *args);
  * enforce lists that both came from arguments): decided before any config is read, so that
  * a broken config cannot lock these users out. */
 bool cg_pam_args_exempt(const struct cg_pam_args *args, const char *user);
+/* The lists cg_pam_args_exempt judges by: a view into args (nothing copied or owned). */
+void cg_pam_args_exempt_lists(const struct cg_pam_args *args, struct cg_gate_lists *view);
+/* True when a and b hold the same names in the same order, list by list. */
+bool cg_pam_gate_lists_same(const struct cg_gate_lists *a, const struct cg_gate_lists *b);
 /* Replaces the config's gate lists with the ones given as arguments; 0 or -1. */
 int cg_pam_args_apply(const struct cg_pam_args *args, struct cg_config *cfg);
+
+/* ---- what an earlier call found (gate_note.c) --------------------------------------------- */
+
+/* True when an earlier call on this handle found that lists gate user (the same account
+ * name, the same names in the same order). Never says "exempt". */
+bool cg_pam_gate_note_says_gated(pam_handle_t *pamh, const char *user,
+				 const struct cg_gate_lists *lists);
+/* Notes on the handle that lists gate user (copies both); on any failure notes nothing. */
+void cg_pam_gate_note_gated(pam_handle_t *pamh, const char *user,
+			    const struct cg_gate_lists *lists);
 
 /* ---- one call's context (module_context.c) ------------------------------------------------ */
 

@@ -27,6 +27,27 @@ tests_pam_test_pam_exports_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_pam_test_pam_exports_LDADD = $(CUNIT_LIBS)
 EXTRA_tests_pam_test_pam_exports_DEPENDENCIES = pam_module/pam_changegate.la
 
+# The once-per-call gate check (module_context.c) against configs whose lists differ from the
+# PAM line's: module_args.c compiled in for the list comparison, then the built module under
+# pam_wrapper through the PAM tests' harness.
+check_PROGRAMS += tests/pam/test_gate_lists
+TESTS += tests/pam/test_gate_lists
+tests_pam_test_gate_lists_SOURCES = \
+	tests/pam/test_gate_lists.c \
+	pam_module/module_args.c \
+	tests/pam/pam_harness.h \
+	tests/pam/pam_harness.c
+# exported, so that the dlopen()ed module finds the test's getgrouplist before libc's
+tests_pam_test_gate_lists_LDFLAGS = $(AM_LDFLAGS) -Wl,--export-dynamic
+tests_pam_test_gate_lists_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/pam_module \
+	-I$(top_srcdir)/tests/pam -I$(top_srcdir)/tests/common \
+	-DCG_PAM_MODULE='"$(CG_PAM_MODULE_PATH)"'
+tests_pam_test_gate_lists_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(PAMTEST_CFLAGS) \
+	$(JANSSON_CFLAGS) $(CRYPTO_CFLAGS)
+tests_pam_test_gate_lists_LDADD = tests/common/libcgtest.la $(CUNIT_LIBS) $(PAMTEST_LIBS) \
+	$(PAM_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS)
+EXTRA_tests_pam_test_gate_lists_DEPENDENCIES = pam_module/pam_changegate.la
+
 # End to end: the real sshd and ssh client in a private mount namespace (root only; skips
 # otherwise). Uses the example pam.d/sshd and sshd_config Match blocks as shipped.
 TESTS += tests/e2e/sshd_login.sh

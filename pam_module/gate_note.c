@@ -13,9 +13,13 @@
 
 #include "pam_changegate.h"
 
-#define NOTE_KEY "changegate_gated_by_arguments"
+/* a key no other module would choose, and a magic number checked before anything is read:
+ * module data is one namespace for the whole stack */
+#define NOTE_KEY "pam_changegate/gated_by_arguments/v1"
+#define NOTE_MAGIC 0x63676e31u
 
 struct gate_note {
+	unsigned magic;
 	char user[CG_CLAIM_MAX + 1];
 	struct cg_gate_lists lists;
 };
@@ -41,7 +45,8 @@ bool cg_pam_gate_note_says_gated(pam_handle_t *pamh, const char *user,
 	    pam_get_data(pamh, NOTE_KEY, &data) != PAM_SUCCESS || data == NULL)
 		return false;
 	const struct gate_note *n = data;
-	return strcmp(n->user, user) == 0 && cg_pam_gate_lists_same(&n->lists, lists);
+	return n->magic == NOTE_MAGIC && strcmp(n->user, user) == 0 &&
+	       cg_pam_gate_lists_same(&n->lists, lists);
 }
 
 void cg_pam_gate_note_gated(pam_handle_t *pamh, const char *user,
@@ -51,6 +56,7 @@ void cg_pam_gate_note_gated(pam_handle_t *pamh, const char *user,
 
 	if (user == NULL || strlen(user) > CG_CLAIM_MAX || (n = calloc(1, sizeof(*n))) == NULL)
 		return;
+	n->magic = NOTE_MAGIC;
 	memcpy(n->user, user, strlen(user) + 1);
 	/* no note at all rather than a partial one: the next call then asks again */
 	if (cg_strlist_copy(&n->lists.enforce_users, &lists->enforce_users) != 0 ||

@@ -105,9 +105,10 @@ int cg_read_trusted_file(const char *path, size_t max, char **buf, size_t *len,
 			 char *err, size_t errlen);
 /* The same ownership and mode rules for a directory (keys_dir, state_dir): 0 or -1 + err. */
 int cg_check_trusted_dir(const char *path, char *err, size_t errlen);
-/* The same rules for a file that is not read here but by someone else (a library to dlopen):
- * lstat'ed, not a symbolic link, regular. 0 or -1 + err. */
-int cg_check_trusted_file(const char *path, char *err, size_t errlen);
+/* The same rules for what fd refers to, opened by the caller (with O_NOFOLLOW), so that the
+ * file checked is the file then used: a directory when want_dir, else a regular file. name
+ * only words err. 0 or -1 + err. */
+int cg_check_trusted_fd(int fd, const char *name, bool want_dir, char *err, size_t errlen);
 
 /* ---- configuration ----------------------------------------------------------------------- */
 

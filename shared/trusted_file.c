@@ -150,7 +150,15 @@ int cg_check_trusted_dir(const char *path, char *err, size_t errlen)
 	return check_path(path, true, err, errlen);
 }
 
-int cg_check_trusted_file(const char *path, char *err, size_t errlen)
+int cg_check_trusted_fd(int fd, const char *name, bool want_dir, char *err, size_t errlen)
 {
-	return check_path(path, false, err, errlen);
+	struct stat st;
+
+	if (fstat(fd, &st) != 0) {
+		int e = errno;
+		cg_set_err(err, errlen, "%s: fstat: %s", name, strerror(e));
+		errno = e;
+		return -1;
+	}
+	return check_stat(name, &st, want_dir, err, errlen);
 }

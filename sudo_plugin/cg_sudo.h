@@ -188,6 +188,7 @@ void cgs_gate_list(struct cgs_ctx *c);
 struct cgs_verifier {
 	unsigned abi;
 	const char *version;
+	const char *layout;         /* CGS_VERIFIER_LAYOUT: a hash of the headers both build on */
 	size_t config_size, request_size, decision_size;
 	cg_reason (*verify)(const struct cg_config *cfg, const char *token, size_t len,
 			    const struct cg_request *req, struct cg_decision *out);

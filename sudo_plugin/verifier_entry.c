@@ -6,10 +6,12 @@
 #include <config.h>
 
 #include "cg_sudo.h"
+#include "sudo_plugin/verifier_abi.h"
 
 CG_EXPORT const struct cgs_verifier changegate_sudo_verifier = {
 	.abi = CGS_VERIFIER_ABI,
 	.version = PACKAGE_VERSION,
+	.layout = CGS_VERIFIER_LAYOUT,
 	.config_size = sizeof(struct cg_config),
 	.request_size = sizeof(struct cg_request),
 	.decision_size = sizeof(struct cg_decision),

@@ -109,8 +109,15 @@ static void check_sudo_verifier(struct cli_check *ck, const char *plugin_path)
 		return;
 	}
 	owner_and_mode(ck, "sudo plugin's verifier", safe, &st, consequence);
+	/* the plugin opens the directory itself with O_NOFOLLOW: a symlink there fails it */
 	cg_sanitize(safe, sizeof(safe), dir);
-	if (stat(dir, &st) == 0)
+	if (lstat(dir, &st) != 0)
+		cli_problem(ck, "sudo plugin directory %s: %s; %s", safe, strerror(errno),
+			    consequence);
+	else if (!S_ISDIR(st.st_mode))
+		cli_problem(ck, "sudo plugin directory %s: a symbolic link or not a directory; %s",
+			    safe, consequence);
+	else
 		owner_and_mode(ck, "sudo plugin directory", safe, &st, consequence);
 }
 

@@ -89,6 +89,13 @@ chmod 0644 "$W/plugins/changegate_sudo_verify.so"
 chmod 0777 "$W/plugins"
 only_problem "plugin directory world-writable" "^problem: sudo plugin directory .*writable by others"
 chmod 0755 "$W/plugins"
+# sudo.conf naming the plugin through a symlinked directory: sudo follows it, the plugin's
+# O_NOFOLLOW open of its own directory does not
+ln -s plugins "$W/plugins-link"
+printf 'Plugin changegate_approval %s/plugins-link/changegate_sudo.so\n' "$W" >"$W/sudo.conf"
+only_problem "plugin directory through a symlink" \
+	"^problem: sudo plugin directory .*plugins-link: a symbolic link or not a directory"
+good_sudo
 if [ "$(id -u)" -eq 0 ]; then
 	# Only root can give a file away.
 	chown 65534 "$W/sudo.conf"

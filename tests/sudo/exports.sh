@@ -27,4 +27,14 @@ case $needed in
 	;;
 *) echo "ok - changegate_sudo.so needs only: $needed" ;;
 esac
+# a core function the front end calls but libcgbase lacks would be left undefined here, and
+# sudo's RTLD_NOW load of the plugin would then fail for everyone, root included
+undef=$(nm -D --undefined-only "$d/changegate_sudo.so" | awk '$2 ~ /^cg_|^cgs_/ { print $2 }' |
+	tr '\n' ' ')
+if [ -n "$undef" ]; then
+	echo "not ok - changegate_sudo.so leaves core symbols undefined: $undef"
+	fail=1
+else
+	echo "ok - changegate_sudo.so leaves no core symbol undefined"
+fi
 exit $fail

@@ -27,7 +27,12 @@ TESTS += tests/e2e/sudo_gate.sh tests/e2e/sudo_after_ssh.sh
 dist_check_SCRIPTS += tests/e2e/sudo_gate.sh tests/e2e/sudo_after_ssh.sh
 EXTRA_DIST += tests/e2e/lib_sudo.sh tests/e2e/sudo/sudoers tests/e2e/sudo/broken.conf
 
-# the front end opens the verifier only for a gated user's token, and only one it can trust
+# the front end opens the verifier only for a gated user's token, and only one it can trust;
+# stale_verifier.so is one from another build that would allow everything
+check_LTLIBRARIES += tests/sudo/stale_verifier.la
+tests_sudo_stale_verifier_la_SOURCES = tests/sudo/stale_verifier.c
+tests_sudo_stale_verifier_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sudo_plugin
+tests_sudo_stale_verifier_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared -rpath /nowhere
 check_PROGRAMS += tests/sudo/test_verifier_load
 TESTS += tests/sudo/test_verifier_load
 tests_sudo_test_verifier_load_SOURCES = tests/sudo/test_verifier_load.c \
@@ -35,8 +40,10 @@ tests_sudo_test_verifier_load_SOURCES = tests/sudo/test_verifier_load.c \
 tests_sudo_test_verifier_load_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/common \
 	-DCGS_PLUGIN_SO='"$(abs_top_builddir)/sudo_plugin/.libs/changegate_sudo.so"' \
 	-DCGS_VERIFIER_SO_PATH='"$(abs_top_builddir)/sudo_plugin/.libs/changegate_sudo_verify.so"' \
-	-DCGS_FAKE_DELEGATE_SO='"$(abs_top_builddir)/tests/sudo/.libs/fake_delegate.so"'
+	-DCGS_FAKE_DELEGATE_SO='"$(abs_top_builddir)/tests/sudo/.libs/fake_delegate.so"' \
+	-DCGS_STALE_VERIFIER_SO='"$(abs_top_builddir)/tests/sudo/.libs/stale_verifier.so"'
 tests_sudo_test_verifier_load_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(CRYPTO_CFLAGS)
 tests_sudo_test_verifier_load_LDADD = tests/common/libcgtest.la $(CUNIT_LIBS) $(CRYPTO_LIBS) -ldl
 EXTRA_tests_sudo_test_verifier_load_DEPENDENCIES = sudo_plugin/changegate_sudo.la \
-	sudo_plugin/changegate_sudo_verify.la tests/sudo/fake_delegate.la
+	sudo_plugin/changegate_sudo_verify.la tests/sudo/fake_delegate.la \
+	tests/sudo/stale_verifier.la

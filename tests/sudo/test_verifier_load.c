@@ -4,8 +4,9 @@
  * objects in a private directory, loaded the way sudo loads a plugin: by full path.
  *   - root and an exempt user pass without the verifier (and libjwt, OpenSSL) ever loaded;
  *   - a gated user's token loads it, and verifies;
- *   - missing, writable by others, a symbolic link, in a directory others may write, or some
- *     other object under its name: the gated user is denied with config_error and the audit
+ *   - missing, writable by others, owned by another user, a symbolic link, in a directory
+ *     others may write, some other object under its name, or a verifier of another build
+ *     that would allow everything: the gated user is denied with config_error and the audit
  *     line says why; root still passes.
  */
 #include "config.h"
@@ -201,6 +202,27 @@ static void test_wrong_object(void)
 	refused("wrong", CGS_FAKE_DELEGATE_SO, 0644, "is not the verifier of this plugin", NULL);
 }
 
+static void test_stale_build(void)
+{
+	refused("stale", CGS_STALE_VERIFIER_SO, 0644, "is not the verifier of this plugin", NULL);
+}
+
+static void give_away(const char *dir)
+{
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/" VERIFIER, dir);
+	CU_ASSERT(chown(path, 65534, 65534) == 0);
+}
+
+static void test_other_owner(void)
+{
+	/* only root can give a file away; CI runs as root */
+	if (geteuid() != 0)
+		return;
+	refused("owner", CGS_VERIFIER_SO_PATH, 0644, "owned by uid 65534", give_away);
+}
+
 int main(void)
 {
 	unsigned failed;
@@ -216,6 +238,8 @@ int main(void)
 	CU_add_test(s, "verifier a symbolic link: refused", test_symlink);
 	CU_add_test(s, "directory writable by others: refused", test_open_dir);
 	CU_add_test(s, "another object under the verifier's name: refused", test_wrong_object);
+	CU_add_test(s, "a verifier of another build (allows all): refused", test_stale_build);
+	CU_add_test(s, "verifier owned by another user: refused (as root)", test_other_owner);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

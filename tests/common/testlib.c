@@ -485,3 +485,35 @@ char *cg_test_mint(EVP_PKEY *key, const char *alg, const char *kid,
 	free(payload);
 	return token;
 }
+
+size_t cg_test_file_lines(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+	int ch;
+
+	if (f == NULL)
+		return 0;
+	while ((ch = fgetc(f)) != EOF)
+		n += ch == '\n';
+	fclose(f);
+	return n;
+}
+
+bool cg_test_last_line(const char *path, char *buf, size_t buflen)
+{
+	char line[8192];
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL || buflen == 0)
+		goto fail;
+	buf[0] = '\0';
+	while (fgets(line, sizeof(line), f) != NULL)
+		snprintf(buf, buflen, "%s", line);
+	fclose(f);
+	return buf[0] != '\0';
+fail:
+	if (f != NULL)
+		fclose(f);
+	return false;
+}

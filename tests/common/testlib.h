@@ -74,4 +74,10 @@ char *cg_test_payload_json(const struct cg_test_claims *c);
 char *cg_test_mint(EVP_PKEY *key, const char *alg, const char *kid,
 		   const struct cg_test_claims *c);
 
+/* Lines in path (newlines counted); 0 when it cannot be read. */
+size_t cg_test_file_lines(const char *path);
+/* The last line of path (newline kept, cut to buflen) into buf; false when it cannot be read
+ * or is empty. */
+bool cg_test_last_line(const char *path, char *buf, size_t buflen);
+
 #endif /* CG_TESTLIB_H */

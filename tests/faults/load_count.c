@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "load_count.h"
+#include "testlib.h"
 
 #define TTY_PREFIX "load-"
 
@@ -36,15 +37,7 @@ void lc_names(int idx, char *tty, size_t ttylen, char *log, size_t loglen)
 
 size_t lc_mark(void)
 {
-	FILE *f = fopen(audit, "r");
-	size_t n = 0;
-	int ch;
-	if (f == NULL)
-		return 0;
-	while ((ch = fgetc(f)) != EOF)
-		n += ch == '\n';
-	fclose(f);
-	return n;
+	return cg_test_file_lines(audit);
 }
 
 /* "load-<i>" with 0 <= i < n, else -1 */

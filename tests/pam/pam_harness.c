@@ -270,29 +270,14 @@ char *pt_token(const char *user, void (*tweak)(struct cg_test_claims *c))
 
 size_t pt_audit_lines(void)
 {
-	FILE *f = fopen(pt_env.audit_path, "r");
-	size_t n = 0;
-	int ch;
-
-	if (f == NULL)
-		return 0;
-	while ((ch = fgetc(f)) != EOF)
-		n += ch == '\n';
-	fclose(f);
-	return n;
+	return cg_test_file_lines(pt_env.audit_path);
 }
 
 bool pt_audit_last(const char *key, char *out, size_t outlen)
 {
-	char line[8192], last[8192] = "";
-	FILE *f = fopen(pt_env.audit_path, "r");
+	char last[8192];
 
-	if (f == NULL)
-		return false;
-	while (fgets(line, sizeof(line), f) != NULL)
-		strcpy(last, line);
-	fclose(f);
-	if (last[0] == '\0')
+	if (!cg_test_last_line(pt_env.audit_path, last, sizeof(last)))
 		return false;
 	json_t *o = json_loads(last, 0, NULL);
 	if (o == NULL)

@@ -94,15 +94,10 @@ static char *mint_id(void)
 /* Whether the audit log's last line says s. */
 static bool audit_says(const char *s)
 {
-	char line[8192], last[8192] = "";
-	FILE *f = fopen(sudo_env.audit_path, "r");
+	char last[8192];
 
-	if (f == NULL)
-		return false;
-	while (fgets(line, sizeof(line), f) != NULL)
-		memcpy(last, line, sizeof(last));
-	fclose(f);
-	return strstr(last, s) != NULL;
+	return cg_test_last_line(sudo_env.audit_path, last, sizeof(last)) &&
+	       strstr(last, s) != NULL;
 }
 
 static void test_lazy(void)

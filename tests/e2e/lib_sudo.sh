@@ -138,3 +138,18 @@ prompt_allows() {
 	esac
 	printf '%s\n' "$out" | tr -d '\r' | grep -qx 0 || { echo "output was: $out"; return 1; }
 }
+
+# mark_library OUT: builds OUT, a shared library whose constructor creates $PWNED
+# ($NS_DIR/pwned) when it runs as root, for the tests that a user's library never does.
+# Returns 1 when no C compiler is installed (OUT then does not exist), 2 when the build
+# fails. not_marked says whether it ran as root since the last check.
+PWNED=$NS_DIR/pwned
+mark_library() {
+	command -v cc >/dev/null || return 1
+	printf '%s\n' '#include <fcntl.h>' '#include <unistd.h>' \
+		'__attribute__((constructor)) static void mark(void)' \
+		"{ if (geteuid() == 0) close(open(\"$PWNED\", O_CREAT | O_WRONLY, 0644)); }" \
+		>"$NS_DIR/mark.c" &&
+		cc -shared -fPIC -o "$1" "$NS_DIR/mark.c" && chmod 0755 "$1" || return 2
+}
+not_marked() { [ ! -e "$PWNED" ] || { echo "the library ran as root"; rm -f "$PWNED"; return 1; }; }

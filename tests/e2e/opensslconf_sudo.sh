@@ -49,17 +49,12 @@ printf '%s\n' 'config_diagnostics = 1' 'openssl_conf = init' '[init]' 'alg_secti
 FIFO=$H/openssl-fifo
 OPENED=$NS_DIR/fifo-opened
 as_alice mkfifo -m 0644 "$FIFO" || exit 1
-PWNED=$NS_DIR/pwned
 MARK_SO=
-if command -v cc >/dev/null; then
-	printf '%s\n' '#include <fcntl.h>' '#include <unistd.h>' \
-		'__attribute__((constructor)) static void mark(void)' \
-		"{ if (geteuid() == 0) close(open(\"$PWNED\", O_CREAT | O_WRONLY, 0644)); }" \
-		>"$NS_DIR/mark.c"
-	cc -shared -fPIC -o "$H/mark.so" "$NS_DIR/mark.c" || exit 1
-	chmod 0755 "$H/mark.so"
-	MARK_SO=$H/mark.so
-fi
+mark_library "$H/mark.so"
+case $? in
+0) MARK_SO=$H/mark.so ;;
+2) exit 1 ;;
+esac
 
 # everything alice can set, with OPENSSL_CONF=$1
 hostile_env() {
@@ -84,7 +79,6 @@ unwatch_fifo() {
 	WATCH=
 }
 not_opened() { [ ! -e "$OPENED" ] || { echo "the user's OPENSSL_CONF was opened"; return 1; }; }
-not_marked() { [ ! -e "$PWNED" ] || { echo "the library ran as root"; rm -f "$PWNED"; return 1; }; }
 
 # sudo with alice's environment on top; the timeout guards against a FIFO opened with no
 # writer left (that would block forever)

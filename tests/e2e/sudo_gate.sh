@@ -197,6 +197,29 @@ broken_cases() {
 		denied_with config_error alice sudo_as alice CHANGEGATE_TOKEN="$T_OK" sudo -n /usr/bin/id
 	ns_check "$m, option typo: the option is logged at LOG_ERR" \
 		ns_log_wait '^<83>.*sudo.conf: unknown plugin option audit-only' 3
+	# the verifier object the plugin opens for a gated user's token: missing, then writable
+	# by others. Root and the exempt keep sudo; the gated user with a valid token does not.
+	local v=$NS_DIR/plugins/changegate_sudo_verify.so
+	sudo_conf_write "$NS_DIR/sudo.conf" "$conf"
+	mv "$v" "$v.away"
+	ns_log_mark
+	ns_check "$m, verifier missing: gated user denied" \
+		denied_with config_error alice sudo_as alice CHANGEGATE_TOKEN="$T_OK" sudo -n /usr/bin/id
+	ns_check "$m, verifier missing: the log says why" \
+		ns_log_wait 'reason=config_error.*token verifier cannot be loaded.*No such file' 3
+	ns_check "$m, verifier missing: root unaffected" prints_and_succeeds 0 sudo -n /usr/bin/id -u
+	ns_check "$m, verifier missing: exempt user unaffected" \
+		prints_and_succeeds 0 sudo_as carol sudo -n /usr/bin/id -u
+	mv "$v.away" "$v"
+	chmod 0666 "$v"
+	ns_log_mark
+	ns_check "$m, verifier writable by others: gated user denied" \
+		denied_with config_error alice sudo_as alice CHANGEGATE_TOKEN="$T_OK" sudo -n /usr/bin/id
+	ns_check "$m, verifier writable by others: the log says why" \
+		ns_log_wait 'token verifier cannot be loaded.*writable by group or others' 3
+	chmod 0644 "$v"
+	ns_check "$m, verifier restored: gated user allowed again" \
+		prints_and_succeeds 0 sudo_as alice CHANGEGATE_TOKEN="$T_OK" sudo -n /usr/bin/id -u
 }
 
 # ---- set-up 1: sudoers policy + changegate_approval

@@ -186,7 +186,10 @@ bool cg_user_is_gated(const struct cg_gate_lists *lists, const char *user)
 	if (uid == 0)
 		return false;
 	user = canon;
-	if (lists == NULL || (lists->exempt_groups.count == 0 && lists->enforce_groups.count == 0))
+	/* an exempt name needs no group lookup, so a listed group the name service cannot
+	 * resolve (a typo, sssd down) can gate everyone else but never an exempt user */
+	if (lists == NULL || (lists->exempt_groups.count == 0 && lists->enforce_groups.count == 0) ||
+	    cg_strlist_contains(&lists->exempt_users, user))
 		return cg_user_is_gated_with(lists, user, uid, NULL, 0);
 	gid_t *gids = NULL;
 	int n = 0;

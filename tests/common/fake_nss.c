@@ -4,6 +4,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <grp.h>
 #include <pwd.h>
 #include <string.h>
 #include <strings.h>
@@ -11,6 +12,7 @@
 #include "fake_nss.h"
 
 typedef int getpwnam_r_fn(const char *, struct passwd *, char *, size_t, struct passwd **);
+typedef int getgrnam_r_fn(const char *, struct group *, char *, size_t, struct group **);
 
 /* Copies s into buf at *off; NULL when it does not fit. */
 static char *put(char *buf, size_t buflen, size_t *off, const char *s)
@@ -50,4 +52,18 @@ __attribute__((visibility("default"))) int getpwnam_r(const char *name, struct p
 	if (real == NULL)
 		return EIO;
 	return real(name, pw, buf, buflen, result);
+}
+
+__attribute__((visibility("default"))) int getgrnam_r(const char *name, struct group *gr,
+						      char *buf, size_t buflen,
+						      struct group **result)
+{
+	*result = NULL;
+	if (strcmp(name, FAKE_NSS_BROKEN_GROUP) == 0)
+		return EIO;
+	getgrnam_r_fn *real;
+	*(void **)&real = dlsym(RTLD_NEXT, "getgrnam_r");
+	if (real == NULL)
+		return EIO;
+	return real(name, gr, buf, buflen, result);
 }

@@ -126,6 +126,22 @@ static void test_name_service(void)
 	CU_ASSERT_FALSE(cg_user_is_gated(&g, "root"));
 	cg_gate_lists_free(&g);
 
+	/* a group the name service cannot look up gates everyone it might have exempted, but
+	 * never a user exempt by name, and never root */
+	lists_set(&g, "", "", "nobody", FAKE_NSS_BROKEN_GROUP ", nogroup");
+	CU_ASSERT_FALSE(cg_user_is_gated(&g, "nobody"));
+	CU_ASSERT_TRUE(cg_user_is_gated(&g, "daemon"));
+	CU_ASSERT_FALSE(cg_user_is_gated(&g, "root"));
+	cg_gate_lists_free(&g);
+	lists_set(&g, "", FAKE_NSS_BROKEN_GROUP, "nobody", "");
+	CU_ASSERT_FALSE(cg_user_is_gated(&g, "nobody"));
+	CU_ASSERT_TRUE(cg_user_is_gated(&g, "daemon"));
+	cg_gate_lists_free(&g);
+	/* the same failure without the name: nobody, in nogroup, is gated (fail closed) */
+	lists_set(&g, "", "", "", FAKE_NSS_BROKEN_GROUP ", nogroup");
+	CU_ASSERT_TRUE(cg_user_is_gated(&g, "nobody"));
+	cg_gate_lists_free(&g);
+
 	/* root stays ungated even when listed for enforcement */
 	lists_set(&g, "root", "root", "", "");
 	CU_ASSERT_FALSE(cg_user_is_gated(&g, "root"));

@@ -123,7 +123,7 @@ int cg_read_trusted_file(const char *path, size_t max, char **buf, size_t *len, 
 	return 0;
 }
 
-static int check_path(const char *path, bool want_dir, char *err, size_t errlen)
+int cg_check_trusted_dir(const char *path, char *err, size_t errlen)
 {
 	if (path == NULL || path[0] != '/') {
 		cg_set_err(err, errlen, "%s: not an absolute path", path ? path : "(null)");
@@ -142,12 +142,7 @@ static int check_path(const char *path, bool want_dir, char *err, size_t errlen)
 		errno = ELOOP;
 		return -1;
 	}
-	return check_stat(path, &st, want_dir, err, errlen);
-}
-
-int cg_check_trusted_dir(const char *path, char *err, size_t errlen)
-{
-	return check_path(path, true, err, errlen);
+	return check_stat(path, &st, true, err, errlen);
 }
 
 int cg_check_trusted_fd(int fd, const char *name, bool want_dir, char *err, size_t errlen)

@@ -81,14 +81,12 @@ static void owner_and_mode(struct cli_check *ck, const char *what, const char *p
 
 /* ---- sudo.conf ------------------------------------------------------------------------ */
 
-/* The plugin opens its verifier from its own directory, under the same rules as the config
- * (sudo_plugin/verifier_load.c): no symbolic link, a regular file, root's, and neither it nor
- * the directory writable by others. */
+/* The plugin opens its verifier from its own directory (sudo_plugin/verifier_load.c): asked
+ * here the way it asks, O_NOFOLLOW opens checked by the core's cg_check_trusted_fd. */
 static void check_sudo_verifier(struct cli_check *ck, const char *plugin_path)
 {
 	const char *consequence = "the plugin refuses it and denies every gated user (config_error)";
-	char dir[4000], path[4096], safe[512];
-	struct stat st;
+	char dir[4000], path[4096], err[1024], safe_dir[400], safe[512];
 	const char *slash = strrchr(plugin_path, '/');
 	size_t n = slash != NULL ? (size_t)(slash - plugin_path) : 0;
 
@@ -97,28 +95,30 @@ static void check_sudo_verifier(struct cli_check *ck, const char *plugin_path)
 	memcpy(dir, plugin_path, n);
 	dir[n] = '\0';
 	snprintf(path, sizeof(path), "%s/%s", dir, SUDO_VERIFIER_FILE);
+	cg_sanitize(safe_dir, sizeof(safe_dir), dir);
 	cg_sanitize(safe, sizeof(safe), path);
-	if (lstat(path, &st) != 0) {
-		cli_problem(ck, "sudo plugin's verifier %s: %s; %s", safe, strerror(errno),
-			    consequence);
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0) {
+		cli_problem(ck, "sudo plugin directory %s: %s; %s", safe_dir,
+			    errno == ENOTDIR || errno == ELOOP ? "a symbolic link or not a directory"
+							       : strerror(errno), consequence);
 		return;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		cli_problem(ck, "sudo plugin's verifier %s: %s; %s", safe, S_ISLNK(st.st_mode)
-			    ? "a symbolic link" : "not a regular file", consequence);
+	if (cg_check_trusted_fd(dfd, safe_dir, true, err, sizeof(err)) != 0) {
+		cli_problem(ck, "sudo plugin directory %s; %s", err, consequence);
+		close(dfd);
 		return;
 	}
-	owner_and_mode(ck, "sudo plugin's verifier", safe, &st, consequence);
-	/* the plugin opens the directory itself with O_NOFOLLOW: a symlink there fails it */
-	cg_sanitize(safe, sizeof(safe), dir);
-	if (lstat(dir, &st) != 0)
-		cli_problem(ck, "sudo plugin directory %s: %s; %s", safe, strerror(errno),
-			    consequence);
-	else if (!S_ISDIR(st.st_mode))
-		cli_problem(ck, "sudo plugin directory %s: a symbolic link or not a directory; %s",
-			    safe, consequence);
-	else
-		owner_and_mode(ck, "sudo plugin directory", safe, &st, consequence);
+	int fd = openat(dfd, SUDO_VERIFIER_FILE, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	close(dfd);
+	if (fd < 0) {
+		cli_problem(ck, "sudo plugin's verifier %s: %s; %s", safe,
+			    errno == ELOOP ? "a symbolic link" : strerror(errno), consequence);
+		return;
+	}
+	if (cg_check_trusted_fd(fd, safe, false, err, sizeof(err)) != 0)
+		cli_problem(ck, "sudo plugin's verifier %s; %s", err, consequence);
+	close(fd);
 }
 
 static void check_sudo_plugin(struct cli_check *ck, const char *plugin_dir, const char *file)

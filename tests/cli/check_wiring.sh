@@ -84,10 +84,15 @@ ln -s changegate_sudo.so "$W/plugins/changegate_sudo_verify.so"
 only_problem "verifier a symbolic link" "^problem: sudo plugin's verifier .*a symbolic link"
 rm "$W/plugins/changegate_sudo_verify.so"
 install -m 0664 /dev/null "$W/plugins/changegate_sudo_verify.so"
-only_problem "verifier group-writable" "^problem: sudo plugin's verifier .*writable by its group"
+only_problem "verifier group-writable" \
+	"^problem: sudo plugin's verifier .*changegate_sudo_verify.so: writable by group or others \(mode 0664\)"
+chmod 0646 "$W/plugins/changegate_sudo_verify.so"
+only_problem "verifier world-writable" \
+	"^problem: sudo plugin's verifier .*: writable by group or others \(mode 0646\)"
 chmod 0644 "$W/plugins/changegate_sudo_verify.so"
 chmod 0777 "$W/plugins"
-only_problem "plugin directory world-writable" "^problem: sudo plugin directory .*writable by others"
+only_problem "plugin directory world-writable" \
+	"^problem: sudo plugin directory .*plugins: writable by group or others \(mode 0777\)"
 chmod 0755 "$W/plugins"
 # sudo.conf naming the plugin through a symlinked directory: sudo follows it, the plugin's
 # O_NOFOLLOW open of its own directory does not
@@ -101,6 +106,10 @@ if [ "$(id -u)" -eq 0 ]; then
 	chown 65534 "$W/sudo.conf"
 	only_problem "sudo.conf owned by another user" '^problem: sudo.conf .*owned by uid 65534'
 	chown 0 "$W/sudo.conf"
+	chown 65534 "$W/plugins/changegate_sudo_verify.so"
+	only_problem "verifier owned by another user" \
+		"^problem: sudo plugin's verifier .*: owned by uid 65534, not root; .*denies every gated user"
+	chown 0 "$W/plugins/changegate_sudo_verify.so"
 fi
 
 # pam.d/sshd

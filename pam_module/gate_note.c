@@ -54,10 +54,13 @@ void cg_pam_gate_note_gated(pam_handle_t *pamh, const char *user,
 {
 	struct gate_note *n;
 
-	if (user == NULL || strlen(user) > CG_CLAIM_MAX || (n = calloc(1, sizeof(*n))) == NULL)
+	if (user == NULL || (n = calloc(1, sizeof(*n))) == NULL)
 		return;
+	if (cg_strlcpy(n->user, user, sizeof(n->user)) >= sizeof(n->user)) {
+		free(n);
+		return;
+	}
 	n->magic = NOTE_MAGIC;
-	memcpy(n->user, user, strlen(user) + 1);
 	/* no note at all rather than a partial one: the next call then asks again */
 	if (cg_strlist_copy(&n->lists.enforce_users, &lists->enforce_users) != 0 ||
 	    cg_strlist_copy(&n->lists.enforce_groups, &lists->enforce_groups) != 0 ||

@@ -106,14 +106,6 @@ void cg_pam_args_exempt_lists(const struct cg_pam_args *args, struct cg_gate_lis
 	}
 }
 
-bool cg_pam_args_exempt(const struct cg_pam_args *args, const char *user)
-{
-	struct cg_gate_lists g;
-
-	cg_pam_args_exempt_lists(args, &g);
-	return !cg_user_is_gated(&g, user);
-}
-
 static bool same_list(const struct cg_strlist *a, const struct cg_strlist *b)
 {
 	if (a->count != b->count)

@@ -107,7 +107,7 @@ enum cg_pam_gate cg_pam_ctx_open(struct cg_pam_ctx *ctx, pam_handle_t *pamh,
 	struct cg_gate_lists judged;
 	cg_pam_args_exempt_lists(&ctx->args, &judged);
 	if (!cg_pam_gate_note_says_gated(pamh, ctx->user, &judged)) {
-		if (cg_pam_args_exempt(&ctx->args, ctx->user)) {
+		if (!cg_user_is_gated(&judged, ctx->user)) {
 			if (ctx->args.debug)
 				pam_syslog(pamh, LOG_DEBUG, "not gated by the module arguments");
 			return CG_PAM_NOT_GATED;

@@ -43,11 +43,10 @@ struct cg_pam_args {
 int cg_pam_args_parse(struct cg_pam_args *args, int argc, const char **argv,
 		      void (*report)(void *ctx, const char *arg), void *ctx);
 void cg_pam_args_free(struct cg_pam_args *args);
-/* True when the arguments alone exempt user (root, exempt_users=, exempt_groups=, or not in
- * enforce lists that both came from arguments): decided before any config is read, so that
- * a broken config cannot lock these users out. */
-bool cg_pam_args_exempt(const struct cg_pam_args *args, const char *user);
-/* The lists cg_pam_args_exempt judges by: a view into args (nothing copied or owned). */
+/* The lists the arguments alone judge by, a view into args (nothing copied or owned): a user
+ * they do not gate (root, exempt_users=, exempt_groups=, or not in enforce lists that both
+ * came from arguments) is let through before any config is read, so that a broken config
+ * cannot lock these users out. */
 void cg_pam_args_exempt_lists(const struct cg_pam_args *args, struct cg_gate_lists *view);
 /* True when a and b hold the same names in the same order, list by list. */
 bool cg_pam_gate_lists_same(const struct cg_gate_lists *a, const struct cg_gate_lists *b);

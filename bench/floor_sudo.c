@@ -39,6 +39,8 @@ static int floor_open(unsigned int version, sudo_conv_t conv, sudo_printf_t prin
 		fclose(f);
 	}
 	if (pemlen == 0) {
+		free(pem);
+		pem = NULL;
 		*errstr = "floor_approval: no key= file";
 		return -1;
 	}

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "changegate.h"
 #include "fuzz_input.h"
 
 size_t cg_fuzz_split(const uint8_t *data, size_t size, char sep, char **fields, size_t max,
@@ -32,14 +33,9 @@ int cg_fuzz_write_file(const char *path, const uint8_t *data, size_t size)
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return -1;
-	size_t off = 0;
-	while (off < size) {
-		ssize_t w = write(fd, data + off, size - off);
-		if (w <= 0) {
-			close(fd);
-			return -1;
-		}
-		off += (size_t)w;
+	if (cg_write_all(fd, data, size) != 0) {
+		close(fd);
+		return -1;
 	}
 	return close(fd);
 }

@@ -42,11 +42,19 @@ void cg_fuzz_check_file(const char *where, const char *path)
 			return;
 		abort();
 	}
-	ssize_t n = read(fd, buf, sizeof(buf));
+	size_t got = 0;
+	while (got < sizeof(buf)) {
+		ssize_t n = read(fd, buf + got, sizeof(buf) - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			abort();
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
 	close(fd);
-	if (n < 0)
-		abort();
-	cg_fuzz_check_text(where, buf, (size_t)n);
+	cg_fuzz_check_text(where, buf, got);
 }
 
 time_t __wrap_time(time_t *t)

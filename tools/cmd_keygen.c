@@ -71,16 +71,8 @@ static int write_bio(int fd, BIO *bio)
 		errno = EIO;
 		return -1;
 	}
-	size_t off = 0;
-	while (off < (size_t)n) {
-		ssize_t w = write(fd, data + off, (size_t)n - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		off += (size_t)w;
-	}
+	if (cg_write_all(fd, data, (size_t)n) != 0)
+		return -1;
 	return fsync(fd);
 }
 

@@ -12,6 +12,7 @@
 #include <config.h>
 
 #include <dlfcn.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,10 +20,13 @@
 #include <time.h>
 
 #include "cg_sudo.h"
+#include "trusted_dlopen.h"
 
 #define DELEGATE_SYMBOL "sudoers_policy"
 
 static struct policy_plugin *delegate;
+/* what the delegate was loaded through: open for the life of sudo, as the delegate is */
+static int delegate_fd = -1;
 static struct cgs_ctx ctx;
 static bool opened;
 static char **our_info;       /* the command_info we returned, or NULL */
@@ -41,15 +45,41 @@ static void say_error(sudo_printf_t say, const char *text)
 		say(SUDO_CONV_ERROR_MSG, "changegate: %s\n", text);
 }
 
+/* Splits an absolute path into its directory and its last component; -1 when it has none. */
+static int split_path(const char *path, char *dir, size_t dirlen, const char **name)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (path[0] != '/' || slash == NULL || slash[1] == '\0')
+		return -1;
+	size_t n = slash == path ? 1 : (size_t)(slash - path);
+	if (n >= dirlen)
+		return -1;
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	*name = slash + 1;
+	return 0;
+}
+
+/* The delegate runs as root inside sudo for every user, root included, so it passes the
+ * checks the verifier passes (cgs_dlopen_trusted). One that fails them is never loaded and
+ * sudo cannot start through this plugin: a sudoers.so others could write would be their
+ * code as root, and there is no policy to fall back on (root keeps su and the console). */
 static int load_delegate(const char *path, sudo_printf_t say, const char **errstr)
 {
-	static char err[512];
+	static char err[768];
+	char dir[PATH_MAX], why[512];
+	const char *name;
 	void *h;
 
-	/* RTLD_LOCAL: the delegate's symbols must not satisfy later lookups of others */
-	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (split_path(path, dir, sizeof(dir), &name) != 0) {
+		snprintf(err, sizeof(err), "cannot load the delegate policy %.300s: not a file's "
+			 "absolute path", path);
+		goto fail;
+	}
+	h = cgs_dlopen_trusted(dir, name, path, &delegate_fd, why, sizeof(why));
 	if (h == NULL) {
-		snprintf(err, sizeof(err), "cannot load the delegate policy %s", path);
+		snprintf(err, sizeof(err), "cannot load the delegate policy %.200s: %s", path, why);
 		goto fail;
 	}
 	delegate = dlsym(h, DELEGATE_SYMBOL);
@@ -59,6 +89,7 @@ static int load_delegate(const char *path, sudo_printf_t say, const char **errst
 	    delegate->check_policy == NULL) {
 		snprintf(err, sizeof(err), "%s has no usable policy plugin " DELEGATE_SYMBOL, path);
 		delegate = NULL;
+		/* delegate_fd stays open: sudo may have loaded this object too (trusted_dlopen.h) */
 		dlclose(h);
 		goto fail;
 	}

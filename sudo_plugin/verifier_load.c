@@ -5,26 +5,26 @@
  * changegate_sudo_verify.so, opened only when a gated user's token is to be checked.
  *
  * It is looked for next to this plugin, the file sudo itself just checked and loaded, and
- * must pass the rules every file that decides who gets in must pass: no symbolic link,
- * regular, owned by root (or by whoever runs this, as in the tests), not group or world
- * writable; the same for its directory. It must also be built from the same headers
+ * is loaded through cgs_dlopen_trusted (trusted_dlopen.c), as the policy wrapper's delegate
+ * is: no symbolic link, regular, owned by root (or by whoever runs this, as in the tests),
+ * not group or world writable; the same for its directory. It must also be built from the same headers
  * (verifier_abi.h), since the two objects share struct layouts. Anything wrong is a config_error denial for the
  * gated user, with the reason in the log; root and exempt users never come here.
  */
 #include <config.h>
 
 #include <dlfcn.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cg_sudo.h"
+#include "trusted_dlopen.h"
 #include "sudo_plugin/verifier_abi.h"
 
 static void *handle;
+static int handle_fd = -1;   /* what it was loaded through: closed once it is unloaded */
 static const struct cgs_verifier *verifier;
 static char load_error[CG_DETAIL_MAX - 80];
 
@@ -61,67 +61,25 @@ static bool matches(const struct cgs_verifier *v)
 	       v->decision_size == sizeof(struct cg_decision) && v->verify != NULL;
 }
 
-/* Opens what will be loaded, O_NOFOLLOW, and checks the open files themselves: the
- * directory, then the verifier relative to it. dlopen then goes through /proc/self/fd, so
- * nothing renamed or swapped after the checks, here or in any parent directory, can put
- * another object in its place. -1 with load_error set, else the verifier's fd. */
-static int open_checked(const char *dir, const char *path)
-{
-	char err[256];
-	int fd = -1;
-
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dfd < 0) {
-		snprintf(load_error, sizeof(load_error), "%.300s: %s", dir,
-			 errno == ENOTDIR || errno == ELOOP ? "not a directory (or a symbolic "
-			 "link)" : strerror(errno));
-		return -1;
-	}
-	if (cg_check_trusted_fd(dfd, dir, true, err, sizeof(err)) != 0) {
-		cg_strlcpy(load_error, err, sizeof(load_error));
-		goto out;
-	}
-	fd = openat(dfd, CGS_VERIFIER_SO, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(load_error, sizeof(load_error), "%.300s: %s", path,
-			 errno == ELOOP ? "is a symbolic link" : strerror(errno));
-		goto out;
-	}
-	if (cg_check_trusted_fd(fd, path, false, err, sizeof(err)) != 0) {
-		cg_strlcpy(load_error, err, sizeof(load_error));
-		close(fd);
-		fd = -1;
-	}
-out:
-	close(dfd);
-	return fd;
-}
-
 static int load(void)
 {
-	char path[PATH_MAX], dir[PATH_MAX], byfd[64];
+	char path[PATH_MAX], dir[PATH_MAX];
 
 	if (verifier != NULL)
 		return 0;
 	if (verifier_path(path, sizeof(path), dir, sizeof(dir)) != 0)
 		return -1;
-	int fd = open_checked(dir, path);
-	if (fd < 0)
+	void *h = cgs_dlopen_trusted(dir, CGS_VERIFIER_SO, path, &handle_fd, load_error,
+				     sizeof(load_error));
+	if (h == NULL)
 		return -1;
-	snprintf(byfd, sizeof(byfd), "/proc/self/fd/%d", fd);
-	void *h = dlopen(byfd, RTLD_NOW | RTLD_LOCAL);
-	close(fd);
-	if (h == NULL) {
-		const char *why = dlerror();
-		snprintf(load_error, sizeof(load_error), "%.250s: %.150s", path,
-			 why != NULL ? why : "cannot be loaded");
-		return -1;
-	}
 	const struct cgs_verifier *v = dlsym(h, CGS_VERIFIER_SYMBOL);
 	if (v == NULL || !matches(v)) {
 		snprintf(load_error, sizeof(load_error), "%.300s is not the verifier of this "
 			 "plugin's build (%s)", path, PACKAGE_VERSION);
 		dlclose(h);
+		close(handle_fd);
+		handle_fd = -1;
 		return -1;
 	}
 	handle = h;
@@ -146,6 +104,9 @@ __attribute__((destructor)) static void unload(void)
 {
 	if (handle != NULL)
 		dlclose(handle);
+	if (handle_fd >= 0)
+		close(handle_fd);
 	handle = NULL;
+	handle_fd = -1;
 	verifier = NULL;
 }

@@ -571,6 +571,72 @@ static void test_policy_bad_delegate(void)
 	pol->close(0, 0);
 }
 
+/* A copy of the fake delegate as dir/sudoers.so (a fresh directory under the test tree),
+ * with the file's and the directory's modes; its "delegate=" option goes to opt. */
+static int delegate_copy(const char *name, mode_t fmode, mode_t dmode, char *opt, size_t optlen)
+{
+	char dir[400], cmd[1200];
+
+	snprintf(dir, sizeof(dir), "%s/%s", sudo_env.dir, name);
+	snprintf(opt, optlen, "delegate=%s/sudoers.so", dir);
+	if (mkdir(dir, 0755) != 0)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s/sudoers.so' && chmod %o '%s/sudoers.so'",
+		 CGS_FAKE_DELEGATE_SO, dir, (unsigned)fmode, dir);
+	return system(cmd) == 0 && chmod(dir, dmode) == 0 ? 0 : -1;
+}
+
+/* open fails for root and for a gated user, saying why; the delegate never runs. */
+static void delegate_refused(char *opt, const char *why)
+{
+	char *opts[] = { sudo_config_opt, opt, NULL };
+	char *tok = sudo_mint(GATED, "[\"/usr/bin/id\"]", NULL, 600);
+	char *envp[] = { token_env(tok), NULL };
+	int opens = fake->opens;
+
+	reset();
+	CU_ASSERT_EQUAL(policy_open_as(opts, settings_n, user_root, no_env), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "cannot load the delegate policy"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, why));
+	if (strstr(seen, why) == NULL)
+		fprintf(stderr, "%s: the message does not say \"%s\": %s\n", opt, why, seen);
+	pol->close(0, 0);
+	reset();
+	CU_ASSERT_EQUAL(policy_open_as(opts, settings_n, user_gated, envp), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, why));
+	pol->close(0, 0);
+	CU_ASSERT_EQUAL(fake->opens, opens);
+	free(tok);
+}
+
+/* Runs before any policy test that loads a delegate: the wrapper keeps the first it loads.
+ * The delegate runs as root for everyone, so it must pass the verifier's trust checks. */
+static void test_policy_untrusted_delegate(void)
+{
+	char opt[500], target[500];
+
+	CU_ASSERT_FATAL(delegate_copy("deleg-writable", 0666, 0755, opt, sizeof(opt)) == 0);
+	delegate_refused(opt, "writable by group or others");
+	CU_ASSERT_FATAL(delegate_copy("deleg-opendir", 0644, 0777, opt, sizeof(opt)) == 0);
+	delegate_refused(opt, "writable by group or others");
+	/* a symbolic link, even to an object that would pass */
+	CU_ASSERT_FATAL(delegate_copy("deleg-symlink", 0644, 0755, target, sizeof(target)) == 0);
+	snprintf(opt, sizeof(opt), "delegate=%s/deleg-symlink/link.so", sudo_env.dir);
+	CU_ASSERT_FATAL(symlink(target + strlen("delegate="), opt + strlen("delegate=")) == 0);
+	delegate_refused(opt, "is a symbolic link");
+	/* a directory given as a symbolic link */
+	snprintf(opt, sizeof(opt), "%s/deleg-dirlink", sudo_env.dir);
+	CU_ASSERT_FATAL(symlink("deleg-symlink", opt) == 0);
+	snprintf(opt, sizeof(opt), "delegate=%s/deleg-dirlink/sudoers.so", sudo_env.dir);
+	delegate_refused(opt, "not a directory (or a symbolic link)");
+	/* only root can give a file away; CI runs as root */
+	if (geteuid() == 0) {
+		CU_ASSERT_FATAL(delegate_copy("deleg-owner", 0644, 0755, opt, sizeof(opt)) == 0);
+		CU_ASSERT_FATAL(chown(opt + strlen("delegate="), 65534, 65534) == 0);
+		delegate_refused(opt, "owned by uid 65534");
+	}
+}
+
 static void test_policy_allow_timeout(void)
 {
 	char *tok = sudo_mint(GATED, "[\"/usr/bin/id\"]", NULL, 600);
@@ -773,6 +839,8 @@ int main(void)
 	CU_add_test(s, "exempt_users in the config", test_exempt_by_config);
 	CU_add_test(s, "audit_only lets a denial through, saying so", test_audit_only);
 	CU_add_test(s, "CHANGEGATE_TOKEN_FILE read with the user's privileges", test_token_file);
+	CU_add_test(s, "policy: an untrusted delegate is never loaded, for root either",
+		    test_policy_untrusted_delegate);
 	CU_add_test(s, "policy: a delegate that cannot be used is an error",
 		    test_policy_bad_delegate);
 	CU_add_test(s, "policy: allow adds timeout=, keeps a shorter one", test_policy_allow_timeout);

@@ -13,6 +13,7 @@
 
 #include "audit_log.h"
 #include "changegate.h"
+#include "state_file.h"
 
 /* One string value, one argument of cmd, and a whole record, at most. Every value is capped
  * so that the worst case (all fields at their cap, every byte escaped) still fits the record
@@ -150,8 +151,15 @@ int cg_audit_append_json(const char *path, const struct cg_audit_event *ev, time
 		goto out;
 	}
 	text[n] = '\n'; /* replaces the NUL: the buffer is written by length from here on */
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC |
-				    O_NOCTTY, 0600);
+	/* created here: root:root at once (under sudo it would be the user's group) */
+	const int flags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY;
+	int fd = open(path, flags | O_CREAT | O_EXCL, 0600);
+	if (fd >= 0 && cg_own_by_root(fd) != 0) {
+		close(fd); /* not removed: another writer may have appended to it already */
+		goto out;
+	}
+	if (fd < 0 && errno == EEXIST)
+		fd = open(path, flags);
 	if (fd < 0)
 		goto out;
 	struct stat st;

@@ -1,4 +1,5 @@
-# config, gating, matching, session records, audit lines: no cryptography, in libcgbase
+# config, gating, matching, session records, the core's own files (state_file.c), audit
+# lines: no cryptography, in libcgbase
 shared_libcgbase_la_SOURCES += \
 	shared/config_values.h \
 	shared/config_values.c \
@@ -6,6 +7,8 @@ shared_libcgbase_la_SOURCES += \
 	shared/gate.c \
 	shared/match.c \
 	shared/session_record.c \
+	shared/state_file.h \
+	shared/state_file.c \
 	shared/audit_log.h \
 	shared/audit_log.c \
 	shared/audit_json.c

@@ -18,6 +18,7 @@
 #include <openssl/evp.h>
 
 #include "changegate.h"
+#include "state_file.h"
 
 #define RECORD_NAME_LEN 64          /* hex SHA-256 */
 #define RECORD_MAGIC "changegate-replay 1\n"
@@ -29,9 +30,6 @@
 /* A record whose contents we cannot read may still guard a live token: keep it longer than
  * any token can live (max_lifetime and leeway are each capped at 30 days and 1 hour). */
 #define GARBAGE_KEEP (32L * 24 * 3600)
-/* A temporary file this old belongs to a writer that died. */
-#define TEMP_KEEP 3600
-#define TEMP_PREFIX ".tmp-"
 
 static int record_name(const char *jti, char name[RECORD_NAME_LEN + 1])
 {
@@ -47,23 +45,6 @@ static int record_name(const char *jti, char name[RECORD_NAME_LEN + 1])
 static bool is_record_name(const char *n)
 {
 	return strlen(n) == RECORD_NAME_LEN && strspn(n, "0123456789abcdef") == RECORD_NAME_LEN;
-}
-
-/* The state directory, opened once so that every later step works on the same directory. */
-static int open_state_dir(const char *state_dir)
-{
-	if (cg_check_trusted_dir(state_dir, NULL, 0) != 0)
-		return -1;
-	int fd = open(state_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISDIR(st.st_mode) ||
-	    (st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & (S_IWGRP | S_IWOTH))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
 }
 
 /* keep_until from a record; false when it is empty or garbage. */
@@ -118,20 +99,16 @@ static unsigned long long next_rand(unsigned long long *x)
 /* Removes a few expired records: a uniform random sample (reservoir sampling) of the
  * records seen in one bounded directory scan, so that every record gets its turn however
  * the directory orders them, and the directory shrinks whenever a fair share of it is
- * expired. Failures only mean less pruning. */
+ * expired. The same scan removes the temporaries of dead writers (state_file.c). Failures
+ * only mean less pruning. */
 static void prune(int dirfd, time_t now)
 {
 	unsigned long long x = 0;
 	if (getrandom(&x, sizeof(x), GRND_NONBLOCK) != (ssize_t)sizeof(x) || x == 0)
 		x = (unsigned long long)now | 1;
-	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	DIR *d = cg_state_dir_list(dirfd);
+	if (d == NULL)
 		return;
-	DIR *d = fdopendir(fd);
-	if (d == NULL) {
-		close(fd);
-		return;
-	}
 	char sample[PRUNE_EXAMINE_MAX][RECORD_NAME_LEN + 1];
 	unsigned long long seen = 0;
 	unsigned scanned = 0, temps = 0;
@@ -144,13 +121,8 @@ static void prune(int dirfd, time_t now)
 			if (slot < PRUNE_EXAMINE_MAX)
 				memcpy(sample[slot], e->d_name, RECORD_NAME_LEN + 1);
 			seen++;
-		} else if (temps < PRUNE_EXAMINE_MAX &&
-			   strncmp(e->d_name, TEMP_PREFIX, strlen(TEMP_PREFIX)) == 0) {
-			struct stat st;
-			if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-			    st.st_mtime < now - TEMP_KEEP)
-				unlinkat(dirfd, e->d_name, 0);
-			temps++;
+		} else if (temps < CG_STATE_TEMPS_MAX) {
+			temps += cg_state_temp_prune(dirfd, e->d_name, now);
 		}
 	}
 	closedir(d);
@@ -158,34 +130,23 @@ static void prune(int dirfd, time_t now)
 		prune_one(dirfd, sample[i], now);
 }
 
-/* Writes the record under a fresh temporary name; its name goes to tmp. 0 or -1. */
-static int write_temp(int dirfd, long long keep_until, char tmp[64])
+/* Writes the record under a fresh temporary name (root:root, 0600); its name goes to tmp.
+ * 0 or -1. */
+static int write_temp(int dirfd, long long keep_until, char tmp[CG_STATE_TEMP_NAME_MAX])
 {
 	char body[96];
 	int n = snprintf(body, sizeof(body), RECORD_MAGIC "keep_until=%lld\n", keep_until);
 	if (n < 0 || (size_t)n >= sizeof(body))
 		return -1;
-	for (int attempt = 0; attempt < 8; attempt++) {
-		unsigned char rnd[8];
-		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-			return -1;
-		snprintf(tmp, 64, TEMP_PREFIX "%ld-%02x%02x%02x%02x%02x%02x%02x%02x",
-			 (long)getpid(), rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6],
-			 rnd[7]);
-		int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-				0600);
-		if (fd < 0 && errno == EEXIST)
-			continue;
-		if (fd < 0)
-			return -1;
-		int rc = cg_write_all(fd, body, (size_t)n) == 0 && fsync(fd) == 0 ? 0 : -1;
-		if (close(fd) != 0)
-			rc = -1;
-		if (rc != 0)
-			unlinkat(dirfd, tmp, 0);
-		return rc;
-	}
-	return -1;
+	int fd = cg_state_temp_create(dirfd, 0600, tmp);
+	if (fd < 0)
+		return -1;
+	int rc = cg_write_all(fd, body, (size_t)n) == 0 && fsync(fd) == 0 ? 0 : -1;
+	if (close(fd) != 0)
+		rc = -1;
+	if (rc != 0)
+		unlinkat(dirfd, tmp, 0);
+	return rc;
 }
 
 static cg_reason redeem(int dirfd, const char *name, long long keep_until, time_t now)
@@ -196,7 +157,7 @@ static cg_reason redeem(int dirfd, const char *name, long long keep_until, time_
 	if (errno != ENOENT)
 		return CG_CONFIG_ERROR;
 	prune(dirfd, now);
-	char tmp[64];
+	char tmp[CG_STATE_TEMP_NAME_MAX];
 	if (write_temp(dirfd, keep_until, tmp) != 0)
 		return CG_CONFIG_ERROR;
 	cg_reason r = CG_OK;
@@ -223,7 +184,7 @@ cg_reason cg_replay_check(const char *state_dir, const char *jti, long long keep
 	char name[RECORD_NAME_LEN + 1];
 	if (record_name(jti, name) != 0)
 		return CG_CONFIG_ERROR;
-	int dirfd = open_state_dir(state_dir);
+	int dirfd = cg_state_dir_open(state_dir);
 	if (dirfd < 0)
 		return CG_CONFIG_ERROR;
 

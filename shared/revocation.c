@@ -18,6 +18,7 @@
 #include "changegate.h"
 #include "error_text.h"
 #include "revocation_index.h"
+#include "state_file.h"
 
 /* A million 32-character ids and then some; the index keeps lookups flat at any size. */
 #define CG_REVOCATION_FILE_MAX (64 * 1024 * 1024)
@@ -206,9 +207,11 @@ int cg_revocation_append(const char *path, const char *value, char *err, size_t 
 		cg_set_err(err, errlen, "Error opening %s: %s", path, strerror(errno));
 		return -1;
 	}
-	/* a new list is world-readable like the config, whatever the caller's umask */
-	if (created && fchmod(fd, 0644) != 0) {
-		cg_set_err(err, errlen, "%s: fchmod: %s", path, strerror(errno));
+	/* a new list is world-readable like the config, whatever the caller's umask, and
+	 * root:root whatever the caller's group */
+	if (created && (fchmod(fd, 0644) != 0 || cg_own_by_root(fd) != 0)) {
+		cg_set_err(err, errlen, "%s: fchmod/fchown: %s", path, strerror(errno));
+		/* not removed: a concurrent revoke may have appended to it already */
 		close(fd);
 		return -1;
 	}

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "revocation_index.h"
+#include "state_file.h"
 
 #define INDEX_MAGIC "cgrvidx1"
 #define INDEX_NAME "revocation.idx"
@@ -167,35 +168,44 @@ static bool same_list(const struct stat *a, const struct stat *b)
 	return memcmp(&x, &y, sizeof(x)) == 0;
 }
 
-void cg_revidx_write(const char *state_dir, int lfd, const struct stat *list,
-		     struct cg_revidx_entry *e, size_t count)
+/* Writes the index under a temporary name in dirfd and renames it into place. */
+static void write_in(int dirfd, int lfd, const struct stat *list, struct cg_revidx_entry *e,
+		     size_t count)
 {
-	struct timespec now;
-	if (clock_gettime(CLOCK_REALTIME, &now) != 0)
-		return;
-	long long age = ((long long)now.tv_sec - list->st_ctim.tv_sec) * 1000000000LL +
-			(now.tv_nsec - list->st_ctim.tv_nsec);
-	if (age < INDEX_SETTLE_NS)
-		return;
-	/* the ".tmp-" prefix the single-use records use: their pruning removes a stale one */
-	char ipath[4096], tmp[4200];
-	if (index_path(state_dir, ipath, sizeof(ipath)) != 0 ||
-	    snprintf(tmp, sizeof(tmp), "%s/.tmp-" INDEX_NAME "-XXXXXX", state_dir) >=
-		    (int)sizeof(tmp))
-		return;
+	char tmp[CG_STATE_TEMP_NAME_MAX];
 	/* a read-only state_dir fails here, silently: the next check scans again */
-	int fd = mkostemp(tmp, O_CLOEXEC);
+	int fd = cg_state_temp_create(dirfd, 0644, tmp);
 	if (fd < 0)
 		return;
 	qsort(e, count, sizeof(*e), cmp_entry);
 	struct index_header h;
 	header_for(list, count, &h);
 	struct stat again;
-	bool ok = fchmod(fd, 0644) == 0 && cg_write_all(fd, &h, sizeof(h)) == 0 &&
+	bool ok = cg_write_all(fd, &h, sizeof(h)) == 0 &&
 		  cg_write_all(fd, e, count * sizeof(*e)) == 0 && fsync(fd) == 0;
 	ok = close(fd) == 0 && ok;
 	/* the list must not have changed while we read it */
 	ok = ok && fstat(lfd, &again) == 0 && same_list(list, &again);
-	if (!ok || rename(tmp, ipath) != 0)
-		unlink(tmp);
+	if (!ok || renameat(dirfd, tmp, dirfd, INDEX_NAME) != 0)
+		unlinkat(dirfd, tmp, 0);
+}
+
+void cg_revidx_write(const char *state_dir, int lfd, const struct stat *list,
+		     struct cg_revidx_entry *e, size_t count)
+{
+	struct timespec now;
+	if (state_dir == NULL || clock_gettime(CLOCK_REALTIME, &now) != 0)
+		return;
+	int dirfd = cg_state_dir_open(state_dir);
+	if (dirfd < 0)
+		return;
+	/* a rebuild killed midway (a user can kill their own sudo) leaves its temporary file,
+	 * as large as the index: every rebuild, settled or not, removes the stale ones, so
+	 * single_use = no (no record pruning) does not let them pile up */
+	cg_state_temps_prune(dirfd, now.tv_sec);
+	long long age = ((long long)now.tv_sec - list->st_ctim.tv_sec) * 1000000000LL +
+			(now.tv_nsec - list->st_ctim.tv_nsec);
+	if (age >= INDEX_SETTLE_NS)
+		write_in(dirfd, lfd, list, e, count);
+	close(dirfd);
 }

@@ -32,8 +32,9 @@ int cg_revidx_open(const char *state_dir, const struct stat *list, uint64_t *cou
 cg_reason cg_revidx_lookup(int ifd, uint64_t count, int lfd, const struct stat *list,
 			   const char *value);
 
-/* Best effort: writes the index of the list behind lfd into state_dir (sorting e). Nothing is
- * written when state_dir is NULL, untrusted or read-only, or the list has not settled. */
+/* Best effort: writes the index of the list behind lfd into state_dir (sorting e), root:root.
+ * Nothing is written when state_dir is NULL, untrusted or read-only, or the list has not
+ * settled. Either way the stale temporary files of killed rebuilds are removed (bounded). */
 void cg_revidx_write(const char *state_dir, int lfd, const struct stat *list,
 		     struct cg_revidx_entry *e, size_t count);
 

@@ -8,11 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "changegate.h"
+#include "state_file.h"
 
 #define SESSIONID_UNSET 4294967295UL
 #define RECORD_MAX (CG_CLAIM_MAX + 1 + CG_TOKEN_MAX + 1)
@@ -58,23 +58,22 @@ static bool valid_token(const char *token, size_t len)
 	return true;
 }
 
-/* run_dir, created 0700 when missing, opened and checked. */
+/* run_dir, created 0700 (root:root) when missing, opened and checked. */
 static int open_run_dir(const char *run_dir, bool create)
 {
 	if (run_dir == NULL || run_dir[0] != '/')
 		return -1;
-	if (create && mkdir(run_dir, 0700) != 0 && errno != EEXIST)
+	bool made = create && mkdir(run_dir, 0700) == 0;
+	if (create && !made && errno != EEXIST)
 		return -1;
-	if (cg_check_trusted_dir(run_dir, NULL, 0) != 0)
+	int fd = cg_state_dir_open(run_dir);
+	if (fd < 0) {
+		if (errno != ENOENT)
+			errno = EPERM;
 		return -1;
-	int fd = open(run_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	struct stat st;
-	if (fstat(fd, &st) != 0 || (st.st_uid != 0 && st.st_uid != geteuid()) ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+	}
+	if (made && cg_own_by_root(fd) != 0) {
 		close(fd);
-		errno = EPERM;
 		return -1;
 	}
 	return fd;
@@ -90,15 +89,8 @@ int cg_session_record_write(const char *run_dir, unsigned sessionid, const char 
 	int dirfd = open_run_dir(run_dir, true);
 	if (dirfd < 0)
 		return -1;
-	char name[16], tmp[48];
-	unsigned char rnd[8];
+	char name[16], tmp[CG_STATE_TEMP_NAME_MAX] = "";
 	snprintf(name, sizeof(name), "%u", sessionid);
-	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
-		close(dirfd);
-		return -1;
-	}
-	snprintf(tmp, sizeof(tmp), ".%u.tmp-%02x%02x%02x%02x%02x%02x%02x%02x", sessionid, rnd[0],
-		 rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
 
 	size_t ulen = strlen(user), n = ulen + 1 + len + 1;
 	char *body = malloc(n);
@@ -109,11 +101,11 @@ int cg_session_record_write(const char *run_dir, unsigned sessionid, const char 
 	body[ulen] = '\n';
 	memcpy(body + ulen + 1, token, len);
 	body[n - 1] = '\n';
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	/* 0600 whatever the umask: the token is a credential */
+	fd = cg_state_temp_create(dirfd, 0600, tmp);
 	if (fd < 0)
 		goto out;
-	/* 0600 whatever the umask: the token is a credential */
-	if (fchmod(fd, 0600) != 0 || cg_write_all(fd, body, n) != 0 || fsync(fd) != 0)
+	if (cg_write_all(fd, body, n) != 0 || fsync(fd) != 0)
 		goto out;
 	if (close(fd) != 0) {
 		fd = -1;
@@ -126,7 +118,7 @@ int cg_session_record_write(const char *run_dir, unsigned sessionid, const char 
 out:
 	if (fd >= 0)
 		close(fd);
-	if (rc != 0)
+	if (rc != 0 && tmp[0] != '\0')
 		unlinkat(dirfd, tmp, 0);
 	cg_wipe_free(body, n);
 	close(dirfd);

@@ -21,6 +21,10 @@ static char dir[256];
 /* the real clock: pruning never trusts a judged-as-of time later than it */
 static time_t NOW;
 
+/* Temporary names as the core makes them (".tmp-<pid>-<16 hex>") */
+#define DEAD_TMP ".tmp-1-00112233445566aa"
+#define LIVE_TMP ".tmp-2-00112233445566bb"
+
 /* The name a record for jti must have: the SHA-256 of "abc" is a known vector. */
 #define ABC_SHA256 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 
@@ -193,19 +197,21 @@ static void test_pruning(void)
 {
 	CU_ASSERT_FATAL(cf_tmpdir(dir, sizeof(dir)) == 0);
 	make_records(0);
-	/* a temporary file of a writer that died long ago, and one being written now */
+	/* a temporary file of a writer that died long ago, one being written now, and an old
+	 * file of someone else's that only shares the prefix */
 	char old_tmp[512];
-	CU_ASSERT_FATAL(cf_write_str(dir, ".tmp-1-dead", "x", 0600, old_tmp, sizeof(old_tmp)) ==
-			0);
+	CU_ASSERT_FATAL(cf_write_str(dir, DEAD_TMP, "x", 0600, old_tmp, sizeof(old_tmp)) == 0);
 	struct timespec ts[2] = {{.tv_sec = time(NULL) - 7200}, {.tv_sec = time(NULL) - 7200}};
 	CU_ASSERT_FATAL(utimensat(AT_FDCWD, old_tmp, ts, 0) == 0);
-	CU_ASSERT_FATAL(cf_write_str(dir, ".tmp-2-alive", "x", 0600, NULL, 0) == 0);
-	CU_ASSERT_EQUAL(count_entries(dir), 66);
+	CU_ASSERT_FATAL(cf_write_str(dir, ".tmp-notes", "x", 0600, old_tmp, sizeof(old_tmp)) == 0);
+	CU_ASSERT_FATAL(utimensat(AT_FDCWD, old_tmp, ts, 0) == 0);
+	CU_ASSERT_FATAL(cf_write_str(dir, LIVE_TMP, "x", 0600, NULL, 0) == 0);
+	CU_ASSERT_EQUAL(count_entries(dir), 67);
 
 	/* one redeem prunes a little: at most 16 records and the dead temporary file */
 	CU_ASSERT_EQUAL(cg_replay_check(dir, "new-0", NOW + 60, NOW, CG_REPLAY_REDEEM), CG_OK);
 	size_t after_one = count_entries(dir);
-	CU_ASSERT_TRUE(after_one >= 66 + 1 - 16 - 1);
+	CU_ASSERT_TRUE(after_one >= 67 + 1 - 16 - 1);
 	/* many redeems reach every record */
 	for (int i = 1; i < 300; i++) {
 		char jti[32];
@@ -232,8 +238,9 @@ static void test_pruning(void)
 	CU_ASSERT_EQUAL(expired_left, 0);
 	CU_ASSERT_EQUAL(live_left, 16);
 	CU_ASSERT_EQUAL(damaged_left, 16);
-	CU_ASSERT_FALSE(exists(".tmp-1-dead"));
-	CU_ASSERT_TRUE(exists(".tmp-2-alive"));
+	CU_ASSERT_FALSE(exists(DEAD_TMP));
+	CU_ASSERT_TRUE(exists(LIVE_TMP));
+	CU_ASSERT_TRUE(exists(".tmp-notes"));
 	/* the records just written are live and stay */
 	CU_ASSERT_EQUAL(cg_replay_check(dir, "new-0", NOW + 60, NOW, CG_REPLAY_PEEK), CG_REPLAYED);
 	CU_ASSERT_EQUAL(cg_replay_check(dir, "new-299", NOW + 60, NOW, CG_REPLAY_PEEK),

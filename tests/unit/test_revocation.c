@@ -368,6 +368,100 @@ static void test_index_unavailable(void)
 	cf_rmtree(dir);
 }
 
+/* A file name in state aged age seconds by mtime (the link itself, for a symbolic link). */
+static int age_of(const char *state, const char *name, long age)
+{
+	char p[600];
+	snprintf(p, sizeof(p), "%s/%s", state, name);
+	struct timespec ts[2] = {{.tv_sec = time(NULL) - age}, {.tv_sec = time(NULL) - age}};
+	return utimensat(AT_FDCWD, p, ts, AT_SYMLINK_NOFOLLOW);
+}
+
+static int plant(const char *state, const char *name, long age)
+{
+	if (cf_write_str(state, name, "x", 0600, NULL, 0) != 0)
+		return -1;
+	return age_of(state, name, age);
+}
+
+static bool in_state(const char *state, const char *name)
+{
+	char p[600];
+	struct stat st;
+	snprintf(p, sizeof(p), "%s/%s", state, name);
+	return lstat(p, &st) == 0;
+}
+
+/* A rebuild killed midway leaves its temporary file (as large as the index) in state_dir.
+ * With single_use = no nothing else prunes state_dir, so the next check that rebuilds the
+ * index does: only our own names, only regular files of root (or ours), only old ones, and
+ * a bounded number a call. */
+static void test_index_temps_pruned(void)
+{
+	char path[512], state[300], ipath[600], name[64], p[600];
+	CU_ASSERT_FATAL(setup() == 0);
+	CU_ASSERT_FATAL(make_state(state, sizeof(state)) == 0);
+	CU_ASSERT_FATAL(cf_write_str(dir, "revoked", "jti-revoked\n", 0644, path, sizeof(path)) ==
+			0);
+	snprintf(ipath, sizeof(ipath), "%s/revocation.idx", state);
+	/* old and fresh, in today's names and in the mkstemp names of earlier versions */
+	CU_ASSERT_FATAL(plant(state, ".tmp-revocation.idx-Ab12Cd", 7200) == 0);
+	CU_ASSERT_FATAL(plant(state, ".tmp-4242-0011223344556677", 7200) == 0);
+	CU_ASSERT_FATAL(plant(state, ".tmp-revocation.idx-Xy34Zw", 5) == 0);
+	CU_ASSERT_FATAL(plant(state, ".tmp-4243-8899aabbccddeeff", 5) == 0);
+	/* old, but not ours: another name, a symbolic link, a directory, another owner */
+	CU_ASSERT_FATAL(plant(state, ".tmp-notes", 7200) == 0);
+	snprintf(p, sizeof(p), "%s/.tmp-4244-0123456789abcdef", state);
+	CU_ASSERT_FATAL(symlink(path, p) == 0);
+	CU_ASSERT_FATAL(age_of(state, ".tmp-4244-0123456789abcdef", 7200) == 0);
+	snprintf(p, sizeof(p), "%s/.tmp-4245-0123456789abcdef", state);
+	CU_ASSERT_FATAL(mkdir(p, 0700) == 0);
+	CU_ASSERT_FATAL(age_of(state, ".tmp-4245-0123456789abcdef", 7200) == 0);
+	if (cf_is_root()) {
+		CU_ASSERT_FATAL(plant(state, ".tmp-4246-0123456789abcdef", 7200) == 0);
+		snprintf(p, sizeof(p), "%s/.tmp-4246-0123456789abcdef", state);
+		CU_ASSERT_FATAL(lchown(p, 65534, 65534) == 0);
+	} else {
+		fprintf(stderr, "not root: the other owner's file is not tried\n");
+	}
+	settle();
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-revoked", NULL, state), CG_REVOKED);
+	CU_ASSERT_EQUAL(access(ipath, F_OK), 0);
+	CU_ASSERT_FALSE(in_state(state, ".tmp-revocation.idx-Ab12Cd"));
+	CU_ASSERT_FALSE(in_state(state, ".tmp-4242-0011223344556677"));
+	CU_ASSERT_TRUE(in_state(state, ".tmp-revocation.idx-Xy34Zw"));
+	CU_ASSERT_TRUE(in_state(state, ".tmp-4243-8899aabbccddeeff"));
+	CU_ASSERT_TRUE(in_state(state, ".tmp-notes"));
+	CU_ASSERT_TRUE(in_state(state, ".tmp-4244-0123456789abcdef"));
+	CU_ASSERT_TRUE(in_state(state, ".tmp-4245-0123456789abcdef"));
+	CU_ASSERT_EQUAL(access(path, F_OK), 0); /* the link's target is untouched */
+	if (cf_is_root())
+		CU_ASSERT_TRUE(in_state(state, ".tmp-4246-0123456789abcdef"));
+
+	/* bounded: 40 dead temporaries take several rebuilds, each examining at most 16 */
+	for (int i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), ".tmp-%d-00000000000000%02x", 100 + i, i);
+		CU_ASSERT_FATAL(plant(state, name, 7200) == 0);
+	}
+	int left = 40, rounds = 0;
+	while (left > 0 && rounds < 10) {
+		CU_ASSERT_FATAL(unlink(ipath) == 0);
+		CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-other", NULL, state), CG_OK);
+		int before = left;
+		left = 0;
+		for (int i = 0; i < 40; i++) {
+			snprintf(name, sizeof(name), ".tmp-%d-00000000000000%02x", 100 + i, i);
+			left += in_state(state, name);
+		}
+		CU_ASSERT_TRUE(before - left <= 16);
+		rounds++;
+	}
+	CU_ASSERT_EQUAL(left, 0);
+	CU_ASSERT_TRUE(rounds >= 3);
+	CU_ASSERT_TRUE(in_state(state, ".tmp-4243-8899aabbccddeeff"));
+	cf_rmtree(dir);
+}
+
 int main(void)
 {
 	static const struct cf_test tests[] = {
@@ -379,6 +473,7 @@ int main(void)
 		{"index", test_index},
 		{"index, thousands of values", test_index_large},
 		{"index unavailable: scan", test_index_unavailable},
+		{"index: stale temporaries pruned, bounded (single_use = no)", test_index_temps_pruned},
 		{NULL, NULL},
 	};
 	return cf_run("revocation", tests);

@@ -95,6 +95,9 @@ void cg_wipe_free_str(char *s);
  * '\\' and '=' is kept; every other byte becomes \xNN; output truncated to dstlen-1 bytes,
  * with "..." marking a cut. NULL src gives "-". */
 void cg_sanitize(char *dst, size_t dstlen, const char *src);
+/* Copies text for a terminal or a prompt: control and non-ASCII bytes become '?'; truncated
+ * to dstlen-1 bytes. NULL src gives "". */
+void cg_printable(char *dst, size_t dstlen, const char *src);
 
 /* Reads a file we must be able to trust: opened with O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC; must be
  * a regular file owned by root (or by the calling process's effective uid), not writable by
@@ -109,6 +112,35 @@ int cg_check_trusted_dir(const char *path, char *err, size_t errlen);
  * file checked is the file then used: a directory when want_dir, else a regular file. name
  * only words err. 0 or -1 + err. */
 int cg_check_trusted_fd(int fd, const char *name, bool want_dir, char *err, size_t errlen);
+
+/* ---- the login prompt (login_prompt.c) ------------------------------------------------- */
+
+/* The PAM module asks for the token with this prompt, and changegate-askpass answers only a
+ * prompt that parses as one:
+ *   "Change ticket token for USER on HOST (AUDIENCE): "
+ *   "Change ticket token for USER on HOST (AUDIENCE), continued from byte N (the answer was
+ *    cut after N characters; paste the rest): "
+ * The second form follows an answer exactly CG_SSH_ANSWER_MAX bytes long: the ssh client cuts
+ * every answer there (OpenSSH readpass.c, ssh_askpass and read_passphrase: char buf[1024]),
+ * so the module asks for the rest from byte N (0-based) on. */
+#define CG_SSH_ANSWER_MAX 1023
+#define CG_LOGIN_PROMPT_MAX 2048   /* bytes of either form, with an ssh "(user@host) " prefix */
+
+struct cg_login_prompt {
+	char user[CG_CLAIM_MAX + 1];
+	char host[CG_CLAIM_MAX + 1];
+	char audience[CG_CLAIM_MAX + 1];
+	size_t offset;              /* 0 for the first prompt, N for a continuation */
+};
+
+/* Builds the prompt for offset (0: the first); names become printable ASCII. 0, or -1 when
+ * it does not fit buflen. */
+int cg_login_prompt_format(char *buf, size_t buflen, const char *user, const char *host,
+			   const char *audience, size_t offset);
+/* 0 when prompt is exactly one of the two forms (optionally after OpenSSH's "(user@host) "),
+ * with out filled; -1 for anything else: user and host hold no space or parenthesis, the
+ * audience no parenthesis, N is 1..CG_TOKEN_MAX written the same twice. */
+int cg_login_prompt_parse(const char *prompt, struct cg_login_prompt *out);
 
 /* ---- configuration ----------------------------------------------------------------------- */
 

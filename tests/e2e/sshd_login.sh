@@ -76,7 +76,7 @@ ns_check "valid token: the record is root-only" \
 ns_check "valid token: the token is not in the user's environment" \
 	grep -qx 0 "$SSHD_DIR/login.out"
 ns_check "valid token: the prompt was asked once" \
-	sh -c "grep -c 'Change ticket token for web-01.prod.example' '$SSHD_DIR/askpass.log' | grep -qx 1"
+	sh -c "grep -c 'Change ticket token for alice on web-01.prod.example (prod-test): ' '$SSHD_DIR/askpass.log' | grep -qx 1"
 wait "$login_pid"
 ns_check "valid token: ssh exits 0" test $? -eq 0
 ns_check "valid token: allowed in the log with ticket and approver" \

@@ -231,7 +231,8 @@ int pt_conv_fn(int n, const struct pam_message **msg, struct pam_response **resp
 	for (int i = 0; i < n; i++) {
 		if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF ||
 		    msg[i]->msg_style == PAM_PROMPT_ECHO_ON) {
-			c->prompts++;
+			if (c->prompts++ == 0)
+				snprintf(c->first, sizeof(c->first), "%s", msg[i]->msg);
 			snprintf(c->prompt, sizeof(c->prompt), "%s", msg[i]->msg);
 		} else if (msg[i]->msg_style == PAM_ERROR_MSG) {
 			append_line(c->errors, sizeof(c->errors), msg[i]->msg);
@@ -253,6 +254,12 @@ int pt_conv_fn(int n, const struct pam_message **msg, struct pam_response **resp
 			      msg[i]->msg_style == PAM_PROMPT_ECHO_ON;
 		if (prompt && c->mode == PT_REPLY && c->reply != NULL)
 			r[i].resp = strdup(c->reply);
+		if (prompt && c->mode == PT_SSH_CUT && c->reply != NULL) {
+			size_t rest = strlen(c->reply) - c->given;
+			size_t cut = rest < CG_SSH_ANSWER_MAX ? rest : CG_SSH_ANSWER_MAX;
+			r[i].resp = strndup(c->reply + c->given, cut);
+			c->given += cut;
+		}
 	}
 	*resp = r;
 	return PAM_SUCCESS;

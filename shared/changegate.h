@@ -112,6 +112,12 @@ int cg_check_trusted_dir(const char *path, char *err, size_t errlen);
  * file checked is the file then used: a directory when want_dir, else a regular file. name
  * only words err. 0 or -1 + err. */
 int cg_check_trusted_fd(int fd, const char *name, bool want_dir, char *err, size_t errlen);
+/* Reads what fd holds, which fstat said is size bytes (the caller checked its cap): a file
+ * that grows or shrinks meanwhile is read as it is, one that grows past size is refused.
+ * *buf holds the contents plus a NUL (free with cg_wipe_free(*buf, *len + 1)); 0, or -1 with
+ * errno and err ("name: read: ..."). fd stays open. */
+int cg_read_fd_all(int fd, const char *name, size_t size, char **buf, size_t *len, char *err,
+		   size_t errlen);
 
 /* ---- the login prompt (login_prompt.c) ------------------------------------------------- */
 
@@ -284,11 +290,20 @@ struct cg_decision {
 cg_reason cg_verify_token(const struct cg_config *cfg, const char *token, size_t len,
 			  const struct cg_request *req, struct cg_decision *out);
 void cg_decision_free(struct cg_decision *d);
+/* Frees the lists a ticket holds and wipes it. */
+void cg_ticket_clear(struct cg_ticket *t);
 
 /* Decodes header and payload without trusting anything, for `changegate inspect`. Returns
  * CG_OK with two malloc'd, pretty-printed JSON texts, or CG_TOO_LARGE / CG_MALFORMED. */
 cg_reason cg_token_inspect(const char *token, size_t len, char **header_json,
 			   char **payload_json);
+/* Decodes the token and reads its claims into t with the verifier's own strict reader, without
+ * verifying anything: for the developer's helper, which picks a token to hand to a host that
+ * will verify it. Never a reason to let anyone in. CG_OK, or the first fault (CG_NO_TOKEN,
+ * CG_TOO_LARGE, CG_MALFORMED, CG_MISSING_CLAIM, CG_BAD_CLAIM, CG_CONFIG_ERROR for memory)
+ * with detail set; t is filled as far as it goes either way: cg_ticket_clear it. */
+cg_reason cg_token_peek(const char *token, size_t len, struct cg_ticket *t, char *detail,
+			size_t detlen);
 
 /* Matching rules, exposed for tests and fuzzing. */
 bool cg_host_matches(const struct cg_strlist *patterns, const char *host);

@@ -13,7 +13,8 @@ CLI_TESTS = \
 	tests/cli/check_wiring.sh \
 	tests/cli/interop.sh \
 	tests/cli/demo.sh \
-	tests/cli/manpage.sh
+	tests/cli/manpage.sh \
+	tests/cli/askpass.sh
 dist_check_SCRIPTS += $(CLI_TESTS)
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += tests/cli/lib.sh tests/cli/interop_jwt.py demo/cli_demo.sh

@@ -135,17 +135,25 @@ static void explain(const struct client_token *t, size_t n, const struct cg_logi
 }
 
 /* Prints the part of the token from p->offset: at most ssh's answer, so that every client
- * sends the same pieces; past the end, an empty line, which ends the token. */
+ * sends the same pieces; past the end, an empty line, which ends the token. One write of
+ * piece and newline together (at most 1024 bytes, under PIPE_BUF, so atomic): OpenSSH stops
+ * reading and closes the pipe after 1023 bytes, and a newline written after that would fail
+ * with EPIPE, turning a good answer into a failed one. */
 static int answer(const struct client_token *t, const struct cg_login_prompt *p)
 {
+	char buf[CG_SSH_ANSWER_MAX + 1];
 	size_t from = p->offset < t->len ? p->offset : t->len;
 	size_t n = t->len - from;
 
 	if (n > CG_SSH_ANSWER_MAX)
 		n = CG_SSH_ANSWER_MAX;
-	if (cg_write_all(STDOUT_FILENO, t->text + from, n) != 0 ||
-	    cg_write_all(STDOUT_FILENO, "\n", 1) != 0) {
-		fprintf(stderr, PROG ": cannot write the answer: %s\n", strerror(errno));
+	memcpy(buf, t->text + from, n);
+	buf[n] = '\n';
+	int rc = cg_write_all(STDOUT_FILENO, buf, n + 1);
+	int e = errno;
+	explicit_bzero(buf, sizeof(buf));
+	if (rc != 0) {
+		fprintf(stderr, PROG ": cannot write the answer: %s\n", strerror(e));
 		return EXIT_NO_ANSWER;
 	}
 	return EXIT_ANSWERED;

@@ -297,6 +297,13 @@ void cg_ticket_clear(struct cg_ticket *t);
  * CG_OK with two malloc'd, pretty-printed JSON texts, or CG_TOO_LARGE / CG_MALFORMED. */
 cg_reason cg_token_inspect(const char *token, size_t len, char **header_json,
 			   char **payload_json);
+/* The checks of cg_verify_token that need only cfg, on a freshly minted token: header (alg
+ * allowed by cfg's algorithms, kid well-formed), claims, and the claim rules (issuer,
+ * audience, validity window at now, max_lifetime, ticket_pattern, four eyes, emergency_keys).
+ * Not the signature, the grant, revocation or single use. For `changegate issue --config`:
+ * CG_OK, or the reason a host with cfg would give, with detail set. */
+cg_reason cg_token_check_policy(const struct cg_config *cfg, const char *token, size_t len,
+				time_t now, char *detail, size_t detlen);
 /* Decodes the token and reads its claims into t with the verifier's own strict reader, without
  * verifying anything: for the developer's helper, which picks a token to hand to a host that
  * will verify it. Never a reason to let anyone in. CG_OK, or the first fault (CG_NO_TOKEN,

@@ -20,4 +20,5 @@ shared_libcgcore_la_SOURCES += \
 	shared/token_signature.c \
 	shared/token_claims_check.c \
 	shared/token_grant.c \
+	shared/token_policy.c \
 	shared/token_verify.c

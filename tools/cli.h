@@ -100,6 +100,7 @@ int cli_key_describe(const EVP_PKEY *key, struct cli_key_info *info);
 struct cli_issue {
 	const char *key, *kid, *alg, *iss, *sub, *ticket, *approved_by, *reason, *jti;
 	const char *ttl_text, *scope_text;
+	const char *policy;     /* --config: a host's changegate.conf to hold the token to */
 	struct cg_strlist aud, hosts, cmds, runas;
 	bool emergency, have_nbf;
 	long long nbf;

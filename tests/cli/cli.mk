@@ -14,7 +14,8 @@ CLI_TESTS = \
 	tests/cli/interop.sh \
 	tests/cli/demo.sh \
 	tests/cli/manpage.sh \
-	tests/cli/askpass.sh
+	tests/cli/askpass.sh \
+	tests/cli/issue_policy.sh
 dist_check_SCRIPTS += $(CLI_TESTS)
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += tests/cli/lib.sh tests/cli/interop_jwt.py demo/cli_demo.sh

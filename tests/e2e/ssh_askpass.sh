@@ -194,10 +194,5 @@ leaked() {
 	return 1
 }
 ns_check_fails "no token in sshd's log or the syslog" leaked
-if [ "$NS_FAIL" -gt 0 ]; then
-	echo "# syslog (last 40 lines):"
-	tail -n 40 "$NS_LOG" | sed 's/^/#   /'
-	echo "# sshd log (last 40 lines):"
-	tail -n 40 "$SSHD_DIR/sshd.log" | sed 's/^/#   /'
-fi
+sshd_show_logs_on_failure
 ns_finish

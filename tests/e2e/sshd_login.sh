@@ -161,11 +161,6 @@ leaked() {
 	return 1
 }
 ns_check_fails "no token appears in the syslog" leaked
-if [ "$NS_FAIL" -gt 0 ]; then
-	echo "# syslog (last 80 lines):"
-	tail -n 80 "$NS_LOG" | sed 's/^/#   /'
-	echo "# sshd log (last 40 lines):"
-	tail -n 40 "$SSHD_DIR/sshd.log" | sed 's/^/#   /'
-fi
+sshd_show_logs_on_failure
 [ -n "${CG_E2E_SAVE_LOG:-}" ] && cp "$NS_LOG" "$CG_E2E_SAVE_LOG"
 ns_finish

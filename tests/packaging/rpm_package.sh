@@ -45,11 +45,13 @@ has /usr/lib64/security/pam_changegate.so
 has /usr/libexec/sudo/changegate_sudo.so
 has /usr/libexec/sudo/changegate_sudo_verify.so
 has /usr/bin/changegate
+has /usr/bin/changegate-askpass
 # Fedora's brp-compress gzips man pages; Debian's rpm does not run it
 has_man() {
 	if printf '%s\n' "$files" | grep -qxE "$1(\.gz|\.xz|\.bz2)?"; then ok "ships $1"; else bad "does not ship $1"; fi
 }
 has_man /usr/share/man/man1/changegate\.1
+has_man /usr/share/man/man1/changegate-askpass\.1
 has_man /usr/share/man/man5/changegate\.conf\.5
 has_man /usr/share/man/man8/pam_changegate\.8
 has_man /usr/share/man/man8/changegate_sudo\.8

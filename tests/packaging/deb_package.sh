@@ -61,7 +61,7 @@ has /usr/bin/changegate
 has /usr/bin/changegate-askpass
 has /usr/share/man/man1/changegate.1.gz
 has /usr/share/man/man1/changegate-askpass.1.gz
-has /usr/share/doc/changegate/developers.md
+has /usr/share/doc/changegate/developers.md.gz
 has /usr/share/man/man5/changegate.conf.5.gz
 has /usr/share/man/man8/pam_changegate.8.gz
 has /usr/share/man/man8/changegate_sudo.8.gz

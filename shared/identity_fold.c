@@ -56,6 +56,11 @@ char *cg_identity_fold(const char *name)
 		return NULL;
 	memcpy(plain, name, n);
 	n = drop_ignorable(plain, n);
+	if (n == 0) {
+		/* nothing visible: the empty form, without asking libunistring about nothing */
+		plain[0] = '\0';
+		return (char *)plain;
+	}
 	size_t flen = 0;
 	uint8_t *folded = u8_casefold(plain, n, NULL, UNINORM_NFKC, NULL, &flen);
 	free(plain);

@@ -16,7 +16,7 @@
 /* Hard caps on everything that comes from outside. */
 #define CG_TOKEN_MAX 8192          /* bytes of a compact JWS, checked before any decoding */
 #define CG_CLAIM_MAX 255           /* iss, sub, chg, approved_by, one aud/host/runas entry */
-#define CG_JTI_MAX 128             /* jti: 1..128 printable ASCII */
+#define CG_JTI_MAX 128             /* jti: 1..128 bytes of the id alphabet (cg_id_valid) */
 #define CG_KID_MAX 64              /* kid: ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$ */
 #define CG_CMD_MAX 1024            /* one entry of `cmds` */
 #define CG_TEXT_MAX 1024           /* `reason` free text */
@@ -201,6 +201,18 @@ void cg_gate_lists_free(struct cg_gate_lists *g);
 cg_reason cg_token_key_fits(const char *path, const char *kid, cg_alg alg, const char *pem,
 			    size_t pemlen, char *detail, size_t detlen);
 
+/* Ticket and token ids (chg, jti) as the verifier, issue, revoke and the revocation list all
+ * take them: 1..max bytes, a letter or digit, then letters, digits and "._:-". s[0..n) need
+ * not be NUL-terminated. False when it is not one, with why ("is empty", "is longer than 128
+ * bytes", ...) written to why (may be NULL). */
+bool cg_id_valid(const char *s, size_t n, size_t max, char *why, size_t whylen);
+
+/* The form in which four eyes compares sub and approved_by (docs/token-format.md):
+ * default-ignorable code points removed, NFKC with case folding, cut at the first '@'. Two
+ * names with equal forms are one person. A malloc'd string, or NULL with errno EILSEQ when
+ * name is not valid UTF-8 (ENOMEM, EINVAL otherwise). */
+char *cg_identity_fold(const char *name);
+
 /* What a token says. Filled as far as decoding got, so a denial can still name the ticket. */
 struct cg_ticket {
 	char alg[8];
@@ -273,8 +285,13 @@ bool cg_command_is_shell(const char *path);
  * cache, docs/performance.md); NULL, missing, untrusted or read-only: the list is scanned. */
 cg_reason cg_revocation_check(const char *path, const char *jti, const char *chg,
 			      const char *state_dir);
-/* Appends one value (a jti or a ticket id, validated) atomically; 0 or -1 with err. */
+/* Appends one value (a jti or a ticket id: cg_id_valid, at most CG_CLAIM_MAX) atomically; 0
+ * or -1 with err. */
 int cg_revocation_append(const char *path, const char *value, char *err, size_t errlen);
+/* Whether buf, a whole revocation list, is one the verifier uses rather than denies on: each
+ * line blank, a comment ('#' first, after blanks) or one id (cg_id_valid, at most
+ * CG_CLAIM_MAX). 0, or -1 with err naming the first line that is none of these. */
+int cg_revocation_list_valid(const char *buf, size_t len, char *err, size_t errlen);
 
 /* The single-use record for jti in state_dir. CG_OK, CG_REPLAYED, or CG_CONFIG_ERROR when the
  * state cannot be read or written (which denies: fail closed). keep_until is the last second

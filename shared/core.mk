@@ -12,8 +12,10 @@ shared_libcgbase_la_SOURCES += \
 	shared/audit_log.h \
 	shared/audit_log.c \
 	shared/audit_json.c
-# revocation and single use: hashing with libcrypto, and only ever asked by the verifier
+# revocation and single use: hashing with libcrypto, and only ever asked by the verifier;
+# the id alphabet that the claims, issue, revoke and the list share
 shared_libcgcore_la_SOURCES += \
+	shared/ticket_id.c \
 	shared/revocation.c \
 	shared/revocation_index.h \
 	shared/revocation_index.c \

@@ -64,8 +64,6 @@ bool cli_valid_kid(const char *s);
 /* 1..max bytes, no control characters (UTF-8 is fine), spaces only when allowed: the
  * verifier's rule for names (no space) and for free text (reason, cmds). */
 bool cli_valid_text(const char *s, size_t max, bool allow_space);
-/* jti: 1..CG_JTI_MAX printable ASCII, no space. */
-bool cli_valid_jti(const char *s);
 /* "login", "sudo", "login,sudo": the cg_scope bit set; false on unknown or repeated names. */
 bool cli_parse_scopes(const char *s, unsigned *out);
 /* Prints "changegate <cmd>: " and the message to stderr. */

@@ -35,9 +35,12 @@ static void usage(void)
 	       "  -A, --aud AUDIENCE        the environment (`audience`), e.g. prod-eu-1; repeat for\n"
 	       "                            a token valid in several\n"
 	       "  -s, --sub USER            the account the token is for\n"
-	       "  -t, --ticket CHANGE       the change ticket id (claim `chg`), e.g. CHG0012345\n"
-	       "  -b, --approved-by NAME    who approved the change; must not be USER (required\n"
-	       "                            unless --emergency)\n"
+	       "  -t, --ticket CHANGE       the change ticket id (claim `chg`), e.g. CHG0012345:\n"
+	       "                            1-255 of A-Z a-z 0-9 . _ : - starting with a letter or\n"
+	       "                            digit\n"
+	       "  -b, --approved-by NAME    who approved the change; must not be USER, however\n"
+	       "                            spelled (case, width, invisible characters, @domain);\n"
+	       "                            required unless --emergency\n"
 	       "  -S, --scope SCOPES        login, sudo, or login,sudo\n"
 	       "  -T, --ttl DURATION        lifetime: seconds, or a number with s, m or h (e.g. 2h)\n"
 	       "  -H, --hosts PATTERN       a host-name pattern (fnmatch, e.g. 'web-*.prod.example');\n"
@@ -52,7 +55,8 @@ static void usage(void)
 	       "                            --approved-by, and is accepted only when KID is listed in\n"
 	       "                            the hosts' emergency_keys\n"
 	       "  -j, --jti ID              the token id (default: 128 random bits in hex); the\n"
-	       "                            revocation list and single-use records key on it\n"
+	       "                            revocation list and single-use records key on it;\n"
+	       "                            1-128 characters, as for --ticket\n"
 	       "  -n, --nbf EPOCH           valid from EPOCH (seconds since 1970) instead of now;\n"
 	       "                            iat is set to the same time and exp to EPOCH + DURATION\n"
 	       "  -h, --help                show this help and exit\n"
@@ -112,6 +116,42 @@ static bool check_text(const char *opt, const char *v, size_t max, bool required
 	return true;
 }
 
+/* Ticket and token ids: the alphabet every host and the revocation list share. */
+static bool check_id(const char *opt, const char *v, size_t max)
+{
+	char why[80];
+	if (v == NULL) {
+		cli_error(CMD, "--%s is required", opt);
+		return false;
+	}
+	if (!cg_id_valid(v, strlen(v), max, why, sizeof(why))) {
+		cli_error(CMD, "--%s %s: an id is a letter or digit, then letters, digits and ._:-",
+			  opt, why);
+		return false;
+	}
+	return true;
+}
+
+/* The hosts' four-eyes rule (cg_identity_fold), so that a refused token is never minted. */
+static bool check_four_eyes(const char *sub, const char *approver)
+{
+	char *a = cg_identity_fold(sub);
+	char *b = cg_identity_fold(approver);
+	bool ok = a != NULL && b != NULL && a[0] != '\0' && b[0] != '\0' && strcmp(a, b) != 0;
+	if (a == NULL || b == NULL)
+		cli_error(CMD, "--%s: not valid UTF-8", a == NULL ? "sub" : "approved-by");
+	else if (a[0] == '\0' || b[0] == '\0')
+		cli_error(CMD, "--%s names nobody once invisible characters and a domain part "
+			  "are set aside", a[0] == '\0' ? "sub" : "approved-by");
+	else if (!ok)
+		cli_error(CMD, "--approved-by must differ from --sub, ignoring case, width, "
+			  "invisible characters and a domain part: nobody approves their own change "
+			  "(for break-glass access use --emergency --reason and no --approved-by)");
+	free(a);
+	free(b);
+	return ok;
+}
+
 /* The rules that tie options together: four eyes, break-glass, scope. */
 static bool check_opts(struct cli_issue *o)
 {
@@ -132,21 +172,14 @@ static bool check_opts(struct cli_issue *o)
 	}
 	if (!check_text("iss", o->iss, CG_CLAIM_MAX, true) ||
 	    !check_text("sub", o->sub, CG_CLAIM_MAX, true) ||
-	    !check_text("ticket", o->ticket, CG_CLAIM_MAX, true) ||
+	    !check_id("ticket", o->ticket, CG_CLAIM_MAX) ||
 	    !check_text("approved-by", o->approved_by, CG_CLAIM_MAX, !o->emergency) ||
-	    !check_text("reason", o->reason, CG_TEXT_MAX, o->emergency))
+	    !check_text("reason", o->reason, CG_TEXT_MAX, o->emergency) ||
+	    (o->jti != NULL && !check_id("jti", o->jti, CG_JTI_MAX)))
 		return false;
 	/* Four eyes hold for break-glass too: such a token simply names no approver. */
-	if (o->approved_by != NULL && strcmp(o->approved_by, o->sub) == 0) {
-		cli_error(CMD, "--approved-by must differ from --sub: nobody approves their own "
-			  "change (for break-glass access use --emergency --reason and no "
-			  "--approved-by)");
+	if (o->approved_by != NULL && !check_four_eyes(o->sub, o->approved_by))
 		return false;
-	}
-	if (o->jti != NULL && !cli_valid_jti(o->jti)) {
-		cli_error(CMD, "--jti: 1-%d printable ASCII characters without spaces", CG_JTI_MAX);
-		return false;
-	}
 	if (!cli_parse_scopes(o->scope_text, &o->scopes)) {
 		cli_error(CMD, "--scope: login, sudo or login,sudo");
 		return false;

@@ -5,6 +5,7 @@ CLI_TESTS = \
 	tests/cli/usage.sh \
 	tests/cli/keygen.sh \
 	tests/cli/issue_verify.sh \
+	tests/cli/ids.sh \
 	tests/cli/no_network.sh \
 	tests/cli/denials.sh \
 	tests/cli/stdin.sh \

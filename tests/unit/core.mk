@@ -16,6 +16,7 @@ core_unit_tests = \
 	tests/unit/test_gate \
 	tests/unit/test_match \
 	tests/unit/test_revocation \
+	tests/unit/test_ids \
 	tests/unit/test_replay \
 	tests/unit/test_session_record \
 	tests/unit/test_state_owner \
@@ -40,6 +41,9 @@ tests_unit_test_match_LDADD = $(CORE_TEST_LDADD)
 tests_unit_test_revocation_SOURCES = tests/unit/test_revocation.c
 tests_unit_test_revocation_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_unit_test_revocation_LDADD = $(CORE_TEST_LDADD)
+tests_unit_test_ids_SOURCES = tests/unit/test_ids.c
+tests_unit_test_ids_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_unit_test_ids_LDADD = $(CORE_TEST_LDADD)
 tests_unit_test_replay_SOURCES = tests/unit/test_replay.c
 tests_unit_test_replay_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_unit_test_replay_LDADD = $(CORE_TEST_LDADD)

@@ -3,8 +3,12 @@ shared_libcgbase_la_SOURCES += \
 	shared/config_values.h \
 	shared/config_values.c \
 	shared/config_parse.c \
+	shared/nss_lookup.h \
 	shared/gate.c \
+	shared/runas_group.c \
+	shared/runas_group_nss.c \
 	shared/match.c \
+	shared/command_paths.c \
 	shared/session_record.c \
 	shared/audit_log.h \
 	shared/audit_log.c \

@@ -98,6 +98,7 @@ void cgs_gate_list(struct cgs_ctx *c)
 	req.argv = noargv;
 	req.argc = 0;
 	req.runas_uid = 0;
+	req.cwd = c->user.cwd;
 	req.now = time(NULL);
 	req.replay = t.source == CGS_SRC_SESSION ? CG_REPLAY_SKIP : CG_REPLAY_PEEK;
 	cgs_verify_token(&c->cfg, t.buf, t.len, &req, &d);

@@ -513,10 +513,12 @@ static void test_target_group_and_cwd(void)
 	char *tok = sudo_mint(GATED, "[\"/usr/bin/id\",\"/usr/bin/cat passwd\"]", NULL, 3600);
 	char *envp[] = { token_env(tok), NULL };
 	char *opts[] = { sudo_config_opt, NULL };
-	struct group *disk = getgrnam("disk");
+	struct group gr, *disk = NULL;
+	char grbuf[4096];
 	char gid_disk[48], groups_disk[48], cwd_work[300], work[280], file[300];
 	char *argv_cat[] = { "cat", "passwd", NULL };
 
+	CU_ASSERT_EQUAL_FATAL(getgrnam_r("disk", &gr, grbuf, sizeof(grbuf), &disk), 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(disk);
 	snprintf(gid_disk, sizeof(gid_disk), "runas_gid=%u", (unsigned)disk->gr_gid);
 	snprintf(groups_disk, sizeof(groups_disk), "runas_groups=0,%u", (unsigned)disk->gr_gid);

@@ -19,8 +19,10 @@ static void facts(struct cg_group_facts *f, const gid_t *set, size_t nset, const
 	f->target_groups[0] = 100;
 	f->target_groups[1] = 200;
 	f->ntarget = 2;
-	memcpy(f->gids, set, nset * sizeof(*set));
-	memcpy(f->gids + nset, supp, nsupp * sizeof(*supp));
+	if (nset > 0)
+		memcpy(f->gids, set, nset * sizeof(*set));
+	if (nsupp > 0)
+		memcpy(f->gids + nset, supp, nsupp * sizeof(*supp));
 	f->nset = nset;
 	f->count = nset + nsupp;
 	f->names[0].gid = 42;
@@ -115,9 +117,11 @@ static void test_name_service(void)
 	struct cg_group_facts f;
 	struct cg_strlist allowed = {NULL, 0};
 	char detail[CG_DETAIL_MAX] = "";
-	struct group *disk = getgrnam("disk");
+	struct group gr, *disk = NULL;
+	char buf[4096];
 	const gid_t root_gid = 0;
 
+	CU_ASSERT_EQUAL_FATAL(getgrnam_r("disk", &gr, buf, sizeof(buf), &disk), 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(disk);
 	const gid_t disk_gid = disk->gr_gid;
 

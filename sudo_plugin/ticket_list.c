@@ -42,6 +42,7 @@ static void show_ticket(const struct cgs_ctx *c, const struct cg_decision *d, ti
 	cgs_say(c, SUDO_CONV_INFO_MSG, line);
 	show_list(c, "commands:", &t->cmds, "any command");
 	show_list(c, "as user: ", &t->runas, "root");
+	show_list(c, "groups:  ", &t->runas_groups, "the target user's own");
 }
 
 /* A command and target the ticket itself names, so that a second verification runs every

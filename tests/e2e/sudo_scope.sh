@@ -107,6 +107,8 @@ sudo_conf_write "$NS_DIR/sudo.conf" "$APPROVAL_CONF"
 cases approval
 sudo_conf_write "$NS_DIR/sudo.conf" "$POLICY_CONF"
 cases policy
+ns_check "policy: sudo -l shows the groups the ticket names" \
+	output_has "groups:   shadow" sudo_as dave CHANGEGATE_TOKEN="$T_SVC1_SHADOW" sudo -n -l
 
 ns_check "the JSON audit log carries the target group" \
 	grep -q '"runas_group": *"shadow"' "$CG_AUDIT_LOG"

@@ -97,6 +97,7 @@ static json_t *build(const struct cg_audit_event *ev, time_t now)
 	rc |= set_str(o, "rhost", ev->rhost);
 	rc |= set_str(o, "tty", ev->tty);
 	rc |= set_str(o, "runas", ev->runas);
+	rc |= set_str(o, "runas_group", ev->runas_group);
 	if (ev->argv != NULL && ev->argc > 0) {
 		json_t *cmd = json_array();
 		for (size_t i = 0; cmd != NULL && i < ev->argc && i < CG_LIST_MAX; i++) {

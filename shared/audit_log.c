@@ -112,6 +112,7 @@ size_t cg_audit_format(const struct cg_audit_event *ev, char *buf, size_t buflen
 	add_value(&l, "rhost", ev->rhost);
 	add_value(&l, "tty", ev->tty);
 	add_value(&l, "runas", ev->runas);
+	add_value(&l, "runas_group", ev->runas_group);
 	if (ev->argv != NULL && ev->argc > 0)
 		add_words(&l, "cmd", ev->argv, ev->argc);
 	add_value(&l, "cwd", ev->cwd);

@@ -226,8 +226,8 @@ struct cg_ticket {
 	long long iat, nbf, exp;        /* 0 when absent */
 	unsigned scopes;                /* cg_scope bit set */
 	bool emergency;
-	bool has_hosts, has_cmds, has_runas;
-	struct cg_strlist aud, hosts, cmds, runas;
+	bool has_hosts, has_cmds, has_runas, has_runas_groups;
+	struct cg_strlist aud, hosts, cmds, runas, runas_groups;
 };
 
 typedef enum cg_replay_mode {
@@ -235,6 +235,48 @@ typedef enum cg_replay_mode {
 	CG_REPLAY_REDEEM,    /* deny a redeemed jti, else redeem it atomically (PAM account) */
 	CG_REPLAY_SKIP,      /* this jti was redeemed by this same login (session, sudo reuse) */
 } cg_replay_mode;
+
+/* ---- the groups a sudo command runs with (runas_group.c, runas_group_nss.c) -------------- */
+
+#define CG_GROUPS_MAX 1024          /* gids of one target, or of one command, we judge */
+
+/* A group the command would hold that the target user does not own, by name. */
+struct cg_group_name {
+	gid_t gid;
+	char name[CG_CLAIM_MAX + 1];    /* "" when the name service cannot name the gid */
+};
+
+/* What sudo will set against what the target user owns: the facts the runas_groups rule
+ * judges. cg_group_facts_lookup fills them from the name service; tests fill them by hand. */
+struct cg_group_facts {
+	char fault[128];                /* non-empty: the facts could not be gathered (why) */
+	gid_t target_gid;               /* the target's primary gid, from its passwd entry */
+	size_t ntarget;
+	gid_t target_groups[CG_GROUPS_MAX];  /* getgrouplist of the target */
+	size_t nset, count;
+	gid_t gids[CG_GROUPS_MAX];      /* [0, nset): the gid and egid the command runs with;
+					   [nset, count): its supplementary groups */
+	size_t nnames;
+	struct cg_group_name names[CG_LIST_MAX];  /* every gid above the target does not own */
+	char shown[CG_CLAIM_MAX + 2];   /* the gid it runs with: "shadow", "#42", "-" (logs) */
+};
+
+/* Gathers the facts for a command run as target (its name as sudo gives it, or NULL) and
+ * target_uid with gids set[0..nset) as gid/egid and supp[0..nsupp) as supplementary groups
+ * (sudo's runas_gid, runas_egid and runas_groups). Never fails: anything the name service
+ * cannot answer is left for cg_runas_groups_check to deny (f->fault, or a nameless gid). */
+void cg_group_facts_lookup(struct cg_group_facts *f, const char *target, uid_t target_uid,
+			   const gid_t *set, size_t nset, const gid_t *supp, size_t nsupp);
+/* "shadow", or "#42" when the name service cannot name gid. */
+void cg_group_shown(gid_t gid, char *out, size_t outlen);
+/* The rule, on facts alone: every gid the command runs with as gid/egid is the target's own
+ * primary gid, every supplementary gid is one of the target's own groups, or else the group
+ * is named in allowed (the ticket's runas_groups; NULL or empty: none). CG_OK, or
+ * CG_RUNAS_DENIED with detail naming the group; ticket only words detail. */
+cg_reason cg_runas_groups_check(const struct cg_group_facts *f, const struct cg_strlist *allowed,
+				const char *ticket, char *detail, size_t detlen);
+/* The rule for f->gids[i] alone: whether the target owns it in that place. */
+bool cg_group_facts_owned(const struct cg_group_facts *f, size_t i);
 
 /* What is being asked for. */
 struct cg_request {
@@ -245,6 +287,10 @@ struct cg_request {
 	size_t argc;
 	const char *runas_user;         /* sudo: target user's name, or NULL when it has none */
 	uid_t runas_uid;                /* sudo: target uid; judged when the token has no runas */
+	const struct cg_group_facts *groups; /* sudo: the groups the command runs with; NULL only
+					   where no group is set (changegate verify, sudo -l) */
+	const char *cwd;                /* sudo: the directory the command runs in, against which
+					   a relative argument word names a file; NULL unknown */
 	time_t now;
 	cg_replay_mode replay;
 };
@@ -274,6 +320,21 @@ cg_reason cg_token_inspect(const char *token, size_t len, char **header_json,
 bool cg_host_matches(const struct cg_strlist *patterns, const char *host);
 /* One `cmds` entry against argv (argv[0] an absolute path). See docs/token-format.md. */
 bool cg_command_matches(const char *pattern, const char *const *argv, size_t argc);
+/* The same match, also telling how many argument words the entry names literally: on a
+ * match, argv[1 .. *nliteral] are exactly the entry's own words (the rest, if any, came
+ * through a trailing "*" or an entry that is a path alone). */
+bool cg_command_match_words(const char *pattern, const char *const *argv, size_t argc,
+			    size_t *nliteral);
+/* Whether root alone controls path (absolute): every component from "/" on, judged with
+ * lstat, is owned by root and not writable by group or others; a symlink is followed and its
+ * target's whole chain judged too. 1 root controls it, 0 it names nothing (a component is
+ * missing), -1 it does not (why says which component and how). */
+int cg_path_root_controlled(const char *path, char *why, size_t whylen);
+/* The working-directory rule for the argument words a `cmds` entry named literally,
+ * argv[1 .. nliteral]: a relative word (not starting with '/' or '-') that names an existing
+ * object in cwd must name one root controls. CG_OK, or CG_COMMAND_DENIED with detail. */
+cg_reason cg_command_paths_check(const char *const *argv, size_t nliteral, const char *cwd,
+				 char *detail, size_t detlen);
 /* Shells, command launchers and interpreters (docs/token-format.md): allowed only when a
  * `cmds` entry names them explicitly. */
 bool cg_command_is_shell(const char *path);
@@ -324,6 +385,7 @@ struct cg_audit_event {
 	const char *tty;
 	const char *cwd;
 	const char *runas;
+	const char *runas_group;        /* sudo: the group the command runs with, or NULL */
 	const char *const *argv;
 	size_t argc;
 	bool audit_only;                /* a denial that was let through for rollout */

@@ -4,8 +4,12 @@ shared_libcgbase_la_SOURCES += \
 	shared/config_values.h \
 	shared/config_values.c \
 	shared/config_parse.c \
+	shared/nss_lookup.h \
 	shared/gate.c \
+	shared/runas_group.c \
+	shared/runas_group_nss.c \
 	shared/match.c \
+	shared/command_paths.c \
 	shared/session_record.c \
 	shared/state_file.h \
 	shared/state_file.c \

@@ -13,10 +13,8 @@
 #include <unistd.h>
 
 #include "changegate.h"
+#include "nss_lookup.h"
 
-/* Bounds on what the name service may make us allocate. */
-#define GATE_NSS_BUF_START 4096
-#define GATE_NSS_BUF_MAX (1024 * 1024)
 #define GATE_GROUPS_MAX 65536 /* Linux's NGROUPS_MAX */
 #define GATE_NAME_MAX 255     /* LOGIN_NAME_MAX - 1: a longer account name is not resolved */
 
@@ -59,12 +57,9 @@ bool cg_user_is_gated_with(const struct cg_gate_lists *lists, const char *user, 
 	       any_group_in(&lists->enforce_groups, groups, ngroups);
 }
 
-/* getpwnam_r with a growing, capped buffer: the account's uid, primary gid and canonical name
- * (pw_name, which a case-folding or realm-stripping name service may spell differently from
- * what was typed). 1 found, 0 no such user or name too long for canon, -1 error. */
-static int lookup_user(const char *user, uid_t *uid, gid_t *gid, char *canon, size_t canonlen)
+int cg_nss_user(const char *user, uid_t *uid, gid_t *gid, char *canon, size_t canonlen)
 {
-	size_t sz = GATE_NSS_BUF_START;
+	size_t sz = CG_NSS_BUF_START;
 	for (;;) {
 		char *buf = malloc(sz);
 		if (buf == NULL)
@@ -80,7 +75,7 @@ static int lookup_user(const char *user, uid_t *uid, gid_t *gid, char *canon, si
 			found = 1;
 		}
 		free(buf);
-		if (rc == ERANGE && sz < GATE_NSS_BUF_MAX) {
+		if (rc == ERANGE && sz < CG_NSS_BUF_MAX) {
 			sz *= 2;
 			continue;
 		}
@@ -100,37 +95,49 @@ bool cg_user_canonical(const char *name, char *out, size_t outlen)
 	uid_t uid;
 	gid_t gid;
 	char canon[GATE_NAME_MAX + 1];
-	if (lookup_user(name, &uid, &gid, canon, sizeof(canon)) != 1 || strlen(canon) >= outlen)
+	if (cg_nss_user(name, &uid, &gid, canon, sizeof(canon)) != 1 || strlen(canon) >= outlen)
 		return false;
 	memcpy(out, canon, strlen(canon) + 1);
 	return true;
 }
 
-/* The gid of the group called name: 1 found, 0 no such group, -1 error. */
-static int group_gid(const char *name, gid_t *gid)
+int cg_nss_group(const char *name, gid_t gid, gid_t *gid_out, char *name_out, size_t outlen)
 {
-	size_t sz = GATE_NSS_BUF_START;
+	size_t sz = CG_NSS_BUF_START;
 	for (;;) {
 		char *buf = malloc(sz);
 		if (buf == NULL)
 			return -1;
 		struct group gr, *res = NULL;
-		int rc = getgrnam_r(name, &gr, buf, sz, &res);
-		if (rc == 0 && res != NULL)
-			*gid = gr.gr_gid;
+		int rc = name != NULL ? getgrnam_r(name, &gr, buf, sz, &res)
+				      : getgrgid_r(gid, &gr, buf, sz, &res);
+		int found = 0;
+		if (rc == 0 && res != NULL && (name_out == NULL ||
+		    (gr.gr_name != NULL && gr.gr_name[0] != '\0' && strlen(gr.gr_name) < outlen))) {
+			if (gid_out != NULL)
+				*gid_out = gr.gr_gid;
+			if (name_out != NULL)
+				memcpy(name_out, gr.gr_name, strlen(gr.gr_name) + 1);
+			found = 1;
+		}
 		free(buf);
-		if (rc == ERANGE && sz < GATE_NSS_BUF_MAX) {
+		if (rc == ERANGE && sz < CG_NSS_BUF_MAX) {
 			sz *= 2;
 			continue;
 		}
 		if (rc != 0)
 			return -1;
-		return res != NULL;
+		return found;
 	}
 }
 
-/* All the user's group ids, primary included; malloc'd. -1 on error. */
-static int user_gids(const char *user, gid_t primary, gid_t **out, int *count)
+/* The gid of the group called name: 1 found, 0 no such group, -1 error. */
+static int group_gid(const char *name, gid_t *gid)
+{
+	return cg_nss_group(name, 0, gid, NULL, 0);
+}
+
+int cg_nss_user_gids(const char *user, gid_t primary, gid_t **out, int *count)
 {
 	int n = 64;
 	for (;;) {
@@ -181,7 +188,7 @@ bool cg_user_is_gated(const struct cg_gate_lists *lists, const char *user)
 	gid_t gid;
 	/* the lists name accounts: judge the account's own name, never the spelling typed */
 	char canon[GATE_NAME_MAX + 1];
-	if (lookup_user(user, &uid, &gid, canon, sizeof(canon)) != 1)
+	if (cg_nss_user(user, &uid, &gid, canon, sizeof(canon)) != 1)
 		return true;
 	if (uid == 0)
 		return false;
@@ -193,7 +200,7 @@ bool cg_user_is_gated(const struct cg_gate_lists *lists, const char *user)
 		return cg_user_is_gated_with(lists, user, uid, NULL, 0);
 	gid_t *gids = NULL;
 	int n = 0;
-	if (user_gids(user, gid, &gids, &n) != 0)
+	if (cg_nss_user_gids(user, gid, &gids, &n) != 0)
 		return true;
 	/* any name service error gates: fail closed */
 	size_t cap = lists->exempt_groups.count + lists->enforce_groups.count, held = 0;

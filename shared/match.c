@@ -34,6 +34,15 @@ static bool word_is(const char *w, size_t n, const char *s)
 
 bool cg_command_matches(const char *pattern, const char *const *argv, size_t argc)
 {
+	size_t nliteral;
+
+	return cg_command_match_words(pattern, argv, argc, &nliteral);
+}
+
+bool cg_command_match_words(const char *pattern, const char *const *argv, size_t argc,
+			    size_t *nliteral)
+{
+	*nliteral = 0;
 	if (pattern == NULL || argv == NULL || argc == 0)
 		return false;
 	if (strnlen(pattern, CG_CMD_MAX + 1) > CG_CMD_MAX)
@@ -61,7 +70,7 @@ bool cg_command_matches(const char *pattern, const char *const *argv, size_t arg
 			return true; /* a trailing "*": any rest, including none */
 		if (i >= argc || !word_is(w, n, argv[i]))
 			return false;
-		i++;
+		*nliteral = i++;
 	}
 }
 

@@ -229,6 +229,7 @@ cg_reason cg_token_read_claims(json_t *payload, struct cg_ticket *t, char *detai
 	read_list(&rd, "hosts", &t->hosts, CG_CLAIM_MAX, &t->has_hosts);
 	read_commands(&rd);
 	read_list(&rd, "runas", &t->runas, CG_CLAIM_MAX, &t->has_runas);
+	read_list(&rd, "runas_groups", &t->runas_groups, CG_CLAIM_MAX, &t->has_runas_groups);
 	read_emergency(&rd);
 	return rd.first;
 }

@@ -1,6 +1,7 @@
 /* What the token grants against what is asked for: the scope, the host, and for sudo the
  * command and the target user. Absent hosts means any host; absent cmds means any command
- * except shells and editors-as-root, which must be named; absent runas means root only. */
+ * except shells and editors-as-root, which must be named; absent runas means root only, and
+ * absent runas_groups the target's own groups only. */
 #include <stdio.h>
 #include <string.h>
 
@@ -57,11 +58,23 @@ static cg_reason check_command(const struct cg_ticket *t, const struct cg_reques
 			  "launcher or interpreter that must be named in cmds", name, cmd);
 		return CG_COMMAND_DENIED;
 	}
+	/* an entry covers the command when it matches and every relative word it names reaches
+	 * a file root controls from where the command runs (command_paths.c); another entry
+	 * may still cover it, so the first such refusal is kept for the detail */
+	bool refused = false;
 	for (size_t i = 0; i < t->cmds.count; i++) {
-		if (cg_command_matches(t->cmds.items[i], req->argv, req->argc))
+		size_t nliteral;
+		char why[CG_DETAIL_MAX];
+		if (!cg_command_match_words(t->cmds.items[i], req->argv, req->argc, &nliteral))
+			continue;
+		if (cg_command_paths_check(req->argv, nliteral, req->cwd, why, sizeof(why)) == CG_OK)
 			return CG_OK;
+		if (!refused)
+			cg_detail(detail, detlen, "%s: %s", name, why);
+		refused = true;
 	}
-	cg_detail(detail, detlen, "%s does not cover %s", name, cmd);
+	if (!refused)
+		cg_detail(detail, detlen, "%s does not cover %s", name, cmd);
 	return CG_COMMAND_DENIED;
 }
 
@@ -84,6 +97,16 @@ static cg_reason check_runas(const struct cg_ticket *t, const struct cg_request 
 	return CG_RUNAS_DENIED;
 }
 
+/* The user is allowed; now its groups (runas_group.c): sudo -g must not widen the target. */
+static cg_reason check_runas_target(const struct cg_ticket *t, const struct cg_request *req,
+				    const char *name, char *detail, size_t detlen)
+{
+	cg_reason r = check_runas(t, req, name, detail, detlen);
+	if (r != CG_OK)
+		return r;
+	return cg_runas_groups_check(req->groups, &t->runas_groups, name, detail, detlen);
+}
+
 cg_reason cg_token_check_grant(const struct cg_config *cfg, const struct cg_ticket *t,
 			       const struct cg_request *req, char *detail, size_t detlen)
 {
@@ -103,6 +126,6 @@ cg_reason cg_token_check_grant(const struct cg_config *cfg, const struct cg_tick
 		return r;
 	r = check_command(t, req, name, detail, detlen);
 	if (r == CG_OK)
-		r = check_runas(t, req, name, detail, detlen);
+		r = check_runas_target(t, req, name, detail, detlen);
 	return r;
 }

@@ -29,6 +29,9 @@ const char *cgs_kv_get(char *const list[], const char *key);
 bool cgs_kv_true(char *const list[], const char *key);
 /* A decimal id (uid/gid) in 0..UINT_MAX-1; false on anything else. */
 bool cgs_parse_id(const char *s, unsigned *out);
+/* "10,20,30" (user_info groups=, command_info runas_groups=) into out, at most max ids;
+ * NULL or empty is no ids. 0, or -1 on anything else. */
+int cgs_parse_gid_list(const char *list, gid_t *out, size_t max, size_t *n);
 
 /* ---- plugin options from sudo.conf (sudo_options.c) -------------------------------------- */
 
@@ -142,10 +145,17 @@ struct cgs_command {
 	uid_t runas_uid;
 	bool sudoedit;
 	const char *chroot;         /* command_info chroot=, or NULL */
+	const char *cwd;            /* command_info cwd= (sudo -D, sudoers runcwd), or NULL */
+	gid_t set_gids[2];          /* runas_gid=, runas_egid= when given */
+	size_t nset;
+	gid_t runas_groups[CGS_MAX_GROUPS];  /* runas_groups=, unless preserve_groups=true */
+	size_t nrunas_groups;
+	struct cg_group_facts groups; /* the above against the target's own (the core's lookup) */
 };
 
-/* Fills cmd from command_info ("command=", "runas_uid=", "runas_user=", "sudoedit=") and
- * run_argv. 0, or -1 with msg when sudo gave something we cannot judge. */
+/* Fills cmd from command_info ("command=", "runas_uid=", "runas_user=", "runas_gid=",
+ * "runas_egid=", "runas_groups=", "preserve_groups=", "cwd=", "sudoedit=") and run_argv,
+ * and gathers the group facts. 0, or -1 with msg when sudo gave something we cannot judge. */
 int cgs_command_from_sudo(struct cgs_command *cmd, char *const command_info[],
 			  char *const run_argv[], char *msg, size_t msglen);
 

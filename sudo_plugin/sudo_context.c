@@ -14,32 +14,6 @@
 
 #include "cg_sudo.h"
 
-static int parse_groups(struct cgs_user *u, const char *list)
-{
-	const char *p = list;
-
-	u->ngroups = 0;
-	if (list == NULL || *list == '\0')
-		return 0;
-	while (*p != '\0') {
-		char num[16];
-		size_t n = strcspn(p, ",");
-		unsigned id;
-
-		if (n == 0 || n >= sizeof(num) || u->ngroups >= CGS_MAX_GROUPS)
-			return -1;
-		memcpy(num, p, n);
-		num[n] = '\0';
-		if (!cgs_parse_id(num, &id))
-			return -1;
-		u->groups[u->ngroups++] = (gid_t)id;
-		p += n;
-		if (*p == ',')
-			p++;
-	}
-	return 0;
-}
-
 static int parse_user(struct cgs_user *u, char *const user_info[])
 {
 	unsigned uid, gid;
@@ -53,7 +27,8 @@ static int parse_user(struct cgs_user *u, char *const user_info[])
 		return -1;
 	u->uid = (uid_t)uid;
 	u->gid = (gid_t)gid;
-	if (parse_groups(u, cgs_kv_get(user_info, "groups")) != 0)
+	if (cgs_parse_gid_list(cgs_kv_get(user_info, "groups"), u->groups, CGS_MAX_GROUPS,
+			       &u->ngroups) != 0)
 		return -1;
 	u->cwd = cgs_kv_get(user_info, "cwd");
 	u->tty = cgs_kv_get(user_info, "tty");

@@ -134,6 +134,7 @@ static void log_decision(const struct cgs_ctx *c, const struct cgs_command *cmd,
 	ev.tty = c->user.tty;
 	ev.cwd = c->user.cwd;
 	ev.runas = cmd->runas_user != NULL ? cmd->runas_user : runas;
+	ev.runas_group = cmd->groups.shown[0] != '\0' ? cmd->groups.shown : NULL;
 	ev.argv = cmd->argv;
 	ev.argc = cmd->argc;
 	ev.audit_only = audit_only;
@@ -193,6 +194,9 @@ bool cgs_gate_check(struct cgs_ctx *c, const struct cgs_command *cmd, long long 
 	req.argc = cmd->argc;
 	req.runas_user = cmd->runas_user;
 	req.runas_uid = cmd->runas_uid;
+	req.groups = &cmd->groups;
+	/* where sudo will chdir (sudo -D, sudoers runcwd), else where the caller stands */
+	req.cwd = cmd->cwd != NULL ? cmd->cwd : c->user.cwd;
 	req.now = time(NULL);
 	if (!c->options_ok || !c->config_ok) {
 		char detail[CG_DETAIL_MAX];

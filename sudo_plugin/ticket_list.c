@@ -42,6 +42,7 @@ static void show_ticket(const struct cgs_ctx *c, const struct cg_decision *d, ti
 	cgs_say(c, SUDO_CONV_INFO_MSG, line);
 	show_list(c, "commands:", &t->cmds, "any command");
 	show_list(c, "as user: ", &t->runas, "root");
+	show_list(c, "groups:  ", &t->runas_groups, "the target user's own");
 }
 
 /* A command and target the ticket itself names, so that a second verification runs every
@@ -98,6 +99,7 @@ void cgs_gate_list(struct cgs_ctx *c)
 	req.argv = noargv;
 	req.argc = 0;
 	req.runas_uid = 0;
+	req.cwd = c->user.cwd;
 	req.now = time(NULL);
 	req.replay = t.source == CGS_SRC_SESSION ? CG_REPLAY_SKIP : CG_REPLAY_PEEK;
 	cgs_verify_token(&c->cfg, t.buf, t.len, &req, &d);

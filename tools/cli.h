@@ -97,7 +97,7 @@ int cli_key_describe(const EVP_PKEY *key, struct cli_key_info *info);
 struct cli_issue {
 	const char *key, *kid, *alg, *iss, *sub, *ticket, *approved_by, *reason, *jti;
 	const char *ttl_text, *scope_text;
-	struct cg_strlist aud, hosts, cmds, runas;
+	struct cg_strlist aud, hosts, cmds, runas, runas_groups;
 	bool emergency, have_nbf;
 	long long nbf;
 	long ttl;

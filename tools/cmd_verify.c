@@ -206,7 +206,10 @@ static int verify(const struct verify_opts *o, const struct cg_config *cfg,
 	if (r > 0) {
 		too_large_decision(&d);
 	} else {
+		/* relative words in cmds name files here, as they would where sudo runs */
+		char cwd[4096];
 		struct cg_request req = {
+			.cwd = getcwd(cwd, sizeof(cwd)),
 			.scope = o->scope,
 			.user = o->user,
 			.host = o->host,

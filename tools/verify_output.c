@@ -19,6 +19,19 @@ static void field(const char *label, const char *value)
 	putchar('\n');
 }
 
+/* A list claim on one line, its entries space-separated, each escaped. */
+static void list_field(const char *label, bool present, const struct cg_strlist *l)
+{
+	if (!present)
+		return;
+	printf("%-9s", label);
+	for (size_t i = 0; i < l->count; i++) {
+		putchar(' ');
+		cli_put_safe(stdout, l->items[i]);
+	}
+	putchar('\n');
+}
+
 void cli_print_decision_text(const struct cg_decision *d, time_t now)
 {
 	if (d->reason == CG_OK)
@@ -42,6 +55,8 @@ void cli_print_decision_text(const struct cg_decision *d, time_t now)
 	field("sub:", t->sub);
 	field("approver:", t->approved_by);
 	field("key:", t->kid);
+	list_field("runas:", t->has_runas, &t->runas);
+	list_field("groups:", t->has_runas_groups, &t->runas_groups);
 	if (t->emergency)
 		field("emergency:", "yes (break-glass)");
 	field("reason:", t->reason);

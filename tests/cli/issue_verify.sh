@@ -88,4 +88,36 @@ install -m 0600 "$T/keys/issuer-1.pem" "$T/public-only.pem"
 check_out "a public key is not a signing key" 'not a PEM private key' 1 \
 	mint alice --key "$T/public-only.pem"
 check_rc "a missing key file" 1 mint alice --key "$T/nope.key"
+# The target group (issue 14 item 1): --runas-group writes runas_groups; verify shows it.
+tok=$(mint alice --runas svc1 --runas-group shadow --runas-group disk --cmd /usr/bin/id)
+claims=$(b64url_decode "$(printf '%s' "$tok" | cut -d. -f2)")
+check_out "--runas-group writes runas_groups" '"runas":\["svc1"\],"runas_groups":\["shadow","disk"\]' 0 \
+	echo "$claims"
+check_out "verify prints runas and runas_groups" '^groups: +shadow disk$' 0 \
+	verify "$tok" --user alice --scope sudo --command /usr/bin/id --runas svc1
+check_out "verify prints the runas list" '^runas: +svc1$' 0 \
+	verify "$tok" --user alice --scope sudo --command /usr/bin/id --runas svc1
+check_rc "--runas-group without sudo scope" 2 mint alice --scope login --runas-group shadow
+check_rc "space in --runas-group" 2 mint alice --runas-group 'sha dow'
+
+# Relative words in --cmd (issue 14 item 3): a warning, not an error; verify judges them in
+# the current directory, as sudo does in the command's.
+check_out "a relative --cmd word draws a warning" \
+	"warning: --cmd '/usr/bin/python3 migrate.py': 'migrate.py' is a relative path" 0 \
+	mint alice --cmd '/usr/bin/python3 migrate.py'
+no_warning() { ! mint alice "$@" 2>&1 >/dev/null | grep -q warning; }
+check "absolute words, options and a trailing * draw none" \
+	no_warning --cmd '/usr/bin/journalctl -u *' --cmd '/usr/bin/cat /etc/hosts'
+check_out "every relative word is named" "'nginx' is a relative path" 0 \
+	mint alice --cmd '/usr/bin/systemctl restart nginx'
+tok=$(mint alice --cmd '/usr/bin/cat notes.txt' 2>/dev/null)
+mkdir -m 0755 "$T/work" && echo notes >"$T/work/notes.txt"
+in_work() { (cd "$T/work" && "$@"); }
+check_out "verify refuses a relative word naming a file root does not control here" \
+	'notes.txt names .*/work/notes.txt, which root does not control' 1 \
+	in_work verify "$tok" --user alice --scope sudo --command '/usr/bin/cat notes.txt'
+in_root() { (cd / && "$@"); }
+check_out "and allows it where it names nothing" '^allow$' 0 \
+	in_root verify "$tok" --user alice --scope sudo --command '/usr/bin/cat notes.txt'
+
 finish

@@ -8,6 +8,7 @@
 
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -504,6 +505,82 @@ static void test_chroot_cwd(void)
 	free(tok);
 }
 
+/* sudo -g and the groups sudoers hands on (runas_gid=, runas_groups=) are judged against
+ * the target's own; relative words in cmds against the directory the command runs in
+ * (command_info cwd=, else user_info cwd=). Issue 14, items 1 and 3. */
+static void test_target_group_and_cwd(void)
+{
+	char *tok = sudo_mint(GATED, "[\"/usr/bin/id\",\"/usr/bin/cat passwd\"]", NULL, 3600);
+	char *envp[] = { token_env(tok), NULL };
+	char *opts[] = { sudo_config_opt, NULL };
+	struct group gr, *disk = NULL;
+	char grbuf[4096];
+	char gid_disk[48], groups_disk[48], cwd_work[300], work[280], file[300];
+	char *argv_cat[] = { "cat", "passwd", NULL };
+
+	CU_ASSERT_EQUAL_FATAL(getgrnam_r("disk", &gr, grbuf, sizeof(grbuf), &disk), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(disk);
+	snprintf(gid_disk, sizeof(gid_disk), "runas_gid=%u", (unsigned)disk->gr_gid);
+	snprintf(groups_disk, sizeof(groups_disk), "runas_groups=0,%u", (unsigned)disk->gr_gid);
+	char *info_g[] = { "command=/usr/bin/id", "runas_uid=0", "runas_user=root", gid_disk,
+			   "runas_groups=0", NULL };
+	char *info_own[] = { "command=/usr/bin/id", "runas_uid=0", "runas_user=root",
+			     "runas_gid=0", "runas_groups=0", NULL };
+	char *info_supp[] = { "command=/usr/bin/id", "runas_uid=0", "runas_user=root",
+			      "runas_gid=0", groups_disk, NULL };
+	char *info_kept[] = { "command=/usr/bin/id", "runas_uid=0", "runas_user=root",
+			      "runas_gid=0", "preserve_groups=true", NULL };
+	char *info_bad[] = { "command=/usr/bin/id", "runas_uid=0", "runas_user=root",
+			     "runas_gid=0", "runas_groups=0,x", NULL };
+
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, envp, info_g, argv_id), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "does not allow running with group disk"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "runas_denied"));
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, envp, info_supp, argv_id), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "group disk"));
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, envp, info_own, argv_id), 1);
+	/* preserve_groups: the caller keeps its own groups, gaining nothing */
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, envp, info_kept, argv_id), 1);
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, envp, info_bad, argv_id), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "target groups that cannot be read"));
+
+	/* cat passwd: /etc/passwd is root's; GATED's own file in a directory it owns is not */
+	snprintf(work, sizeof(work), "%s/work", sudo_env.dir);
+	snprintf(cwd_work, sizeof(cwd_work), "cwd=%s", work);
+	snprintf(file, sizeof(file), "%s/passwd", work);
+	CU_ASSERT_EQUAL_FATAL(mkdir(work, 0755), 0);
+	int fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	CU_ASSERT_EQUAL(chown(work, (uid_t)atoi(GATED_UID), (gid_t)atoi(GATED_UID)), 0);
+	CU_ASSERT_EQUAL(chown(file, (uid_t)atoi(GATED_UID), (gid_t)atoi(GATED_UID)), 0);
+	char *info_etc[] = { "command=/usr/bin/cat", "runas_uid=0", "runas_user=root",
+			     "runas_gid=0", "cwd=/etc", NULL };
+	char *info_work[] = { "command=/usr/bin/cat", "runas_uid=0", "runas_user=root",
+			      "runas_gid=0", cwd_work, NULL };
+	char *user_work[] = { "user=" GATED, "uid=" GATED_UID, "gid=" GATED_UID, cwd_work, NULL };
+	char *info_nocwd[] = { "command=/usr/bin/cat", "runas_uid=0", "runas_user=root",
+			       "runas_gid=0", NULL };
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, envp, info_etc, argv_cat), 1);
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, envp, info_work, argv_cat), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "passwd names "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "which root does not control"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "command_denied"));
+	/* no cwd= from sudoers: the caller's own directory is where the command runs */
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_work, envp, info_nocwd, argv_cat), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "passwd names "));
+	unlink(file);
+	rmdir(work);
+	free(tok);
+}
+
 /* The name gated and verified is the account's own: one the name service does not know is
  * denied, even with a token minted for exactly that spelling (finding 5). */
 static void test_unknown_user(void)
@@ -830,6 +907,8 @@ int main(void)
 	CU_add_test(s, "approval: sudo -s / -i need the shell named in cmds", test_shell_mode);
 	CU_add_test(s, "approval: chroot and sudo -D refused", test_chroot_cwd);
 	CU_add_test(s, "approval: an unknown user name is denied", test_unknown_user);
+	CU_add_test(s, "approval: target group and working directory judged",
+		    test_target_group_and_cwd);
 	CU_add_test(s, "approval: token in the environment allows", test_env_token_allows);
 	CU_add_test(s, "approval: uncovered command names ticket and command", test_uncovered_named);
 	CU_add_test(s, "approval: runas, expired, wrong user, shell denied", test_denials);

@@ -38,6 +38,7 @@ static void full_event(struct cg_audit_event *ev, const struct cg_decision *d)
 	ev->tty = "/dev/pts/3";
 	ev->cwd = "/home/alice";
 	ev->runas = "root";
+	ev->runas_group = "shadow";
 	ev->argv = argv;
 	ev->argc = 3;
 	ev->decision = d;
@@ -54,7 +55,7 @@ static void test_full_line(void)
 	CU_ASSERT_EQUAL(n, strlen(line));
 	CU_ASSERT_STRING_EQUAL(line,
 		"decision=allow reason=ok front=sudo event=check user=alice service=sudo "
-		"rhost=10.0.0.7 tty=/dev/pts/3 runas=root "
+		"rhost=10.0.0.7 tty=/dev/pts/3 runas=root runas_group=shadow "
 		"cmd=\"/usr/bin/systemctl restart nginx\" cwd=/home/alice verified=1 ticket=CHG0012345 "
 		"jti=jti-1 approver=bob expires=1900000000 detail=\"ticket CHG0012345 covers "
 		"this\"");
@@ -119,6 +120,7 @@ static void test_sanitising(void)
 	static const char *const argv[] = {"/bin/echo", "%n%s%x", "a b", "q\"uote", "\x1b[2J"};
 	struct cg_audit_event ev = {.front = "sudo", .event = "check",
 				    .user = "%s%s%s%n", .tty = "tty\tX", .argv = argv,
+				    .runas_group = "adm decision=allow",
 				    .argc = 5, .decision = &d};
 	char line[2048];
 	cg_audit_format(&ev, line, sizeof(line));
@@ -135,6 +137,8 @@ static void test_sanitising(void)
 	/* format directives are data, kept verbatim and never interpreted */
 	CU_ASSERT_PTR_NOT_NULL(strstr(line, " user=%s%s%s%n "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(line, " tty=tty\\x09X "));
+	/* a group name comes from the name service: data too */
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, " runas_group=adm\\x20decision\\x3dallow "));
 	CU_ASSERT_PTR_NOT_NULL(
 		strstr(line, " cmd=\"/bin/echo %n%s%x a\\x20b q\\x22uote \\x1b[2J\" "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(line, " ticket=CHG1\\x20decision\\x3dallow "));
@@ -242,6 +246,7 @@ static void test_json(void)
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(a, "decision")), "allow");
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(a, "reason")), "ok");
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(a, "user")), "alice");
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(a, "runas_group")), "shadow");
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(a, "ticket")), "CHG0012345");
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(a, "approver")), "bob");
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(a, "expires")), 1900000000);
@@ -286,6 +291,7 @@ static void test_json_worst_case(void)
 	memset(d.ticket.reason, '"', sizeof(d.ticket.reason) - 1);
 	struct cg_audit_event ev = {.front = big, .event = big, .service = big, .user = big,
 				    .rhost = big, .tty = big, .cwd = big, .runas = big,
+				    .runas_group = big,
 				    .argv = argv, .argc = 100, .decision = &d};
 	CU_ASSERT_EQUAL(cg_audit_append_json(path, &ev, 5), 0);
 	size_t count;

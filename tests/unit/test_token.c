@@ -149,6 +149,7 @@ void tfx_request(struct cg_request *req, cg_scope scope)
 		req->argc = 3;
 		req->runas_user = "root";
 		req->runas_uid = 0;
+		req->cwd = "/"; /* relative words name files root controls, or nothing */
 	}
 }
 

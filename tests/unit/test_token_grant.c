@@ -3,8 +3,23 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "test_token.h"
+
+/* Verifies token t for req; the decision goes to keep when it is not NULL, else is freed. */
+static cg_reason verify_keep(const char *t, const struct cg_request *req, struct cg_decision *keep)
+{
+	struct cg_decision d;
+	cg_reason r = cg_verify_token(&tfx.cfg, t, strlen(t), req, &d);
+	tfx_saw(r);
+	if (keep != NULL)
+		*keep = d;
+	else
+		cg_decision_free(&d);
+	return r;
+}
 
 static cg_reason sudo_check(const struct cg_test_claims *c, const char *const *argv,
 			    size_t argc, const char *runas_user, uid_t runas_uid,
@@ -17,13 +32,7 @@ static cg_reason sudo_check(const struct cg_test_claims *c, const char *const *a
 	req.argc = argc;
 	req.runas_user = runas_user;
 	req.runas_uid = runas_uid;
-	struct cg_decision d;
-	cg_reason r = cg_verify_token(&tfx.cfg, t, strlen(t), &req, &d);
-	tfx_saw(r);
-	if (keep != NULL)
-		*keep = d;
-	else
-		cg_decision_free(&d);
+	cg_reason r = verify_keep(t, &req, keep);
 	free(t);
 	return r;
 }
@@ -205,6 +214,116 @@ static void test_runas(void)
 	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_OK);
 }
 
+/* A token for c with runas_groups set to the raw JSON groups (NULL: no claim), verified for
+ * /usr/bin/id as target with the group facts f. */
+static cg_reason groups_check(const struct cg_test_claims *c, const char *groups,
+			      const char *target, uid_t uid, const struct cg_group_facts *f,
+			      struct cg_decision *keep)
+{
+	char *p = tfx_payload_edit(c, "runas_groups", groups);
+	char *t = tfx_sign("ES256", "{\"alg\":\"ES256\",\"typ\":\"JWT\",\"kid\":\"es256-a\"}",
+			   p);
+	struct cg_request req;
+	tfx_request(&req, CG_SCOPE_SUDO);
+	req.argv = ARGV("/usr/bin/id");
+	req.argc = 1;
+	req.runas_user = target;
+	req.runas_uid = uid;
+	req.groups = f;
+	cg_reason r = verify_keep(t, &req, keep);
+	free(t);
+	free(p);
+	return r;
+}
+
+/* sudo -u svc1 -g shadow: the group must be the target's own or named in runas_groups */
+static void test_runas_groups(void)
+{
+	struct cg_test_claims c;
+	struct cg_group_facts f;
+	struct cg_decision d;
+	tfx_claims(&c);
+	c.runas_json = "[\"svc1\"]";
+	memset(&f, 0, sizeof(f));
+	f.target_gid = 1001;
+	f.target_groups[0] = 1001;
+	f.ntarget = 1;
+	f.gids[0] = 42;
+	f.nset = f.count = 1;
+	f.names[0].gid = 42;
+	strcpy(f.names[0].name, "shadow");
+	f.nnames = 1;
+	ASSERT_REASON(groups_check(&c, NULL, "svc1", 1001, &f, &d), CG_RUNAS_DENIED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "ticket CHG0012345 does not allow running with "
+				      "group shadow"));
+	cg_decision_free(&d);
+	ASSERT_REASON(groups_check(&c, "[\"shadow\"]", "svc1", 1001, &f, NULL), CG_OK);
+	ASSERT_REASON(groups_check(&c, "[\"disk\",\"shadow\"]", "svc1", 1001, &f, NULL), CG_OK);
+	ASSERT_REASON(groups_check(&c, "[\"disk\"]", "svc1", 1001, &f, NULL), CG_RUNAS_DENIED);
+	ASSERT_REASON(groups_check(&c, "[]", "svc1", 1001, &f, NULL), CG_RUNAS_DENIED);
+	/* the claim is read as strictly as runas */
+	ASSERT_REASON(groups_check(&c, "\"shadow\"", "svc1", 1001, &f, NULL), CG_BAD_CLAIM);
+	ASSERT_REASON(groups_check(&c, "[42]", "svc1", 1001, &f, NULL), CG_BAD_CLAIM);
+	ASSERT_REASON(groups_check(&c, "[\"\"]", "svc1", 1001, &f, NULL), CG_BAD_CLAIM);
+	/* a group names no user: the target is judged first */
+	ASSERT_REASON(groups_check(&c, "[\"shadow\"]", "root", 0, &f, NULL), CG_RUNAS_DENIED);
+	/* the target's own primary group needs no claim */
+	f.gids[0] = 1001;
+	ASSERT_REASON(groups_check(&c, NULL, "svc1", 1001, &f, NULL), CG_OK);
+	/* root's target, sudo -g disk: a ticket without runas is root only, not disk too */
+	c.runas_json = NULL;
+	f.target_gid = 0;
+	f.target_groups[0] = 0;
+	f.gids[0] = 6;
+	f.names[0].gid = 6;
+	strcpy(f.names[0].name, "disk");
+	ASSERT_REASON(groups_check(&c, NULL, "root", 0, &f, NULL), CG_RUNAS_DENIED);
+}
+
+/* cmds ["/usr/bin/cat passwd"]: the word names a file through the directory sudo runs in */
+static void test_relative_words(void)
+{
+	struct cg_test_claims c;
+	struct cg_decision d;
+	tfx_claims(&c);
+	c.cmds_json = "[\"/usr/bin/cat passwd\",\"/usr/bin/cat *\"]";
+	char *t = tfx_mint("ES256", &c);
+	struct cg_request req;
+	tfx_request(&req, CG_SCOPE_SUDO);
+	req.argv = ARGV("/usr/bin/cat", "passwd");
+	req.argc = 2;
+	req.cwd = "/etc";
+	/* a later entry that allows any argument covers it anyway */
+	ASSERT_REASON(tfx_verify(t, &req), CG_OK);
+	free(t);
+	c.cmds_json = "[\"/usr/bin/cat passwd\"]";
+	t = tfx_mint("ES256", &c);
+	ASSERT_REASON(tfx_verify(t, &req), CG_OK);
+	/* a directory under /tmp (world-writable): nothing in it is root's alone */
+	char path[64];
+	snprintf(path, sizeof(path), "/tmp/cg-grant-%ld", (long)getpid());
+	req.cwd = path;
+	CU_ASSERT_EQUAL_FATAL(mkdir(path, 0755), 0);
+	char file[96];
+	snprintf(file, sizeof(file), "%s/passwd", path);
+	FILE *fp = fopen(file, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	fclose(fp);
+	ASSERT_REASON(cg_verify_token(&tfx.cfg, t, strlen(t), &req, &d), CG_COMMAND_DENIED);
+	tfx_saw(d.reason);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "ticket CHG0012345: passwd names /tmp/cg-grant-"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "the ticket must name it by absolute path"));
+	cg_decision_free(&d);
+	unlink(file);
+	/* a word that names nothing where the command runs is allowed */
+	ASSERT_REASON(tfx_verify(t, &req), CG_OK);
+	rmdir(path);
+	/* without a directory, a relative word cannot be judged */
+	req.cwd = NULL;
+	ASSERT_REASON(tfx_verify(t, &req), CG_COMMAND_DENIED);
+	free(t);
+}
+
 static void test_bad_request(void)
 {
 	struct cg_test_claims c;
@@ -243,6 +362,8 @@ int test_token_grant_register(void)
 		{"sudo with cmds", test_commands_with_cmds},
 		{"command detail is sanitised", test_command_detail_is_sanitised},
 		{"runas", test_runas},
+		{"runas groups", test_runas_groups},
+		{"relative words", test_relative_words},
 		{"bad requests", test_bad_request},
 	};
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {

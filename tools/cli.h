@@ -101,6 +101,7 @@ struct cli_issue {
 	const char *ttl_text, *scope_text;
 	struct cg_strlist aud, hosts, cmds, runas;
 	bool emergency, have_nbf;
+	bool all_commands;          /* --all-commands: cmds ["*"], every command */
 	long long nbf;
 	long ttl;
 	unsigned scopes;

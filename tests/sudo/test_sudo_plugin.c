@@ -180,7 +180,7 @@ static void test_denials(void)
 	char *tok;
 
 	/* absent runas means root only */
-	tok = sudo_mint(GATED, NULL, NULL, 3600);
+	tok = sudo_mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
 	{
 		char *envp[] = { token_env(tok), NULL };
 
@@ -208,7 +208,7 @@ static void test_denials(void)
 	}
 	free(tok);
 	/* sudo described the command in a way we cannot judge: denied */
-	tok = sudo_mint(GATED, NULL, NULL, 3600);
+	tok = sudo_mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
 	{
 		char *envp[] = { token_env(tok), NULL };
 		char *info_nocmd[] = { "runas_uid=0", "runas_user=root", NULL };
@@ -224,8 +224,8 @@ static void test_denials(void)
 		CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, envp, info_id, argv_id), 1);
 	}
 	free(tok);
-	/* shells only when named */
-	tok = sudo_mint(GATED, NULL, NULL, 3600);
+	/* a shell only when named */
+	tok = sudo_mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
 	{
 		char *envp[] = { token_env(tok), NULL };
 		char *info_sh[] = { "command=/bin/bash", "runas_uid=0", "runas_user=root", NULL };
@@ -447,39 +447,54 @@ static void test_env_approval(void)
 
 static void test_shell_mode(void)
 {
-	char *any = sudo_mint(GATED, NULL, NULL, 3600);
+	char *none = sudo_mint(GATED, NULL, NULL, 3600);
 	char *named = sudo_mint(GATED, "[\"/usr/bin/perl\"]", NULL, 3600);
-	char *e_any[] = { "SHELL=/usr/bin/perl", NULL }, *e_named[] = { NULL, NULL };
+	char *all = sudo_mint(GATED, "[\"*\"]", NULL, 3600);
+	char *e_none[] = { "SHELL=/usr/bin/perl", NULL }, *e_named[] = { NULL, NULL };
+	char *e_all[] = { NULL, NULL };
 	char *info_perl[] = { "command=/usr/bin/perl", "runas_uid=0", "runas_user=root", NULL };
 	char *argv_perl[] = { "perl", NULL };
 	char *set_s[] = { "progname=sudo", "noninteractive=true", "run_shell=true", NULL };
 	char *set_i[] = { "progname=sudo", "noninteractive=true", "login_shell=true", NULL };
 	char *opts[] = { sudo_config_opt, NULL };
-	static char var_any[CG_TOKEN_MAX + 64];
+	static char var_none[CG_TOKEN_MAX + 64], var_all[CG_TOKEN_MAX + 64];
 
-	snprintf(var_any, sizeof(var_any), "CHANGEGATE_TOKEN=%s", any);
-	e_any[0] = var_any;
+	snprintf(var_none, sizeof(var_none), "CHANGEGATE_TOKEN=%s", none);
+	e_none[0] = var_none;
+	snprintf(var_all, sizeof(var_all), "CHANGEGATE_TOKEN=%s", all);
+	e_all[0] = var_all;
 	e_named[0] = token_env(named);
 	reset();
-	/* sudo -s with SHELL=/usr/bin/perl, a ticket without cmds: the shell is not named */
-	CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_any, info_perl, argv_perl), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "lists no cmds"));
-	CU_ASSERT_EQUAL(approval_run(opts, set_i, user_gated, e_any, info_perl, argv_perl), 0);
-	/* a "shell" no list of shells and interpreters knows: the settings say what it is */
+	/* sudo -s with SHELL=/usr/bin/perl, a ticket without cmds: it names no command at all */
+	CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_none, info_perl, argv_perl), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "names no commands"));
+	CU_ASSERT_EQUAL(approval_run(opts, set_i, user_gated, e_none, info_perl, argv_perl), 0);
+	/* a "shell" no list of shells knows is just a command the ticket does not name */
 	{
 		char *info_awk[] = { "command=/usr/bin/awk", "runas_uid=0", "runas_user=root", NULL };
 		char *argv_awk[] = { "awk", NULL };
 
 		reset();
-		CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, e_any, info_awk, argv_awk),
-				1);
-		CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_any, info_awk, argv_awk), 0);
-		CU_ASSERT_PTR_NOT_NULL(strstr(seen, "lists no cmds"));
+		CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, e_none, info_awk, argv_awk),
+				0);
+		CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_named, info_awk, argv_awk), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(seen, "does not cover /usr/bin/awk"));
 	}
 	/* named in cmds: allowed */
 	CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_named, info_perl, argv_perl), 1);
-	free(any);
+	/* "*" says everything, sudo -s and -i included, and the user is told it is unrestricted */
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_all, info_perl, argv_perl), 1);
+	CU_ASSERT_EQUAL(approval_run(opts, set_i, user_gated, e_all, info_perl, argv_perl), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "note: ticket CHG0012345, approved by approver, allows "
+				      "any command (an unrestricted ticket"));
+	/* an ordinary allow stays silent */
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_named, info_perl, argv_perl), 1);
+	CU_ASSERT_EQUAL(seen_len, 0);
+	free(none);
 	free(named);
+	free(all);
 }
 
 static void test_chroot_cwd(void)
@@ -605,7 +620,7 @@ static void test_policy_allow_timeout(void)
 
 static void test_policy_delegate_decides_first(void)
 {
-	char *tok = sudo_mint(GATED, NULL, NULL, 600);
+	char *tok = sudo_mint(GATED, "[\"/usr/bin/id\"]", NULL, 600);
 	char *envp[] = { token_env(tok), NULL };
 	char *opts[] = { sudo_config_opt, delegate_opt, NULL };
 	char **info;
@@ -761,7 +776,8 @@ int main(void)
 	CU_add_test(s, "an option typo denies gated users only", test_option_typo);
 	CU_add_test(s, "approval: environment from the command line, -E, gained vars",
 		    test_env_approval);
-	CU_add_test(s, "approval: sudo -s / -i need the shell named in cmds", test_shell_mode);
+	CU_add_test(s, "approval: sudo -s / -i need the shell named in cmds, or \"*\"",
+		    test_shell_mode);
 	CU_add_test(s, "approval: chroot and sudo -D refused", test_chroot_cwd);
 	CU_add_test(s, "approval: an unknown user name is denied", test_unknown_user);
 	CU_add_test(s, "approval: token in the environment allows", test_env_token_allows);

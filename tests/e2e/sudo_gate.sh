@@ -319,6 +319,12 @@ ns_check "policy: sudo -l still shows sudoers' rules" \
 	output_has "/usr/bin/whoami" sudo_as alice CHANGEGATE_TOKEN="$T_OK" sudo -n -l
 ns_check "policy: sudo -l without a token says so" \
 	output_has "no change ticket" sudo_as alice sudo -n -l
+ns_check "policy: sudo -l under a * ticket says it allows any command, unrestricted" \
+	output_has "commands: any command (an unrestricted ticket: its cmds is *)" \
+	sudo_as dave CHANGEGATE_TOKEN="$T_DAVE_ALL" sudo -n -l
+ns_check "policy: sudo -l under a ticket without cmds says it names none" \
+	output_has "names no commands, so it allows no sudo command (command_denied)" \
+	sudo_as dave CHANGEGATE_TOKEN="$T_DAVE_ANY" sudo -n -l
 
 kill_at_expiry() {
 	local t start rc=0 took

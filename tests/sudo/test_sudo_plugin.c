@@ -684,6 +684,31 @@ static void test_policy_list_and_options(void)
 	CU_ASSERT_EQUAL(fake->invalidates, inval + 1);
 	pol->close(0, 0);
 
+	/* a "*" ticket is listed as what it is; one without cmds as good for nothing */
+	{
+		char *all = sudo_mint(GATED, "[\"*\"]", NULL, 600);
+		char *none = sudo_mint(GATED, NULL, NULL, 600);
+		char *e_all[] = { NULL, NULL }, *e_none[] = { NULL, NULL };
+		static char var_all[CG_TOKEN_MAX + 64];
+
+		snprintf(var_all, sizeof(var_all), "CHANGEGATE_TOKEN=%s", all);
+		e_all[0] = var_all;
+		e_none[0] = token_env(none);
+		reset();
+		CU_ASSERT_EQUAL_FATAL(policy_open_as(opts, settings_n, user_gated, e_all), 1);
+		CU_ASSERT_EQUAL(pol->list(0, NULL, 0, NULL, &errstr), 1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(seen, "commands: any command (an unrestricted ticket"));
+		pol->close(0, 0);
+		reset();
+		CU_ASSERT_EQUAL_FATAL(policy_open_as(opts, settings_n, user_gated, e_none), 1);
+		CU_ASSERT_EQUAL(pol->list(0, NULL, 0, NULL, &errstr), 1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(seen, "no usable change ticket: ticket CHG0012345 names "
+					      "no commands"));
+		pol->close(0, 0);
+		free(all);
+		free(none);
+	}
+
 	/* an unknown option denies the gated user (the log names it), sudo keeps working */
 	reset();
 	CU_ASSERT_EQUAL_FATAL(policy_open_as(unknown, settings_n, user_gated, envp), 1);

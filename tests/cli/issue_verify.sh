@@ -86,6 +86,8 @@ expect_verdict "a * token allows any command, and says it is unrestricted" \
 	allow "$tok_all" --user alice --scope sudo --command "/bin/sh -c id"
 check_out "... in plain words" 'allows any command \(an unrestricted ticket: its cmds is \*\)' \
 	0 verify "$tok_all" --user alice --scope sudo --command "/bin/sh -c id"
+check_out "... and in the claims shown" '^commands: any \(unrestricted: cmds is \*\)$' \
+	0 verify "$tok_all" --user alice --scope sudo --command "/bin/sh -c id"
 tok_none=$(mint alice 2>/dev/null)
 expect_verdict "a token without cmds allows no sudo command" "deny: command_denied" \
 	"$tok_none" --user alice --scope sudo --command /usr/bin/id

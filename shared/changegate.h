@@ -19,6 +19,9 @@
 #define CG_JTI_MAX 128             /* jti: 1..128 bytes of the id alphabet (cg_id_valid) */
 #define CG_KID_MAX 64              /* kid: ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$ */
 #define CG_CMD_MAX 1024            /* one entry of `cmds` */
+/* The one `cmds` entry that is not a path: every command, any arguments, shells included.
+ * Only an explicit entry means "everything"; a ticket without cmds allows no command. */
+#define CG_CMDS_ALL "*"
 #define CG_TEXT_MAX 1024           /* `reason` free text */
 #define CG_LIST_MAX 64             /* entries in any claim array or config list */
 #define CG_CONFIG_FILE_MAX 65536   /* changegate.conf */
@@ -95,6 +98,12 @@ void cg_wipe_free_str(char *s);
  * '\\' and '=' is kept; every other byte becomes \xNN; output truncated to dstlen-1 bytes,
  * with "..." marking a cut. NULL src gives "-". */
 void cg_sanitize(char *dst, size_t dstlen, const char *src);
+/* The same for text whose untrusted parts went through cg_sanitize already (a decision's
+ * detail): their \xNN escapes are kept as they are, so a value is escaped once; anything
+ * else cg_sanitize would escape still is, so the text cannot forge a field either. */
+void cg_sanitize_text(char *dst, size_t dstlen, const char *src);
+/* 4 when s starts with a \xNN escape as cg_sanitize writes it (lowercase hex), else 0. */
+size_t cg_escape_len(const char *s);
 
 /* Reads a file we must be able to trust: opened with O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC; must be
  * a regular file owned by root (or by the calling process's effective uid), not writable by
@@ -301,6 +310,8 @@ struct cg_decision {
 					   expired 12 minutes ago" */
 	bool have_claims;               /* ticket below holds decoded (maybe unverified) claims */
 	bool verified;                  /* signature checked with a configured key */
+	bool unrestricted;              /* the sudo command was judged under a "*" cmds entry:
+					   logged at LOG_WARNING and marked unrestricted */
 	struct cg_ticket ticket;
 };
 
@@ -335,9 +346,6 @@ int cg_path_root_controlled(const char *path, char *why, size_t whylen);
  * object in cwd must name one root controls. CG_OK, or CG_COMMAND_DENIED with detail. */
 cg_reason cg_command_paths_check(const char *const *argv, size_t nliteral, const char *cwd,
 				 char *detail, size_t detlen);
-/* Shells, command launchers and interpreters (docs/token-format.md): allowed only when a
- * `cmds` entry names them explicitly. */
-bool cg_command_is_shell(const char *path);
 
 /* ---- revocation and single use ----------------------------------------------------------- */
 
@@ -395,7 +403,8 @@ struct cg_audit_event {
 /* One line, key=value, every untrusted value sanitised; never the token. Returns the length
  * written (truncated to fit buflen). */
 size_t cg_audit_format(const struct cg_audit_event *ev, char *buf, size_t buflen);
-/* The syslog priority for it: LOG_ALERT for break-glass, LOG_NOTICE allow, LOG_WARNING deny. */
+/* The syslog priority for it: LOG_ALERT for break-glass, LOG_NOTICE allow, LOG_WARNING deny
+ * and any decision under an unrestricted ("*") ticket. */
 int cg_audit_priority(const struct cg_audit_event *ev);
 /* Appends one JSON object to path (created 0600, must be root-owned); 0 or -1. */
 int cg_audit_append_json(const char *path, const struct cg_audit_event *ev, time_t now);

@@ -190,8 +190,10 @@ static void read_commands(struct reader *rd)
 	if (rd->first != before)
 		return;
 	for (size_t i = 0; i < rd->t->cmds.count; i++) {
-		if (rd->t->cmds.items[i][0] != '/') {
-			fault(rd, CG_BAD_CLAIM, "cmds", "has an entry that is not an absolute path");
+		const char *e = rd->t->cmds.items[i];
+		if (e[0] != '/' && strcmp(e, CG_CMDS_ALL) != 0) {
+			fault(rd, CG_BAD_CLAIM, "cmds", "has an entry that is neither an absolute "
+			      "path nor the single word *");
 			return;
 		}
 	}

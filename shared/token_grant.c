@@ -1,7 +1,8 @@
 /* What the token grants against what is asked for: the scope, the host, and for sudo the
- * command and the target user. Absent hosts means any host; absent cmds means any command
- * except shells and editors-as-root, which must be named; absent runas means root only, and
- * absent runas_groups the target's own groups only. */
+ * command and the target user. Absent hosts means any host; absent runas means root only,
+ * and absent runas_groups the target's own groups only. For commands an allow list only:
+ * absent or empty cmds allow none, path entries allow what they name (a shell only when
+ * named), and the explicit entry "*" allows everything. */
 #include <stdio.h>
 #include <string.h>
 
@@ -42,7 +43,7 @@ static void command_words(const struct cg_request *req, char *buf, size_t buflen
 }
 
 static cg_reason check_command(const struct cg_ticket *t, const struct cg_request *req,
-			       const char *name, char *detail, size_t detlen)
+			       const char *name, bool *unrestricted, char *detail, size_t detlen)
 {
 	char cmd[256];
 	command_words(req, cmd, sizeof(cmd));
@@ -51,13 +52,20 @@ static cg_reason check_command(const struct cg_ticket *t, const struct cg_reques
 		cg_detail(detail, detlen, "%s cannot cover %s: not an absolute command", name, cmd);
 		return CG_COMMAND_DENIED;
 	}
-	if (!t->has_cmds) {
-		if (!cg_command_is_shell(req->argv[0]))
-			return CG_OK;
-		cg_detail(detail, detlen, "%s lists no cmds, and %s is a shell, command "
-			  "launcher or interpreter that must be named in cmds", name, cmd);
+	if (!t->has_cmds || t->cmds.count == 0) {
+		cg_detail(detail, detlen, "%s names no commands, so it allows no sudo command",
+			  name);
 		return CG_COMMAND_DENIED;
 	}
+	/* "*" first: a ticket that says "everything" is judged, and logged, as unrestricted
+	 * whatever else it lists */
+	for (size_t i = 0; i < t->cmds.count; i++) {
+		if (strcmp(t->cmds.items[i], CG_CMDS_ALL) == 0) {
+			*unrestricted = true;
+			return CG_OK;
+		}
+	}
+
 	/* an entry covers the command when it matches and every relative word it names reaches
 	 * a file root controls from where the command runs (command_paths.c); another entry
 	 * may still cover it, so the first such refusal is kept for the detail */
@@ -108,9 +116,11 @@ static cg_reason check_runas_target(const struct cg_ticket *t, const struct cg_r
 }
 
 cg_reason cg_token_check_grant(const struct cg_config *cfg, const struct cg_ticket *t,
-			       const struct cg_request *req, char *detail, size_t detlen)
+			       const struct cg_request *req, bool *unrestricted, char *detail,
+			       size_t detlen)
 {
 	char name[80];
+	*unrestricted = false;
 	cg_ticket_name(t, name, sizeof(name));
 	if (req->scope != CG_SCOPE_LOGIN && req->scope != CG_SCOPE_SUDO) {
 		cg_detail(detail, detlen, "internal error: the request names no single scope");
@@ -124,7 +134,7 @@ cg_reason cg_token_check_grant(const struct cg_config *cfg, const struct cg_tick
 	cg_reason r = check_host(cfg, t, req, name, detail, detlen);
 	if (r != CG_OK || req->scope != CG_SCOPE_SUDO)
 		return r;
-	r = check_command(t, req, name, detail, detlen);
+	r = check_command(t, req, name, unrestricted, detail, detlen);
 	if (r == CG_OK)
 		r = check_runas_target(t, req, name, detail, detlen);
 	return r;

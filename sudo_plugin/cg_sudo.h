@@ -71,7 +71,6 @@ struct cgs_ctx {
 	struct cgs_user user;
 	char *const *user_env;
 	bool noninteractive;        /* sudo -n: never prompt */
-	bool shell_mode;            /* sudo -s or -i: the shell must be named in cmds */
 	bool preserve_env;          /* sudo -E */
 	const char *chroot_req;     /* sudo -R DIR, or NULL */
 	const char *cwd_req;        /* sudo -D DIR, or NULL */

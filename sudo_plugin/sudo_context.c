@@ -71,7 +71,6 @@ static void read_settings(struct cgs_ctx *c, char *const settings[])
 	const char *v;
 
 	c->noninteractive = cgs_kv_true(settings, "noninteractive");
-	c->shell_mode = cgs_kv_true(settings, "run_shell") || cgs_kv_true(settings, "login_shell");
 	c->preserve_env = cgs_kv_true(settings, "preserve_environment");
 	v = cgs_kv_get(settings, "cmnd_chroot");
 	c->chroot_req = v != NULL && *v != '\0' ? v : NULL;

@@ -99,6 +99,7 @@ struct cli_issue {
 	const char *ttl_text, *scope_text;
 	struct cg_strlist aud, hosts, cmds, runas, runas_groups;
 	bool emergency, have_nbf;
+	bool all_commands;          /* --all-commands: cmds ["*"], every command */
 	long long nbf;
 	long ttl;
 	unsigned scopes;
@@ -126,8 +127,9 @@ char *cli_sign_token(const char *key_path, const char *want_alg, const char *kid
  * the token claims (ticket, jti, sub, approver, expiry), each value escaped. */
 void cli_print_decision_text(const struct cg_decision *d, time_t now);
 /* Prints one JSON object: decision, reason, detail, verified, ticket, jti, sub, approver,
- * expires (null when unknown), emergency, gated (whether the user must present a token at
- * all). 0, or -1 when it could not be built. */
+ * expires (null when unknown), emergency, unrestricted (the command was judged under a "*"
+ * cmds entry), gated (whether the user must present a token at all). 0, or -1 when it could
+ * not be built. */
 int cli_print_decision_json(const struct cg_decision *d, bool gated);
 
 /* ---- check-config: check_report.c, check_keys.c, check_files.c ----------------------- */

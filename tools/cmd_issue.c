@@ -11,14 +11,16 @@
 
 #define CMD "issue"
 #define ISSUE_DEFAULT_MAX_LIFETIME (4 * 3600L)
+/* long options without a short form */
+#define OPT_ALL_COMMANDS 256
 
 static void usage(void)
 {
 	printf("Usage: changegate issue --key FILE --kid KID --iss ISSUER --aud AUDIENCE\n"
 	       "           --sub USER --ticket CHANGE --approved-by APPROVER --scope SCOPES\n"
-	       "           --ttl DURATION [--hosts PATTERN]... [--cmd COMMAND]... [--runas USER]...\n"
-	       "           [--runas-group GROUP]... [--reason TEXT] [--emergency] [--jti ID]\n"
-	       "           [--nbf EPOCH] [--alg ALG]\n"
+	       "           --ttl DURATION [--hosts PATTERN]... [--cmd COMMAND... | --all-commands]\n"
+	       "           [--runas USER]... [--runas-group GROUP]... [--reason TEXT] [--emergency]\n"
+	       "           [--jti ID] [--nbf EPOCH] [--alg ALG]\n"
 	       "\n"
 	       "Mints a change-ticket token: a JWT signed with the change-approval service's\n"
 	       "private key, that lets USER into the hosts whose configuration trusts KID, for\n"
@@ -49,7 +51,9 @@ static void usage(void)
 	       "  -c, --cmd COMMAND         a sudo command: '/usr/bin/systemctl' allows any\n"
 	       "                            arguments, '/usr/bin/systemctl restart nginx' exactly\n"
 	       "                            those, a last argument '*' any rest; repeat for more;\n"
-	       "                            none means any command\n"
+	       "                            with --scope sudo and no --cmd, no command is allowed\n"
+	       "      --all-commands        allow every sudo command, shells included (cmds [\"*\"]);\n"
+	       "                            hosts log each use as unrestricted, at warning level\n"
 	       "  -u, --runas USER          a sudo target user; repeat for more; none means root only\n"
 	       "  -g, --runas-group GROUP   a group sudo may run the command with (sudo -g) beyond\n"
 	       "                            the target user's own groups; repeat for more\n"
@@ -175,6 +179,41 @@ static void warn_relative_words(const char *entry)
 	}
 }
 
+/* "*" means every command: it is written only for --all-commands, never slipped in as one
+ * --cmd among others, and a sudo token without either allows nothing, which is said. */
+static bool check_cmds(const struct cli_issue *o)
+{
+	if (o->all_commands && !(o->scopes & CG_SCOPE_SUDO)) {
+		cli_error(CMD, "--all-commands only means something with --scope sudo");
+		return false;
+	}
+	if (o->all_commands && o->cmds.count > 0) {
+		cli_error(CMD, "--all-commands allows every command already; leave out --cmd, or "
+			  "leave out --all-commands to allow only the --cmd commands");
+		return false;
+	}
+	for (size_t i = 0; i < o->cmds.count; i++) {
+		if (strcmp(o->cmds.items[i], CG_CMDS_ALL) == 0) {
+			cli_error(CMD, "--cmd '*': a ticket for every command must say so: use "
+				  "--all-commands");
+			return false;
+		}
+		if (o->cmds.items[i][0] != '/') {
+			cli_error(CMD, "--cmd: '%s' does not start with an absolute path",
+				  o->cmds.items[i]);
+			return false;
+		}
+		warn_relative_words(o->cmds.items[i]);
+	}
+	if (o->all_commands)
+		cli_error(CMD, "warning: --all-commands: this token allows every sudo command, "
+			  "shells included; hosts log each use as unrestricted");
+	else if ((o->scopes & CG_SCOPE_SUDO) && o->cmds.count == 0)
+		cli_error(CMD, "warning: --scope sudo without --cmd: this token allows no sudo "
+			  "command (name each with --cmd, or use --all-commands)");
+	return true;
+}
+
 /* The rules that tie options together: four eyes, break-glass, scope. */
 static bool check_opts(struct cli_issue *o)
 {
@@ -222,15 +261,7 @@ static bool check_opts(struct cli_issue *o)
 			  "sudo");
 		return false;
 	}
-	for (size_t i = 0; i < o->cmds.count; i++) {
-		if (o->cmds.items[i][0] != '/') {
-			cli_error(CMD, "--cmd: '%s' does not start with an absolute path",
-				  o->cmds.items[i]);
-			return false;
-		}
-		warn_relative_words(o->cmds.items[i]);
-	}
-	return true;
+	return check_cmds(o);
 }
 
 static int issue(struct cli_issue *o)
@@ -276,6 +307,7 @@ static int parse_option(int c, struct cli_issue *o)
 	case 'S': o->scope_text = optarg; break;
 	case 'T': o->ttl_text = optarg; break;
 	case 'e': o->emergency = true; break;
+	case OPT_ALL_COMMANDS: o->all_commands = true; break;
 	case 'A':
 		return add_item(&o->aud, "aud", optarg, CG_CLAIM_MAX) ? -1 : CLI_EXIT_USAGE;
 	case 'H':
@@ -318,6 +350,7 @@ int cmd_issue(int argc, char **argv)
 		{ "ttl", required_argument, NULL, 'T' },
 		{ "hosts", required_argument, NULL, 'H' },
 		{ "cmd", required_argument, NULL, 'c' },
+		{ "all-commands", no_argument, NULL, OPT_ALL_COMMANDS },
 		{ "runas", required_argument, NULL, 'u' },
 		{ "runas-group", required_argument, NULL, 'g' },
 		{ "reason", required_argument, NULL, 'r' },

@@ -59,6 +59,8 @@ void cli_print_decision_text(const struct cg_decision *d, time_t now)
 	list_field("groups:", t->has_runas_groups, &t->runas_groups);
 	if (t->emergency)
 		field("emergency:", "yes (break-glass)");
+	if (d->unrestricted)
+		field("commands:", "any (unrestricted: cmds is *)");
 	field("reason:", t->reason);
 	if (t->exp != 0) {
 		char when[64], rel[64];
@@ -87,7 +89,7 @@ int cli_print_decision_json(const struct cg_decision *d, bool gated)
 {
 	const struct cg_ticket *t = &d->ticket;
 	bool have = d->have_claims;
-	json_t *o = json_pack("{s:s, s:s, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:b, s:b}",
+	json_t *o = json_pack("{s:s, s:s, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:b}",
 			      "decision", d->reason == CG_OK ? "allow" : "deny",
 			      "reason", cg_reason_code(d->reason),
 			      "detail", claim(d->detail),
@@ -98,6 +100,7 @@ int cli_print_decision_json(const struct cg_decision *d, bool gated)
 			      "approver", have ? claim(t->approved_by) : json_null(),
 			      "expires", have && t->exp != 0 ? json_integer(t->exp) : json_null(),
 			      "emergency", have && t->emergency,
+			      "unrestricted", d->unrestricted,
 			      "gated", gated);
 	if (o == NULL)
 		return -1;

@@ -30,6 +30,7 @@ def claims(sub):
         "iss": ISS, "aud": AUD, "sub": sub, "jti": "pyjwt-%d" % now,
         "chg": "CHG0077777", "approved_by": "approver",
         "iat": now, "nbf": now, "exp": now + 600, "scope": ["login", "sudo"],
+        "cmds": ["/usr/bin/id"],
     }
 
 

@@ -28,8 +28,14 @@ check_json "ticket, jti, sub, approver" \
 	"(o['ticket'], o['jti'], o['sub'], o['approver']) == ('CHG0099999', 'json-jti-1', 'alice', 'approver')" "$out"
 check_json "expires is the exp claim" "o['expires'] == $((now + 1800))" "$out"
 check_json "detail is words" "isinstance(o['detail'], str) and len(o['detail']) > 0" "$out"
-check_json "gated and emergency" "o['gated'] is True and o['emergency'] is False" "$out"
-check_json "exactly the documented keys" "set(o) == {'decision','reason','detail','verified','ticket','jti','sub','approver','expires','emergency','gated'}" "$out"
+check_json "gated, emergency, unrestricted" \
+	"o['gated'] is True and o['emergency'] is False and o['unrestricted'] is False" "$out"
+check_json "exactly the documented keys" "set(o) == {'decision','reason','detail','verified','ticket','jti','sub','approver','expires','emergency','unrestricted','gated'}" "$out"
+
+tok_all=$(mint alice --all-commands 2>/dev/null)
+out=$(verify "$tok_all" --user alice --scope sudo --command "/bin/sh -c id" --json)
+check_json "a * ticket's sudo decision is marked unrestricted" \
+	"o['decision'] == 'allow' and o['unrestricted'] is True" "$out"
 
 out=$(verify "$tok" --user alice --scope login --json --at $((now + 7200)))
 check "--json deny exits 1" test $? -eq 1

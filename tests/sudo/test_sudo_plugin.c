@@ -181,7 +181,7 @@ static void test_denials(void)
 	char *tok;
 
 	/* absent runas means root only */
-	tok = sudo_mint(GATED, NULL, NULL, 3600);
+	tok = sudo_mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
 	{
 		char *envp[] = { token_env(tok), NULL };
 
@@ -209,7 +209,7 @@ static void test_denials(void)
 	}
 	free(tok);
 	/* sudo described the command in a way we cannot judge: denied */
-	tok = sudo_mint(GATED, NULL, NULL, 3600);
+	tok = sudo_mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
 	{
 		char *envp[] = { token_env(tok), NULL };
 		char *info_nocmd[] = { "runas_uid=0", "runas_user=root", NULL };
@@ -225,8 +225,8 @@ static void test_denials(void)
 		CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, envp, info_id, argv_id), 1);
 	}
 	free(tok);
-	/* shells only when named */
-	tok = sudo_mint(GATED, NULL, NULL, 3600);
+	/* a shell only when named */
+	tok = sudo_mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
 	{
 		char *envp[] = { token_env(tok), NULL };
 		char *info_sh[] = { "command=/bin/bash", "runas_uid=0", "runas_user=root", NULL };
@@ -448,39 +448,54 @@ static void test_env_approval(void)
 
 static void test_shell_mode(void)
 {
-	char *any = sudo_mint(GATED, NULL, NULL, 3600);
+	char *none = sudo_mint(GATED, NULL, NULL, 3600);
 	char *named = sudo_mint(GATED, "[\"/usr/bin/perl\"]", NULL, 3600);
-	char *e_any[] = { "SHELL=/usr/bin/perl", NULL }, *e_named[] = { NULL, NULL };
+	char *all = sudo_mint(GATED, "[\"*\"]", NULL, 3600);
+	char *e_none[] = { "SHELL=/usr/bin/perl", NULL }, *e_named[] = { NULL, NULL };
+	char *e_all[] = { NULL, NULL };
 	char *info_perl[] = { "command=/usr/bin/perl", "runas_uid=0", "runas_user=root", NULL };
 	char *argv_perl[] = { "perl", NULL };
 	char *set_s[] = { "progname=sudo", "noninteractive=true", "run_shell=true", NULL };
 	char *set_i[] = { "progname=sudo", "noninteractive=true", "login_shell=true", NULL };
 	char *opts[] = { sudo_config_opt, NULL };
-	static char var_any[CG_TOKEN_MAX + 64];
+	static char var_none[CG_TOKEN_MAX + 64], var_all[CG_TOKEN_MAX + 64];
 
-	snprintf(var_any, sizeof(var_any), "CHANGEGATE_TOKEN=%s", any);
-	e_any[0] = var_any;
+	snprintf(var_none, sizeof(var_none), "CHANGEGATE_TOKEN=%s", none);
+	e_none[0] = var_none;
+	snprintf(var_all, sizeof(var_all), "CHANGEGATE_TOKEN=%s", all);
+	e_all[0] = var_all;
 	e_named[0] = token_env(named);
 	reset();
-	/* sudo -s with SHELL=/usr/bin/perl, a ticket without cmds: the shell is not named */
-	CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_any, info_perl, argv_perl), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "lists no cmds"));
-	CU_ASSERT_EQUAL(approval_run(opts, set_i, user_gated, e_any, info_perl, argv_perl), 0);
-	/* a "shell" no list of shells and interpreters knows: the settings say what it is */
+	/* sudo -s with SHELL=/usr/bin/perl, a ticket without cmds: it names no command at all */
+	CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_none, info_perl, argv_perl), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "names no commands"));
+	CU_ASSERT_EQUAL(approval_run(opts, set_i, user_gated, e_none, info_perl, argv_perl), 0);
+	/* a "shell" no list of shells knows is just a command the ticket does not name */
 	{
 		char *info_awk[] = { "command=/usr/bin/awk", "runas_uid=0", "runas_user=root", NULL };
 		char *argv_awk[] = { "awk", NULL };
 
 		reset();
-		CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, e_any, info_awk, argv_awk),
-				1);
-		CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_any, info_awk, argv_awk), 0);
-		CU_ASSERT_PTR_NOT_NULL(strstr(seen, "lists no cmds"));
+		CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, e_none, info_awk, argv_awk),
+				0);
+		CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_named, info_awk, argv_awk), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(seen, "does not cover /usr/bin/awk"));
 	}
 	/* named in cmds: allowed */
 	CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_named, info_perl, argv_perl), 1);
-	free(any);
+	/* "*" says everything, sudo -s and -i included, and the user is told it is unrestricted */
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_all, info_perl, argv_perl), 1);
+	CU_ASSERT_EQUAL(approval_run(opts, set_i, user_gated, e_all, info_perl, argv_perl), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "note: ticket CHG0012345, approved by approver, allows "
+				      "any command (an unrestricted ticket"));
+	/* an ordinary allow stays silent */
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_named, info_perl, argv_perl), 1);
+	CU_ASSERT_EQUAL(seen_len, 0);
+	free(none);
 	free(named);
+	free(all);
 }
 
 static void test_chroot_cwd(void)
@@ -748,7 +763,7 @@ static void test_policy_allow_timeout(void)
 
 static void test_policy_delegate_decides_first(void)
 {
-	char *tok = sudo_mint(GATED, NULL, NULL, 600);
+	char *tok = sudo_mint(GATED, "[\"/usr/bin/id\"]", NULL, 600);
 	char *envp[] = { token_env(tok), NULL };
 	char *opts[] = { sudo_config_opt, delegate_opt, NULL };
 	char **info;
@@ -811,6 +826,31 @@ static void test_policy_list_and_options(void)
 	pol->invalidate(1);
 	CU_ASSERT_EQUAL(fake->invalidates, inval + 1);
 	pol->close(0, 0);
+
+	/* a "*" ticket is listed as what it is; one without cmds as good for nothing */
+	{
+		char *all = sudo_mint(GATED, "[\"*\"]", NULL, 600);
+		char *none = sudo_mint(GATED, NULL, NULL, 600);
+		char *e_all[] = { NULL, NULL }, *e_none[] = { NULL, NULL };
+		static char var_all[CG_TOKEN_MAX + 64];
+
+		snprintf(var_all, sizeof(var_all), "CHANGEGATE_TOKEN=%s", all);
+		e_all[0] = var_all;
+		e_none[0] = token_env(none);
+		reset();
+		CU_ASSERT_EQUAL_FATAL(policy_open_as(opts, settings_n, user_gated, e_all), 1);
+		CU_ASSERT_EQUAL(pol->list(0, NULL, 0, NULL, &errstr), 1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(seen, "commands: any command (an unrestricted ticket"));
+		pol->close(0, 0);
+		reset();
+		CU_ASSERT_EQUAL_FATAL(policy_open_as(opts, settings_n, user_gated, e_none), 1);
+		CU_ASSERT_EQUAL(pol->list(0, NULL, 0, NULL, &errstr), 1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(seen, "no usable change ticket: ticket CHG0012345 names "
+					      "no commands"));
+		pol->close(0, 0);
+		free(all);
+		free(none);
+	}
 
 	/* an unknown option denies the gated user (the log names it), sudo keeps working */
 	reset();
@@ -904,7 +944,8 @@ int main(void)
 	CU_add_test(s, "an option typo denies gated users only", test_option_typo);
 	CU_add_test(s, "approval: environment from the command line, -E, gained vars",
 		    test_env_approval);
-	CU_add_test(s, "approval: sudo -s / -i need the shell named in cmds", test_shell_mode);
+	CU_add_test(s, "approval: sudo -s / -i need the shell named in cmds, or \"*\"",
+		    test_shell_mode);
 	CU_add_test(s, "approval: chroot and sudo -D refused", test_chroot_cwd);
 	CU_add_test(s, "approval: an unknown user name is denied", test_unknown_user);
 	CU_add_test(s, "approval: target group and working directory judged",

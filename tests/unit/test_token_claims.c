@@ -364,6 +364,18 @@ static void test_emergency(void)
 	ASSERT_REASON(tfx_check_d(&c, CG_SCOPE_LOGIN, &d), CG_OK);
 	CU_ASSERT(d.ticket.emergency);
 	CU_ASSERT_STRING_EQUAL(d.ticket.reason, "database down, INC42");
+	/* our own words are not escaped as if they were claims, and the line escapes nothing a
+	 * second time (issue 14 item 14) */
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "break-glass ticket CHG0012345, approved by "
+				      "nobody (break-glass), allows this login for "));
+	struct cg_audit_event ev = {.front = "pam", .event = "auth", .user = "alice",
+				    .decision = &d};
+	char line[2048];
+	cg_audit_format(&ev, line, sizeof(line));
+	CU_ASSERT_PTR_NULL(strchr(line, '\\'));
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, " emergency=1 change_reason=\"database down, INC42\" "
+				      "detail=\"break-glass ticket CHG0012345, approved by nobody "
+				      "(break-glass), allows this login for "));
 	cg_decision_free(&d);
 	/* the same claims from a key that is not listed */
 	char *t = tfx_mint("ES384", &c);

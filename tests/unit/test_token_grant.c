@@ -98,32 +98,88 @@ static void test_hosts(void)
 	free(t);
 }
 
+/* An allow list: a ticket that names no command allows none. Everything the review ran as
+ * root under a ticket without cmds (launchers, the loader, interpreters, a shell copied under
+ * another name) is refused, and so is what the old list of shells knew. */
 static void test_commands_without_cmds(void)
 {
 	struct cg_test_claims c;
+	struct cg_decision d;
 	tfx_claims(&c);
-	ASSERT_REASON(SUDO(&c, "/usr/bin/systemctl", "restart", "postgresql"), CG_OK);
-	ASSERT_REASON(SUDO(&c, "/usr/bin/journalctl"), CG_OK);
-	/* shells and sudoedit need to be named */
+	c.cmds_json = NULL;
+	ASSERT_REASON(SUDO(&c, "/usr/bin/systemctl", "restart", "postgresql"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/journalctl"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/setpriv", "--reuid=0", "/bin/sh"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/timeout", "9", "/bin/sh"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/nice", "/bin/sh"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/stdbuf", "-o0", "/bin/sh"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/flock", "/tmp/l", "/bin/sh"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/prlimit", "/bin/sh"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/sg", "root", "sh"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/newgrp"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/lib64/ld-linux-x86-64.so.2", "/bin/sh"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/find", ".", "-exec", "/bin/sh", ";"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/awk", "BEGIN{system(\"sh\")}"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/perl5.36-x86_64-linux-gnu", "-e", "exec sh"),
+		      CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/srv/copy/notashell", "-c", "id"), CG_COMMAND_DENIED);
 	ASSERT_REASON(SUDO(&c, "/bin/bash"), CG_COMMAND_DENIED);
-	ASSERT_REASON(SUDO(&c, "/usr/bin/sh", "-c", "id"), CG_COMMAND_DENIED);
 	ASSERT_REASON(SUDO(&c, "/usr/bin/sudoedit", "/etc/hosts"), CG_COMMAND_DENIED);
-	ASSERT_REASON(SUDO(&c, "/bin/su", "-"), CG_COMMAND_DENIED);
-	/* and so do launchers and interpreters: each is a shell under another name */
-	ASSERT_REASON(SUDO(&c, "/usr/bin/sudo", "-n", "bash"), CG_COMMAND_DENIED);
-	ASSERT_REASON(SUDO(&c, "/usr/bin/env", "bash"), CG_COMMAND_DENIED);
-	ASSERT_REASON(SUDO(&c, "/usr/bin/python3"), CG_COMMAND_DENIED);
-	ASSERT_REASON(SUDO(&c, "/usr/bin/python3.11", "-c", "import os"), CG_COMMAND_DENIED);
-	ASSERT_REASON(SUDO(&c, "/usr/bin/perl", "-e", "exec '/bin/sh'"), CG_COMMAND_DENIED);
-	ASSERT_REASON(SUDO(&c, "/usr/bin/xargs", "sh"), CG_COMMAND_DENIED);
+	ASSERT_REASON(sudo_check(&c, ARGV("/usr/bin/id"), 1, "root", 0, &d), CG_COMMAND_DENIED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "ticket CHG0012345 names no commands, so it "
+				      "allows no sudo command"));
+	CU_ASSERT_FALSE(d.unrestricted);
+	cg_decision_free(&d);
+	/* an empty list is the same */
+	c.cmds_json = "[]";
+	ASSERT_REASON(sudo_check(&c, ARGV("/usr/bin/id"), 1, "root", 0, &d), CG_COMMAND_DENIED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "names no commands"));
+	cg_decision_free(&d);
 	/* a request without an absolute command is never covered */
+	c.cmds_json = "[\"*\"]";
 	ASSERT_REASON(SUDO(&c, "systemctl"), CG_COMMAND_DENIED);
 	ASSERT_REASON(sudo_check(&c, NULL, 0, "root", 0, NULL), CG_COMMAND_DENIED);
 	/* a request that claims arguments it does not have */
 	ASSERT_REASON(sudo_check(&c, NULL, 2, "root", 0, NULL), CG_COMMAND_DENIED);
+	/* a login does not need cmds */
+	c.cmds_json = NULL;
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_OK);
+}
+
+/* "*" is the honest "everything": shells included, and every decision under it says so. */
+static void test_commands_all(void)
+{
+	struct cg_test_claims c;
 	struct cg_decision d;
-	ASSERT_REASON(sudo_check(&c, ARGV("/bin/bash"), 1, "root", 0, &d), CG_COMMAND_DENIED);
-	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "/bin/bash is a shell"));
+	tfx_claims(&c);
+	c.cmds_json = "[\"*\"]";
+	ASSERT_REASON(sudo_check(&c, ARGV("/usr/bin/id"), 1, "root", 0, &d), CG_OK);
+	CU_ASSERT_TRUE(d.unrestricted);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "allows any command (an unrestricted ticket"));
+	cg_decision_free(&d);
+	ASSERT_REASON(SUDO(&c, "/bin/sh", "-c", "id"), CG_OK);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/setpriv", "--reuid=0", "/bin/sh"), CG_OK);
+	/* other entries beside "*" narrow nothing, and the decision is still unrestricted */
+	c.cmds_json = "[\"/usr/bin/id\",\"*\"]";
+	ASSERT_REASON(sudo_check(&c, ARGV("/usr/bin/id"), 1, "root", 0, &d), CG_OK);
+	CU_ASSERT_TRUE(d.unrestricted);
+	cg_decision_free(&d);
+	/* the target user is still judged; the denial is marked too */
+	c.cmds_json = "[\"*\"]";
+	ASSERT_REASON(sudo_check(&c, ARGV("/usr/bin/id"), 1, "postgres", 107, &d),
+		      CG_RUNAS_DENIED);
+	CU_ASSERT_TRUE(d.unrestricted);
+	cg_decision_free(&d);
+	/* a path-only ticket is not unrestricted */
+	c.cmds_json = "[\"/usr/bin/id\"]";
+	ASSERT_REASON(sudo_check(&c, ARGV("/usr/bin/id"), 1, "root", 0, &d), CG_OK);
+	CU_ASSERT_FALSE(d.unrestricted);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "allows this command"));
+	cg_decision_free(&d);
+	/* a login under such a ticket is an ordinary login */
+	c.cmds_json = "[\"*\"]";
+	ASSERT_REASON(tfx_check_d(&c, CG_SCOPE_LOGIN, &d), CG_OK);
+	CU_ASSERT_FALSE(d.unrestricted);
 	cg_decision_free(&d);
 }
 
@@ -164,6 +220,12 @@ static void test_commands_with_cmds(void)
 	ASSERT_REASON(SUDO(&c, "/usr/bin/id"), CG_BAD_CLAIM);
 	c.cmds_json = "[[\"/usr/bin/id\"]]";
 	ASSERT_REASON(SUDO(&c, "/usr/bin/id"), CG_BAD_CLAIM);
+	/* only the whole entry "*" is special: any other entry that is not a path is refused */
+	static const char *const not_star[] = {"[\"* \"]", "[\"**\"]", "[\"* /usr/bin/id\"]"};
+	for (size_t i = 0; i < sizeof(not_star) / sizeof(not_star[0]); i++) {
+		c.cmds_json = not_star[i];
+		ASSERT_REASON(SUDO(&c, "/usr/bin/id"), CG_BAD_CLAIM);
+	}
 	/* a login does not look at cmds */
 	c.cmds_json = "[\"/usr/bin/id\"]";
 	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_OK);
@@ -360,6 +422,7 @@ int test_token_grant_register(void)
 		{"hosts", test_hosts},
 		{"sudo without cmds", test_commands_without_cmds},
 		{"sudo with cmds", test_commands_with_cmds},
+		{"sudo with cmds [\"*\"]", test_commands_all},
 		{"command detail is sanitised", test_command_detail_is_sanitised},
 		{"runas", test_runas},
 		{"runas groups", test_runas_groups},

@@ -4,6 +4,7 @@ shared_libcgbase_la_SOURCES += \
 	shared/config_values.c \
 	shared/config_parse.c \
 	shared/gate.c \
+	shared/gate_rule.c \
 	shared/match.c \
 	shared/session_record.c \
 	shared/audit_log.h \

@@ -355,8 +355,10 @@ int cli_wiring_pam_lists(const char *pam_dir, struct cg_gate_lists *out)
 
 	memset(out, 0, sizeof(*out));
 	pam_file(&quiet, pam_dir, "sshd", NULL, 0, &s);
-	if (quiet.problems != 0 || s.lists_bad)
+	if (quiet.problems != 0)
 		return -1;
+	if (s.lists_bad)
+		return -2;
 	return s.lines > 0;
 }
 
@@ -381,7 +383,7 @@ int cli_wiring_sudo_lists(const char *sudo_conf, struct cg_gate_lists *out)
 		for (size_t i = 3; i < n; i++) {
 			if (strncmp(w[i], "exempt_", 7) == 0 &&
 			    cg_gate_lists_option(out, w[i], false) < 0)
-				rc = -1;
+				rc = -2;
 		}
 	}
 	free(line);

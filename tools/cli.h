@@ -174,7 +174,7 @@ void cli_check_sshd_config(struct cli_check *ck);
 void cli_check_wiring(struct cli_check *ck);
 /* The gate lists the first pam_changegate line of pam_dir/sshd passes (@include and include
  * followed as above), or that sudo.conf's changegate_sudo.so Plugin line passes: 1 found,
- * 0 no such line (out empty), -1 unreadable or a bad list. */
+ * 0 no such line (out empty), -1 unreadable (the wiring checks say why), -2 a bad list. */
 int cli_wiring_pam_lists(const char *pam_dir, struct cg_gate_lists *out);
 int cli_wiring_sudo_lists(const char *sudo_conf, struct cg_gate_lists *out);
 

@@ -9,7 +9,7 @@
 struct front {
 	const char *name;               /* "ssh", "sudo" */
 	const char *where;              /* where its own lists come from */
-	int found;                      /* cli_wiring_*_lists: 1, 0 or -1 */
+	int found;                      /* cli_wiring_*_lists: 1, 0, -1 or -2 */
 	struct cg_gate_lists line;
 };
 
@@ -147,8 +147,11 @@ void cli_check_gate(struct cli_check *ck, const char *user)
 	read_fronts(ck->wiring, f);
 	check_unknown(ck, &ck->cfg->gate, base(ck->cfg->source));
 	for (int i = 0; i < 2; i++) {
-		if (f[i].found < 0)
-			cli_problem(ck, "%s: the %s gate lists cannot be read", f[i].name, f[i].where);
+		/* an unreadable file is the wiring checks' problem; a bad list is ours: the
+		 * module or the plugin denies gated users with config_error for it */
+		if (f[i].found == -2)
+			cli_problem(ck, "%s: a gate list on the %s has a bad value", f[i].name,
+				    f[i].where);
 		check_unknown(ck, &f[i].line, f[i].where);
 		if (user != NULL)
 			print_answer(ck->cfg, &f[i], user);

@@ -74,4 +74,7 @@ check_out "verify: sudo" '^sudo: postgres is exempt: in exempt_groups ssl-cert \
 TOKEN=$(mint bin) || exit 99
 check_out "verify: gated user" '^sudo: bin is gated: in enforce_groups bin \(changegate\.conf\)$' 0 \
 	verify "$TOKEN" --user bin --scope login --sudo-conf "$W/sudo.conf" --pam-dir "$W/pam.d"
+# A list with no names on the PAM line: the module denies gated users for it; so says check-config.
+sed -i 's/^auth .*/auth required pam_changegate.so exempt_groups=/' "$W/pam.d/sshd"
+check_out "empty list on the PAM line" '^problem: ssh: a gate list on the pam\.d/sshd line has a bad value$' 1 cc
 finish

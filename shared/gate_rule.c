@@ -57,16 +57,17 @@ int cg_gate_lists_option(struct cg_gate_lists *g, const char *opt, bool replace)
 
 		if (strncmp(opt, names[i], n) != 0 || opt[n] != '=')
 			continue;
-		if (replace)
-			cg_strlist_free(lists[i]);
 		/* split apart first: a bad value leaves the list as it was */
 		if (opt[n + 1] == '\0' || cg_strlist_split(&more, opt + n + 1, ",") != 0 ||
-		    more.count == 0 || add_missing(lists[i], &more) != 0) {
+		    more.count == 0) {
 			cg_strlist_free(&more);
 			return -1;
 		}
+		if (replace)
+			cg_strlist_free(lists[i]);
+		int rc = add_missing(lists[i], &more);
 		cg_strlist_free(&more);
-		return 1;
+		return rc == 0 ? 1 : -1;
 	}
 	return 0;
 }

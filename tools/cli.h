@@ -188,5 +188,9 @@ void cli_check_gate(struct cli_check *ck, const char *user);
 /* verify --user: the same per-front answer lines for user. */
 void cli_print_gate_fronts(const struct cg_config *cfg, const struct cli_wiring *wiring,
 			   const char *user);
+/* Whether the front (sudo, else ssh) would ask user for a token: "cannot judge" says yes,
+ * since it refuses. */
+bool cli_gate_front_says_gated(const struct cg_config *cfg, const struct cli_wiring *wiring,
+			       const char *user, bool sudo);
 
 #endif /* CG_CLI_H */

@@ -229,10 +229,11 @@ static int verify(const struct verify_opts *o, const struct cg_config *cfg,
 		cg_verify_token(cfg, token, len, &req, &d);
 		cg_wipe_free(token, CLI_TOKEN_BUF);
 	}
-	/* JSON gets the gating answer too: a script must not read "allow" as "needs no token". */
-	struct cg_gate_result res;
-	cg_gate_judge(&cfg->gate, o->user, &res);
-	int rc = report(o, cfg, &d, now, res.answer != CG_GATE_NOT_GATED);
+	/* JSON gets the gating answer too, from the front of --scope: a script must not read
+	 * "allow" as "needs no token". */
+	bool gated = cli_gate_front_says_gated(cfg, &o->wiring, o->user,
+					       o->scope == CG_SCOPE_SUDO);
+	int rc = report(o, cfg, &d, now, gated);
 	cg_decision_free(&d);
 	return rc;
 }

@@ -66,20 +66,30 @@ static void source_of(char *out, size_t len, const struct cg_gate_result *res,
 		snprintf(out + used, len - used, ")");
 }
 
-static void print_answer(const struct cg_config *cfg, const struct front *f, const char *user)
+/* The front's answer for user: the config's lists with the front's added. */
+static void judge_front(const struct cg_config *cfg, const struct front *f, const char *user,
+			struct cg_gate_result *res)
 {
 	struct cg_gate_lists eff = {0};
+
+	if (cg_gate_lists_add(&eff, &cfg->gate) != 0 || cg_gate_lists_add(&eff, &f->line) != 0) {
+		memset(res, 0, sizeof(*res));
+		res->answer = CG_GATE_UNJUDGED;
+		snprintf(res->why, sizeof(res->why), "the lists hold more than %d names",
+			 CG_LIST_MAX);
+	} else {
+		cg_gate_judge(&eff, user, res);
+	}
+	cg_gate_lists_free(&eff);
+}
+
+static void print_answer(const struct cg_config *cfg, const struct front *f, const char *user)
+{
 	struct cg_gate_result res;
 	char src[128], who[CG_CLAIM_MAX + 1];
 
 	cg_sanitize(who, sizeof(who), user);
-	if (cg_gate_lists_add(&eff, &cfg->gate) != 0 || cg_gate_lists_add(&eff, &f->line) != 0) {
-		printf("%s: cannot tell whether %s is gated: the lists hold more than %d names "
-		       "(config_error)\n", f->name, who, CG_LIST_MAX);
-		cg_gate_lists_free(&eff);
-		return;
-	}
-	cg_gate_judge(&eff, user, &res);
+	judge_front(cfg, f, user, &res);
 	source_of(src, sizeof(src), &res, cfg, f);
 	if (res.answer == CG_GATE_UNJUDGED)
 		printf("%s: %s cannot be judged: %s (config_error: refused unless exempt)\n",
@@ -90,7 +100,6 @@ static void print_answer(const struct cg_config *cfg, const struct front *f, con
 	if (res.unknown_exempt[0] != '\0')
 		printf("%s: warning: %s: the name service does not know this, which exempts "
 		       "nobody\n", f->name, res.unknown_exempt);
-	cg_gate_lists_free(&eff);
 }
 
 static void put_list(const char *name, const struct cg_strlist *a, const struct cg_strlist *b)
@@ -170,4 +179,16 @@ void cli_print_gate_fronts(const struct cg_config *cfg, const struct cli_wiring 
 	for (int i = 0; i < 2; i++)
 		print_answer(cfg, &f[i], user);
 	free_fronts(f);
+}
+
+bool cli_gate_front_says_gated(const struct cg_config *cfg, const struct cli_wiring *wiring,
+			       const char *user, bool sudo)
+{
+	struct front f[2];
+	struct cg_gate_result res;
+
+	read_fronts(wiring, f);
+	judge_front(cfg, &f[sudo ? 1 : 0], user, &res);
+	free_fronts(f);
+	return res.answer != CG_GATE_NOT_GATED;
 }

@@ -71,6 +71,8 @@ TOKEN=$(mint postgres) || exit 99
 vf() { verify "$TOKEN" --user postgres --scope login --sudo-conf "$W/sudo.conf" --pam-dir "$W/pam.d"; }
 check_out "verify: ssh" '^ssh: postgres is exempt: in exempt_groups ssl-cert \(changegate\.conf\)$' 0 vf
 check_out "verify: sudo" '^sudo: postgres is exempt: in exempt_groups ssl-cert \(changegate\.conf\)$' 0 vf
+check_out "verify --json: gated from the front of --scope (the PAM line exempts daemon)" '"gated":false' 1 \
+	verify "$TOKEN" --user daemon --scope login --sudo-conf "$W/sudo.conf" --pam-dir "$W/pam.d" --json
 TOKEN=$(mint bin) || exit 99
 check_out "verify: gated user" '^sudo: bin is gated: in enforce_groups bin \(changegate\.conf\)$' 0 \
 	verify "$TOKEN" --user bin --scope login --sudo-conf "$W/sudo.conf" --pam-dir "$W/pam.d"

@@ -374,6 +374,7 @@ static void test_list_option(void)
 	CU_ASSERT_EQUAL(cg_gate_lists_option(&g, "enforce_users=alice", true), 1);
 	CU_ASSERT_EQUAL(g.enforce_users.count, 1);
 	CU_ASSERT_EQUAL(cg_gate_lists_option(&g, "enforce_users=", true), -1);
+	CU_ASSERT_EQUAL(g.enforce_users.count, 1); /* a bad value leaves the list as it was */
 	CU_ASSERT_EQUAL(cg_gate_lists_option(&g, "enforce_groups=,", false), -1);
 	CU_ASSERT_EQUAL(cg_gate_lists_option(&g, "enforce_userz=alice", false), 0);
 	CU_ASSERT_EQUAL(cg_gate_lists_option(&g, "exempt_groups", false), 0);

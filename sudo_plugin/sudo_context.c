@@ -86,9 +86,14 @@ static void decide_gated(struct cgs_ctx *c)
 	if (c->user.uid == 0)
 		return;
 	canonical_user(&c->user, &c->user_ok);
-	/* option exemptions first: they must hold without a readable config */
+	/* option exemptions first: they must hold without a readable config. Only those: the
+	 * config's enforce lists add to any given as options, so these settle nothing else */
 	if (c->user_ok) {
-		cg_gate_judge(&c->opts.exempt, c->user.name, &res);
+		struct cg_gate_lists exempt = {
+			.exempt_users = c->opts.lists.exempt_users,
+			.exempt_groups = c->opts.lists.exempt_groups,
+		};
+		cg_gate_judge(&exempt, c->user.name, &res);
 		if (res.answer == CG_GATE_NOT_GATED) {
 			warn_unknown_exempt(&res);
 			return;
@@ -102,7 +107,7 @@ static void decide_gated(struct cgs_ctx *c)
 	}
 	if (cg_config_load(&c->cfg, c->opts.config, c->config_err, sizeof(c->config_err)) != 0)
 		return;
-	if (cg_gate_lists_add(&c->cfg.gate, &c->opts.exempt) != 0) {
+	if (cg_gate_lists_add(&c->cfg.gate, &c->opts.lists) != 0) {
 		snprintf(c->config_err, sizeof(c->config_err), "the gate lists of sudo.conf and "
 			 "%s hold more than %d names together",
 			 c->cfg.source != NULL ? c->cfg.source : "changegate.conf", CG_LIST_MAX);

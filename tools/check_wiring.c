@@ -379,10 +379,9 @@ int cli_wiring_sudo_lists(const char *sudo_conf, struct cg_gate_lists *out)
 		    strcmp(base_name(w[2]), SUDO_PLUGIN_FILE) != 0)
 			continue;
 		rc = 1;
-		/* the plugin takes exempt lists only (sudo_options.c), each adding to the last */
+		/* a list given twice adds up, as in the plugin (sudo_options.c) */
 		for (size_t i = 3; i < n; i++) {
-			if (strncmp(w[i], "exempt_", 7) == 0 &&
-			    cg_gate_lists_option(out, w[i], false) < 0)
+			if (cg_gate_lists_option(out, w[i], false) < 0)
 				rc = -2;
 		}
 	}

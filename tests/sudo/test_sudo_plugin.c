@@ -339,6 +339,34 @@ static void test_enforce_typo(void)
 	cg_test_env_cleanup(&env2);
 }
 
+/* Enforce lists in sudo.conf add to the config's (empty here: everyone) as on the PAM line:
+ * enforce_users=daemon gates daemon only. Before the config is read they let nobody through,
+ * so a broken config still refuses nobody-the-ungated as well as daemon. An unknown name
+ * there is config_error, as in the config. */
+static void test_enforce_options(void)
+{
+	char *opts[] = { sudo_config_opt, "enforce_users=daemon", NULL };
+	char *broken[] = { broken_opt, "enforce_users=daemon", NULL };
+	char *typo[] = { sudo_config_opt, "enforce_groups=no-such-group-changegate",
+			 "exempt_users=daemon", NULL };
+	char *empty[] = { sudo_config_opt, "exempt_users=", NULL };
+
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, no_env, info_id, argv_id), 1);
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_daemon, no_env, info_id, argv_id), 0);
+	reset();
+	CU_ASSERT_EQUAL(approval_run(broken, settings_n, user_gated, no_env, info_id, argv_id), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "config_error"));
+	reset();
+	CU_ASSERT_EQUAL(approval_run(typo, settings_n, user_gated, no_env, info_id, argv_id), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "config_error"));
+	CU_ASSERT_EQUAL(approval_run(typo, settings_n, user_daemon, no_env, info_id, argv_id), 1);
+	/* a list option with no names is an error: gated users are refused */
+	reset();
+	CU_ASSERT_EQUAL(approval_run(empty, settings_n, user_gated, no_env, info_id, argv_id), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "config_error"));
+}
+
 /* Issue 14 item 8, the shipped profile: the config exempts ssl-cert, sudo.conf adds
  * exempt_groups=daemon; postgres (in ssl-cert and in the enforced group postgres) is not
  * gated, as at SSH (tests/pam/test_gate_lists.c), and bin is. */
@@ -818,6 +846,7 @@ int main(void)
 	CU_add_test(s, "exempt_users in the config", test_exempt_by_config);
 	CU_add_test(s, "unknown enforce group: config_error", test_enforce_typo);
 	CU_add_test(s, "shipped profile: union rule", test_shipped_profile);
+	CU_add_test(s, "enforce lists as plugin options", test_enforce_options);
 	CU_add_test(s, "audit_only lets a denial through, saying so", test_audit_only);
 	CU_add_test(s, "CHANGEGATE_TOKEN_FILE read with the user's privileges", test_token_file);
 	CU_add_test(s, "policy: a delegate that cannot be used is an error",

@@ -146,7 +146,8 @@ typedef enum cg_single_use {
 	CG_SINGLE_USE_ALWAYS,  /* every successful use, login or sudo, redeems the jti */
 } cg_single_use;
 
-/* Who is gated. Empty enforce lists mean "everyone"; exempt lists win; root always exempt. */
+/* Who is gated (cg_gate_judge). Empty enforce lists mean "everyone"; exempt lists win; root
+ * always exempt; an unknown name in an enforce list cannot be judged. */
 struct cg_gate_lists {
 	struct cg_strlist enforce_users;
 	struct cg_strlist enforce_groups;
@@ -192,12 +193,60 @@ bool cg_parse_duration(const char *s, long *out);
  * "alice@corp" with some name services); false when the name service does not know it or it
  * does not fit. Front ends gate and verify with the canonical name, never the typed one. */
 bool cg_user_canonical(const char *name, char *out, size_t outlen);
-/* True when user must present a ticket. Resolves the user's groups (getpwnam, getgrouplist)
- * itself; an unknown user is gated, root (uid 0) never is. NULL lists means defaults. */
-bool cg_user_is_gated(const struct cg_gate_lists *lists, const char *user);
-/* The same rule on given facts, for tests: uid, and the names of all the user's groups. */
-bool cg_user_is_gated_with(const struct cg_gate_lists *lists, const char *user, uid_t uid,
-			   const char *const *groups, size_t ngroups);
+
+/* Who must present a ticket: one rule for every front end (gate_rule.c, docs/configuration.md).
+ * Root is never gated; the exempt lists win over the enforce lists; empty enforce lists gate
+ * everyone. A listed name the name service does not know cannot be judged safely: in an
+ * enforce list it makes the answer CG_GATE_UNJUDGED for everyone not exempt (a typo must
+ * never narrow the gate: config_error), in an exempt list it exempts nobody and is named in
+ * unknown_exempt (to be logged at LOG_WARNING). A name-service error gates (fail closed). */
+typedef enum cg_gate_answer {
+	CG_GATE_UNJUDGED = 0,           /* zero: a result left unset denies (config_error) */
+	CG_GATE_GATED,
+	CG_GATE_NOT_GATED,
+} cg_gate_answer;
+
+struct cg_gate_result {
+	cg_gate_answer answer;
+	const char *list;               /* the list that decided ("exempt_groups"...), or NULL */
+	char entry[CG_CLAIM_MAX + 1];   /* the name in it that decided (for UNJUDGED: unknown) */
+	char why[CG_DETAIL_MAX];        /* "in enforce_groups developers", "root", ... */
+	char unknown_exempt[CG_DETAIL_MAX]; /* "exempt_groups sre-typo", or "" */
+};
+
+/* What the name service said, for the rule on given facts. */
+struct cg_gate_facts {
+	uid_t uid;
+	const char *const *groups;      /* names of the user's groups (the listed ones suffice) */
+	size_t ngroups;
+	const char *const *unknown_users;  /* listed user names that name no account */
+	size_t nunknown_users;
+	const char *const *unknown_groups; /* listed group names that name no group */
+	size_t nunknown_groups;
+	bool nss_failed;                /* a lookup failed (not "no such name"): gated */
+};
+
+/* The rule on given facts (tests); NULL lists are the defaults, NULL facts know nothing. */
+void cg_gate_judge_with(const struct cg_gate_lists *lists, const char *user,
+			const struct cg_gate_facts *facts, struct cg_gate_result *out);
+/* The rule for user (canonical name), asking the name service (getpwnam_r, getgrouplist,
+ * getgrnam_r) for the facts. An account it does not know is gated. */
+void cg_gate_judge(const struct cg_gate_lists *lists, const char *user,
+		   struct cg_gate_result *out);
+/* Adds to dst every name of add's lists that dst's list of the same name lacks (the union
+ * rule: lists on a PAM line or in sudo.conf add to the config's, never replace them).
+ * 0, or -1 when a list would pass CG_LIST_MAX or on allocation failure. */
+int cg_gate_lists_add(struct cg_gate_lists *dst, const struct cg_gate_lists *add);
+/* One "name=a,b" option of a PAM line, sudo.conf or the command line, where name is one of
+ * enforce_users, enforce_groups, exempt_users, exempt_groups: 1 it set that list of g (added
+ * to it, or replaced it when replace), 0 it names no list, -1 a bad value (empty, too many
+ * names) or allocation failure. One parser, so the fronts and the tools read the same names. */
+int cg_gate_lists_option(struct cg_gate_lists *g, const char *opt, bool replace);
+/* The names of lists that the name service does not know, "list name, ..." (as in
+ * cg_gate_result.unknown_exempt), enforce and exempt lists apart; -1 on a name-service
+ * error (the strings then name what was found so far). */
+int cg_gate_lists_unknown(const struct cg_gate_lists *lists, char *enforce, size_t elen,
+			  char *exempt, size_t xlen);
 void cg_gate_lists_free(struct cg_gate_lists *g);
 
 /* ---- tokens ------------------------------------------------------------------------------ */

@@ -6,6 +6,7 @@ shared_libcgbase_la_SOURCES += \
 	shared/config_parse.c \
 	shared/nss_lookup.h \
 	shared/gate.c \
+	shared/gate_rule.c \
 	shared/runas_group.c \
 	shared/runas_group_nss.c \
 	shared/match.c \

@@ -40,7 +40,9 @@ struct cgs_options {
 	const char *delegate;       /* delegate=PATH (policy plugin only) */
 	bool audit_only;            /* log denials, let them through (rollout) */
 	bool debug;                 /* say on stderr where the token came from */
-	struct cg_gate_lists exempt; /* exempt_users= / exempt_groups=: hold when config is broken */
+	/* enforce_users= ... exempt_groups=: added to the config's lists; the exempt ones hold
+	 * when the config is broken */
+	struct cg_gate_lists lists;
 };
 
 /* Parses plugin_options (may be NULL). allow_delegate: whether delegate= is accepted.

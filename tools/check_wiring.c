@@ -208,7 +208,23 @@ void cli_check_sudo_conf(struct cli_check *ck)
 /* What the sshd PAM stack does with our module, in the order the lines run. */
 struct pam_seen {
 	bool auth, account, session, loginuid, session_before_loginuid;
+	struct cg_gate_lists *lists;    /* when set: the first pam_changegate line's lists */
+	int lines;                      /* pam_changegate lines seen */
+	bool lists_bad;                 /* its list arguments could not be read */
 };
+
+/* The gate lists of one pam_changegate line (its arguments, from p on). */
+static void pam_line_lists(char *p, struct pam_seen *s)
+{
+	char *save = NULL;
+
+	if (s->lists == NULL || s->lines++ > 0)
+		return;
+	for (char *w = strtok_r(p, " \t\r\n", &save); w != NULL; w = strtok_r(NULL, " \t\r\n", &save)) {
+		if (cg_gate_lists_option(s->lists, w, true) < 0)
+			s->lists_bad = true;
+	}
+}
 
 static void pam_file(struct cli_check *ck, const char *dir, const char *name, const char *only,
 		     int depth, struct pam_seen *s);
@@ -257,6 +273,8 @@ static void pam_line(struct cli_check *ck, const char *dir, char *line, const ch
 	}
 	const char *mod = base_name(module);
 	bool ours = strcmp(mod, PAM_MODULE_FILE) == 0;
+	if (ours)
+		pam_line_lists(p, s);
 	if (strcasecmp(type, "auth") == 0 && ours) {
 		s->auth = true;
 	} else if (strcasecmp(type, "account") == 0 && ours) {
@@ -328,6 +346,48 @@ void cli_check_pam_sshd(struct cli_check *ck)
 	if (s.auth && s.account && s.session)
 		cli_note(ck, "PAM: %s calls " PAM_MODULE_FILE " in auth, account and session",
 			 path);
+}
+
+int cli_wiring_pam_lists(const char *pam_dir, struct cg_gate_lists *out)
+{
+	struct cli_check quiet = { .quiet = true };
+	struct pam_seen s = { .lists = out };
+
+	memset(out, 0, sizeof(*out));
+	pam_file(&quiet, pam_dir, "sshd", NULL, 0, &s);
+	if (quiet.problems != 0)
+		return -1;
+	if (s.lists_bad)
+		return -2;
+	return s.lines > 0;
+}
+
+int cli_wiring_sudo_lists(const char *sudo_conf, struct cg_gate_lists *out)
+{
+	FILE *f = open_text(sudo_conf);
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (f == NULL)
+		return -1;
+	while (rc == 0 && getline(&line, &cap, f) > 0) {
+		char *w[3 + CG_LIST_MAX];
+		size_t n = split_words(line, w, sizeof(w) / sizeof(w[0]));
+		if (n < 3 || strcmp(w[0], "Plugin") != 0 ||
+		    strcmp(base_name(w[2]), SUDO_PLUGIN_FILE) != 0)
+			continue;
+		rc = 1;
+		/* a list given twice adds up, as in the plugin (sudo_options.c) */
+		for (size_t i = 3; i < n; i++) {
+			if (cg_gate_lists_option(out, w[i], false) < 0)
+				rc = -2;
+		}
+	}
+	free(line);
+	fclose(f);
+	return rc;
 }
 
 /* ---- sshd_config ---------------------------------------------------------------------- */

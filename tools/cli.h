@@ -139,6 +139,7 @@ struct cli_check {
 	const struct cg_config *cfg;
 	const struct cli_wiring *wiring;        /* NULL: the host's wiring is not checked */
 	unsigned problems;
+	bool quiet;                             /* count problems, print nothing */
 };
 
 /* The host files that decide whether sudo and sshd call changegate at all. */
@@ -171,5 +172,25 @@ void cli_check_pam_sshd(struct cli_check *ck);
 void cli_check_sshd_config(struct cli_check *ck);
 /* All three, when ck->wiring is set. */
 void cli_check_wiring(struct cli_check *ck);
+/* The gate lists the first pam_changegate line of pam_dir/sshd passes (@include and include
+ * followed as above), or that sudo.conf's changegate_sudo.so Plugin line passes: 1 found,
+ * 0 no such line (out empty), -1 unreadable (the wiring checks say why), -2 a bad list. */
+int cli_wiring_pam_lists(const char *pam_dir, struct cg_gate_lists *out);
+int cli_wiring_sudo_lists(const char *sudo_conf, struct cg_gate_lists *out);
+
+/* ---- who is gated, per front: gate_fronts.c -------------------------------------------- */
+
+/* check-config: for each front (ssh: the pam.d/sshd line's lists, sudo: sudo.conf's, each
+ * added to the config's), the effective lists, or with user whether user is gated and why;
+ * a problem for each enforce name the name service does not know, a warning line for each
+ * such exempt name. Without wiring, the config's lists alone. */
+void cli_check_gate(struct cli_check *ck, const char *user);
+/* verify --user: the same per-front answer lines for user. */
+void cli_print_gate_fronts(const struct cg_config *cfg, const struct cli_wiring *wiring,
+			   const char *user);
+/* Whether the front (sudo, else ssh) would ask user for a token: "cannot judge" says yes,
+ * since it refuses. */
+bool cli_gate_front_says_gated(const struct cg_config *cfg, const struct cli_wiring *wiring,
+			       const char *user, bool sudo);
 
 #endif /* CG_CLI_H */

@@ -317,6 +317,79 @@ static void test_exempt_by_config(void)
 	cg_test_env_cleanup(&env2);
 }
 
+/* Issue 14 item 7: an enforce list naming a group the name service does not know refuses
+ * everyone not exempt with config_error; the sudo.conf-exempt and root keep sudo. */
+static void test_enforce_typo(void)
+{
+	struct cg_test_env env2;
+	char opt[400];
+	char *opts[] = { opt, "exempt_users=daemon", NULL };
+
+	CU_ASSERT_FATAL(cg_test_env_init(&env2) == 0);
+	CU_ASSERT_FATAL(cg_test_write_config(&env2, "enforce_groups = nogroup, "
+					     "no-such-group-changegate\n") == 0);
+	snprintf(opt, sizeof(opt), "config=%s", env2.config_path);
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, no_env, info_id, argv_id), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "config_error"));
+	CU_ASSERT_EQUAL(conv_calls, 0);
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_daemon, no_env, info_id, argv_id), 1);
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_root, no_env, info_id, argv_id), 1);
+	CU_ASSERT_STRING_EQUAL(seen, "");
+	cg_test_env_cleanup(&env2);
+}
+
+/* Enforce lists in sudo.conf add to the config's (empty here: everyone) as on the PAM line:
+ * enforce_users=daemon gates daemon only. Before the config is read they let nobody through,
+ * so a broken config still refuses nobody-the-ungated as well as daemon. An unknown name
+ * there is config_error, as in the config. */
+static void test_enforce_options(void)
+{
+	char *opts[] = { sudo_config_opt, "enforce_users=daemon", NULL };
+	char *broken[] = { broken_opt, "enforce_users=daemon", NULL };
+	char *typo[] = { sudo_config_opt, "enforce_groups=no-such-group-changegate",
+			 "exempt_users=daemon", NULL };
+	char *empty[] = { sudo_config_opt, "exempt_users=", NULL };
+
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, no_env, info_id, argv_id), 1);
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_daemon, no_env, info_id, argv_id), 0);
+	reset();
+	CU_ASSERT_EQUAL(approval_run(broken, settings_n, user_gated, no_env, info_id, argv_id), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "config_error"));
+	reset();
+	CU_ASSERT_EQUAL(approval_run(typo, settings_n, user_gated, no_env, info_id, argv_id), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "config_error"));
+	CU_ASSERT_EQUAL(approval_run(typo, settings_n, user_daemon, no_env, info_id, argv_id), 1);
+	/* a list option with no names is an error: gated users are refused */
+	reset();
+	CU_ASSERT_EQUAL(approval_run(empty, settings_n, user_gated, no_env, info_id, argv_id), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "config_error"));
+}
+
+/* Issue 14 item 8, the shipped profile: the config exempts ssl-cert, sudo.conf adds
+ * exempt_groups=daemon; postgres (in ssl-cert and in the enforced group postgres) is not
+ * gated, as at SSH (tests/pam/test_gate_lists.c), and bin is. */
+static void test_shipped_profile(void)
+{
+	struct cg_test_env env2;
+	char opt[400];
+	char *opts[] = { opt, "exempt_groups=daemon", NULL };
+	char *user_pg[] = { "user=postgres", "uid=101", "gid=104", "groups=104,103", "cwd=/",
+			    NULL };
+	char *user_bin[] = { "user=bin", "uid=2", "gid=2", "groups=2", "cwd=/", NULL };
+
+	CU_ASSERT_FATAL(cg_test_env_init(&env2) == 0);
+	CU_ASSERT_FATAL(cg_test_write_config(&env2, "exempt_groups = ssl-cert\n"
+					     "enforce_groups = postgres, bin\n") == 0);
+	snprintf(opt, sizeof(opt), "config=%s", env2.config_path);
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_pg, no_env, info_id, argv_id), 1);
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_bin, no_env, info_id, argv_id), 0);
+	cg_test_env_cleanup(&env2);
+}
+
 static void test_audit_only(void)
 {
 	char *opts[] = { sudo_config_opt, "audit_only", NULL };
@@ -957,6 +1030,9 @@ int main(void)
 	CU_add_test(s, "approval: prompt, and a reply cut at 1023 bytes", test_prompt);
 	CU_add_test(s, "root and option-exempt pass, broken config denies gated", test_not_gated);
 	CU_add_test(s, "exempt_users in the config", test_exempt_by_config);
+	CU_add_test(s, "unknown enforce group: config_error", test_enforce_typo);
+	CU_add_test(s, "shipped profile: union rule", test_shipped_profile);
+	CU_add_test(s, "enforce lists as plugin options", test_enforce_options);
 	CU_add_test(s, "audit_only lets a denial through, saying so", test_audit_only);
 	CU_add_test(s, "CHANGEGATE_TOKEN_FILE read with the user's privileges", test_token_file);
 	CU_add_test(s, "policy: an untrusted delegate is never loaded, for root either",

@@ -175,7 +175,7 @@ else
 	bad "dpkg -P (status '$(status)')"
 	cat "$work/out"
 fi
-if [ "$(getent group changegate-exempt | cut -d: -f3)" = "$gid" ]; then
+if [ -n "$gid" ] && [ "$(getent group changegate-exempt | cut -d: -f3)" = "$gid" ]; then
 	ok "purge leaves changegate-exempt (gid $gid)"
 else
 	bad "purge removed or changed changegate-exempt"

@@ -5,5 +5,6 @@
 TESTS += tests/packaging/man_lint.sh tests/packaging/pam_profile.sh tests/packaging/deb_package.sh \
 	tests/packaging/deb_lifecycle.sh tests/packaging/rpm_package.sh
 EXTRA_DIST += tests/packaging/lib.sh tests/packaging/man_lint.sh tests/packaging/pam_profile.sh \
-	tests/packaging/deb_package.sh tests/packaging/deb_lifecycle.sh tests/packaging/rpm_package.sh
+	tests/packaging/deb_package.sh tests/packaging/deb_lifecycle.sh tests/packaging/rpm_package.sh \
+	tests/packaging/rpm_scriptlets.sh
 CLEANFILES += .packaging.lock

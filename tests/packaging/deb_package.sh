@@ -47,6 +47,7 @@ has "$pammoddir/pam_changegate.so"
 has /usr/libexec/sudo/changegate_sudo.so
 has /usr/libexec/sudo/changegate_sudo_verify.so
 has /usr/bin/changegate
+has /usr/libexec/changegate/wired-check
 has /usr/share/man/man1/changegate.1.gz
 has /usr/share/man/man5/changegate.conf.5.gz
 has /usr/share/man/man8/pam_changegate.8.gz

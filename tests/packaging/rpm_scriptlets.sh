@@ -29,8 +29,14 @@ if [ -x "$work/pkg/usr/libexec/changegate/wired-check" ]; then
 else
 	bad "the RPM lacks an executable /usr/libexec/changegate/wired-check"
 fi
-preun=$(rpm -qp --qf '%{PREUN}' "$rpm_file" 2>/dev/null)
-prein=$(rpm -qp --qf '%{PREIN}' "$rpm_file" 2>/dev/null)
+# a package without the scriptlet prints "(none)": rpm then runs nothing
+scriptlet() {
+	local body
+	body=$(rpm -qp --qf "%{$1}" "$rpm_file" 2>/dev/null)
+	[ "$body" = "(none)" ] || printf '%s\n' "$body"
+}
+preun=$(scriptlet PREUN)
+prein=$(scriptlet PREIN)
 
 # fake_root NAME: a sudo.conf and a pam.d like a host's, without changegate
 fake_root() {

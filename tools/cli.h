@@ -166,10 +166,13 @@ void cli_check_audit_log(struct cli_check *ck);
 
 /* sudo.conf trusted and loading changegate_sudo.so, a trusted plugin file. */
 void cli_check_sudo_conf(struct cli_check *ck);
-/* pam_dir/sshd calls pam_changegate.so in auth, account, and session after pam_loginuid. */
-void cli_check_pam_sshd(struct cli_check *ck);
-/* UsePAM yes, and keyboard-interactive offered (AuthenticationMethods or KbdInteractive). */
-void cli_check_sshd_config(struct cli_check *ck);
+/* pam_dir/sshd calls pam_changegate.so in auth, account, and session after pam_loginuid.
+ * Returns whether an auth line calls it. */
+bool cli_check_pam_sshd(struct cli_check *ck);
+/* UsePAM yes, and keyboard-interactive offered (AuthenticationMethods or KbdInteractive).
+ * Without pam_auth (no auth line calls the module), warns about a Match block whose
+ * AuthenticationMethods require keyboard-interactive: a lockout on key-only hosts. */
+void cli_check_sshd_config(struct cli_check *ck, bool pam_auth);
 /* All three, when ck->wiring is set. */
 void cli_check_wiring(struct cli_check *ck);
 /* The gate lists the first pam_changegate line of pam_dir/sshd passes (@include and include

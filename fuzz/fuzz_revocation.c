@@ -1,8 +1,9 @@
 /*
  * cg_revocation_check over a file written from the input: the list `changegate revoke`
  * appends to, but also whatever else ends up in it. The first line of the input doubles as
- * the jti asked about, so lookups that should hit are tried too: a value that is listed on a
- * line of its own must come back CG_REVOKED.
+ * the jti asked about, so lookups that should hit are tried too: an id that is listed on a
+ * line of its own must come back CG_REVOKED, and a list with a line that is neither blank, a
+ * comment nor an id must deny (CG_CONFIG_ERROR).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,12 +50,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r = cg_revocation_check(path, first, "CHG0000000", NULL);
 	if (r != CG_OK && r != CG_REVOKED && r != CG_CONFIG_ERROR)
 		abort();
-	/* a plain value alone on the first line, followed by more lines, is revoked */
+	/* a list with a line that is not an id denies, whatever is asked */
+	char err[256];
+	bool valid = cg_revocation_list_valid((const char *)data, size, err, sizeof(err)) == 0;
+	if (!valid && r != CG_CONFIG_ERROR)
+		abort();
+	/* in a valid list, an id alone on the first line, followed by more lines, is revoked */
 	const uint8_t *nl = memchr(data, '\n', size);
-	bool plain = n == 2 && nl != NULL && (size_t)(nl - data) == strlen(first) &&
-		     first[0] != '\0' && first[0] != '#' && strlen(first) <= CG_JTI_MAX;
-	for (const char *p = first; plain && *p != '\0'; p++)
-		plain = *p > ' ' && *p < 0x7f;
+	bool plain = valid && n == 2 && nl != NULL && (size_t)(nl - data) == strlen(first) &&
+		     cg_id_valid(first, strlen(first), CG_JTI_MAX, NULL, 0);
 	if (plain && r != CG_REVOKED)
 		abort();
 	free(owner);

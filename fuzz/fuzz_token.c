@@ -65,6 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.argc = 3,
 		.runas_user = "root",
 		.runas_uid = 0,
+		.cwd = "/",
 		.now = (time_t)CG_FUZZ_NOW,
 		.replay = CG_REPLAY_PEEK,
 	};

@@ -112,9 +112,13 @@ int cg_fuzz_ring_mint_seeds(const char *dir)
 	c.reason = "rotate \"certs\"\n%s%n";
 	SEED(key_es256, "ES256", "k-es256");
 	FRESH();
+	c.cmds_json = "[\"*\"]"; /* the unrestricted grant */
+	SEED(key_es256, "ES256", "k-es256");
+	FRESH();
 	c.emergency = 1;
 	c.approved_by = NULL;
 	c.reason = "break glass: outage";
+	c.cmds_json = "[\"/usr/bin/systemctl restart nginx\"]";
 	SEED(key_emerg, "ES256", "k-emerg");
 	FRESH();
 	c.emergency = 1;

@@ -22,6 +22,7 @@ struct gate_note {
 	unsigned magic;
 	char user[CG_CLAIM_MAX + 1];
 	struct cg_gate_lists lists;
+	struct cg_gate_result res;      /* its answer is always CG_GATE_GATED */
 };
 
 static void free_note(pam_handle_t *pamh, void *data, int error_status)
@@ -37,7 +38,7 @@ static void free_note(pam_handle_t *pamh, void *data, int error_status)
 }
 
 bool cg_pam_gate_note_says_gated(pam_handle_t *pamh, const char *user,
-				 const struct cg_gate_lists *lists)
+				 const struct cg_gate_lists *lists, struct cg_gate_result *res)
 {
 	const void *data = NULL;
 
@@ -45,22 +46,28 @@ bool cg_pam_gate_note_says_gated(pam_handle_t *pamh, const char *user,
 	    pam_get_data(pamh, NOTE_KEY, &data) != PAM_SUCCESS || data == NULL)
 		return false;
 	const struct gate_note *n = data;
-	return n->magic == NOTE_MAGIC && strcmp(n->user, user) == 0 &&
-	       cg_pam_gate_lists_same(&n->lists, lists);
+	if (n->magic != NOTE_MAGIC || strcmp(n->user, user) != 0 ||
+	    n->res.answer != CG_GATE_GATED || !cg_pam_gate_lists_same(&n->lists, lists))
+		return false;
+	*res = n->res;
+	return true;
 }
 
 void cg_pam_gate_note_gated(pam_handle_t *pamh, const char *user,
-			    const struct cg_gate_lists *lists)
+			    const struct cg_gate_lists *lists, const struct cg_gate_result *res)
 {
 	struct gate_note *n;
 
-	if (user == NULL || (n = calloc(1, sizeof(*n))) == NULL)
+	/* only "gated" is ever noted: a stale note can ask for a token once more, never
+	 * exempt anyone, nor hide a list it cannot judge */
+	if (user == NULL || res->answer != CG_GATE_GATED || (n = calloc(1, sizeof(*n))) == NULL)
 		return;
 	if (cg_strlcpy(n->user, user, sizeof(n->user)) >= sizeof(n->user)) {
 		free(n);
 		return;
 	}
 	n->magic = NOTE_MAGIC;
+	n->res = *res;
 	/* no note at all rather than a partial one: the next call then asks again */
 	if (cg_strlist_copy(&n->lists.enforce_users, &lists->enforce_users) != 0 ||
 	    cg_strlist_copy(&n->lists.enforce_groups, &lists->enforce_groups) != 0 ||

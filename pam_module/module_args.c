@@ -1,5 +1,6 @@
 /* The module's arguments: read before any config, so that the exemptions they name hold even
- * when the config file is broken or missing. */
+ * when the config file is broken or missing. Their lists add to the config's lists of the same
+ * name (cg_gate_lists_add), as the sudo plugin's options do: one rule for both fronts. */
 #include "config.h"
 
 #include <string.h>
@@ -15,14 +16,6 @@ static bool arg_value(const char *arg, const char *name, const char **value)
 	return true;
 }
 
-/* A list argument replaces what an earlier one of the same name said. */
-static int set_list(struct cg_strlist *l, bool *have, const char *value)
-{
-	cg_strlist_free(l);
-	*have = true;
-	return cg_strlist_split(l, value, ",");
-}
-
 static void mark_bad(struct cg_pam_args *args, const char *arg,
 		     void (*report)(void *ctx, const char *arg), void *ctx)
 {
@@ -36,8 +29,8 @@ static void mark_bad(struct cg_pam_args *args, const char *arg,
 static int parse_one(struct cg_pam_args *args, const char *arg,
 		     void (*report)(void *ctx, const char *arg), void *ctx)
 {
-	struct cg_gate_lists *g = &args->gate;
 	const char *v;
+	int list;
 
 	if (strcmp(arg, "debug") == 0) {
 		args->debug = true;
@@ -53,14 +46,10 @@ static int parse_one(struct cg_pam_args *args, const char *arg,
 			mark_bad(args, arg, report, ctx);
 		else
 			args->rundir = v;
-	} else if (arg_value(arg, "enforce_users", &v)) {
-		return set_list(&g->enforce_users, &args->have_enforce_users, v);
-	} else if (arg_value(arg, "enforce_groups", &v)) {
-		return set_list(&g->enforce_groups, &args->have_enforce_groups, v);
-	} else if (arg_value(arg, "exempt_users", &v)) {
-		return set_list(&g->exempt_users, &args->have_exempt_users, v);
-	} else if (arg_value(arg, "exempt_groups", &v)) {
-		return set_list(&g->exempt_groups, &args->have_exempt_groups, v);
+	} else if ((list = cg_gate_lists_option(&args->gate, arg, true)) != 0) {
+		/* a list argument replaces what an earlier one of the same name said; the
+		 * config's list is added later, never replaced */
+		return list < 0 ? -1 : 0;
 	} else {
 		mark_bad(args, arg, report, ctx);
 	}
@@ -93,17 +82,12 @@ void cg_pam_args_free(struct cg_pam_args *args)
 
 void cg_pam_args_exempt_lists(const struct cg_pam_args *args, struct cg_gate_lists *view)
 {
-	/* Only what no config can overturn: exemptions always win, and the enforce lists
-	 * count only when both came from arguments (otherwise the config's other list could
-	 * still gate the user). Empty enforce lists mean "everyone", so root and the
-	 * argument-exempt are the only ones let through here by default. */
+	/* Only what no config can overturn: exemptions always win, while the config's enforce
+	 * lists add to any given here. With no enforce list, everyone is gated, so root and
+	 * the argument-exempt are the only ones let through before the config is read. */
 	memset(view, 0, sizeof(*view));
 	view->exempt_users = args->gate.exempt_users;
 	view->exempt_groups = args->gate.exempt_groups;
-	if (args->have_enforce_users && args->have_enforce_groups) {
-		view->enforce_users = args->gate.enforce_users;
-		view->enforce_groups = args->gate.enforce_groups;
-	}
 }
 
 static bool same_list(const struct cg_strlist *a, const struct cg_strlist *b)
@@ -126,23 +110,7 @@ bool cg_pam_gate_lists_same(const struct cg_gate_lists *a, const struct cg_gate_
 	       same_list(&a->exempt_groups, &b->exempt_groups);
 }
 
-static int replace(struct cg_strlist *dst, const struct cg_strlist *src, bool have)
-{
-	if (!have)
-		return 0;
-	cg_strlist_free(dst);
-	return cg_strlist_copy(dst, src);
-}
-
 int cg_pam_args_apply(const struct cg_pam_args *args, struct cg_config *cfg)
 {
-	const struct cg_gate_lists *a = &args->gate;
-	struct cg_gate_lists *c = &cfg->gate;
-
-	if (replace(&c->enforce_users, &a->enforce_users, args->have_enforce_users) != 0 ||
-	    replace(&c->enforce_groups, &a->enforce_groups, args->have_enforce_groups) != 0 ||
-	    replace(&c->exempt_users, &a->exempt_users, args->have_exempt_users) != 0 ||
-	    replace(&c->exempt_groups, &a->exempt_groups, args->have_exempt_groups) != 0)
-		return -1;
-	return 0;
+	return cg_gate_lists_add(&cfg->gate, &args->gate);
 }

@@ -1,6 +1,8 @@
 /* Everything one PAM call needs before it can judge: arguments, the user, whether the user is
  * gated, the config. Exemptions named in the arguments are settled before the config is
- * read, so that a broken config denies gated users but never locks out root or the exempt. */
+ * read, so that a broken config denies everyone else but never locks out root or the
+ * argument-exempt. After it, the config's lists with the arguments' added (the one rule the
+ * sudo plugin follows too) decide. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -74,6 +76,24 @@ static enum cg_pam_gate load_config(struct cg_pam_ctx *ctx, struct cg_decision *
 	return CG_PAM_GATED;
 }
 
+/* An exempt list naming what the name service does not know exempts nobody; it only narrows
+ * the exemptions, so it is reported (once per decision) and not an error. */
+static void warn_unknown_exempt(struct cg_pam_ctx *ctx, const struct cg_gate_result *res)
+{
+	if (res->unknown_exempt[0] != '\0')
+		pam_syslog(ctx->pamh, LOG_WARNING, "gate lists: %s: the name service does not "
+			   "know this, which exempts nobody", res->unknown_exempt);
+}
+
+static enum cg_pam_gate not_gated(struct cg_pam_ctx *ctx, const struct cg_gate_result *res,
+				  const char *by)
+{
+	warn_unknown_exempt(ctx, res);
+	if (ctx->args.debug)
+		pam_syslog(ctx->pamh, LOG_DEBUG, "not gated by %s: %s", by, res->why);
+	return CG_PAM_NOT_GATED;
+}
+
 enum cg_pam_gate cg_pam_ctx_open(struct cg_pam_ctx *ctx, pam_handle_t *pamh,
 				 enum cg_pam_phase phase, int flags, int argc, const char **argv,
 				 struct cg_decision *dec)
@@ -98,37 +118,43 @@ enum cg_pam_gate cg_pam_ctx_open(struct cg_pam_ctx *ctx, pam_handle_t *pamh,
 	}
 	/* Lists and the token's sub name accounts, and a name service may answer for several
 	 * spellings ("ALICE", "alice@corp"): judge the account's own name. A name it does not
-	 * know stays as typed, and is gated (cg_user_is_gated fails closed on it). */
+	 * know stays as typed, and is gated (cg_gate_judge fails closed on it). */
 	if (cg_user_canonical(ctx->user, ctx->canon, sizeof(ctx->canon)))
 		ctx->user = ctx->canon;
 
 	/* an earlier call in this process may have found these lists gate this account
 	 * (gate_note.c); a note only ever says "gated" */
 	struct cg_gate_lists judged;
+	struct cg_gate_result res;
 	cg_pam_args_exempt_lists(&ctx->args, &judged);
-	if (!cg_pam_gate_note_says_gated(pamh, ctx->user, &judged)) {
-		if (!cg_user_is_gated(&judged, ctx->user)) {
-			if (ctx->args.debug)
-				pam_syslog(pamh, LOG_DEBUG, "not gated by the module arguments");
-			return CG_PAM_NOT_GATED;
-		}
-		cg_pam_gate_note_gated(pamh, ctx->user, &judged);
+	if (!cg_pam_gate_note_says_gated(pamh, ctx->user, &judged, &res)) {
+		cg_gate_judge(&judged, ctx->user, &res);
+		if (res.answer == CG_GATE_NOT_GATED)
+			return not_gated(ctx, &res, "the module arguments");
+		cg_pam_gate_note_gated(pamh, ctx->user, &judged, &res);
 	}
 
 	enum cg_pam_gate g = load_config(ctx, dec);
 	if (g != CG_PAM_GATED)
 		return g;
-	/* cg_user_is_gated depends on the lists and the name service alone. When the config
-	 * left exactly the lists the arguments were just judged by (the usual set-up: lists on
+	/* cg_gate_judge depends on the lists and the name service alone. When the config added
+	 * nothing to the lists the arguments were just judged by (the usual set-up: lists on
 	 * the PAM line only), its answer was "gated", and asking the name service again cost
 	 * each call about 0.5 ms under sshd (getgrouplist, getgrnam: nss-systemd lookups).
 	 * Any difference in the lists, or in their order, asks again. */
-	if (!cg_pam_gate_lists_same(&judged, &ctx->cfg.gate) &&
-	    !cg_user_is_gated(&ctx->cfg.gate, ctx->user)) {
-		if (ctx->args.debug)
-			pam_syslog(pamh, LOG_DEBUG, "not gated by %s", ctx->cfg.source ?
-				   ctx->cfg.source : "the config");
-		return CG_PAM_NOT_GATED;
+	if (!cg_pam_gate_lists_same(&judged, &ctx->cfg.gate)) {
+		cg_gate_judge(&ctx->cfg.gate, ctx->user, &res);
+		if (res.answer == CG_GATE_NOT_GATED)
+			return not_gated(ctx, &res, ctx->cfg.source ? ctx->cfg.source : "the config");
+	}
+	warn_unknown_exempt(ctx, &res);
+	if (res.answer != CG_GATE_GATED) {
+		/* an enforce list names what the name service does not know: a typo there
+		 * must not let its members in, so no one but the exempt gets in */
+		pam_syslog(pamh, LOG_ERR, "gate lists: %s", res.why);
+		cg_pam_deny_with(dec, CG_CONFIG_ERROR, "changegate cannot tell who is gated: %s",
+				 res.why);
+		return CG_PAM_GATED_BROKEN;
 	}
 	if (ctx->args.bad) {
 		cg_pam_deny_with(dec, CG_CONFIG_ERROR,

@@ -32,8 +32,7 @@ struct cg_pam_args {
 	bool audit_only;
 	bool bad;                       /* an unknown or malformed argument was given */
 	char bad_arg[64];               /* the first one, sanitised, for the denial's detail */
-	/* enforce_*= / exempt_*=: each replaces the config's list of the same name */
-	bool have_enforce_users, have_enforce_groups, have_exempt_users, have_exempt_groups;
+	/* enforce_*= / exempt_*=: each is added to the config's list of the same name */
 	struct cg_gate_lists gate;
 };
 
@@ -43,14 +42,13 @@ struct cg_pam_args {
 int cg_pam_args_parse(struct cg_pam_args *args, int argc, const char **argv,
 		      void (*report)(void *ctx, const char *arg), void *ctx);
 void cg_pam_args_free(struct cg_pam_args *args);
-/* The lists the arguments alone judge by, a view into args (nothing copied or owned): a user
- * they do not gate (root, exempt_users=, exempt_groups=, or not in enforce lists that both
- * came from arguments) is let through before any config is read, so that a broken config
- * cannot lock these users out. */
+/* The lists the arguments alone judge by, a view into args (nothing copied or owned): their
+ * exempt lists only. A user they do not gate (root, exempt_users=, exempt_groups=) is let
+ * through before any config is read, so that a broken config cannot lock these users out. */
 void cg_pam_args_exempt_lists(const struct cg_pam_args *args, struct cg_gate_lists *view);
 /* True when a and b hold the same names in the same order, list by list. */
 bool cg_pam_gate_lists_same(const struct cg_gate_lists *a, const struct cg_gate_lists *b);
-/* Replaces the config's gate lists with the ones given as arguments; 0 or -1. */
+/* Adds the lists given as arguments to the config's lists of the same name; 0 or -1. */
 int cg_pam_args_apply(const struct cg_pam_args *args, struct cg_config *cfg);
 
 /* ---- what an earlier call found (gate_note.c) --------------------------------------------- */
@@ -58,10 +56,11 @@ int cg_pam_args_apply(const struct cg_pam_args *args, struct cg_config *cfg);
 /* True when an earlier call on this handle found that lists gate user (the same account
  * name, the same names in the same order). Never says "exempt". */
 bool cg_pam_gate_note_says_gated(pam_handle_t *pamh, const char *user,
-				 const struct cg_gate_lists *lists);
-/* Notes on the handle that lists gate user (copies both); on any failure notes nothing. */
+				 const struct cg_gate_lists *lists, struct cg_gate_result *res);
+/* Notes on the handle that lists gate user (copies both, and res's why and unknown_exempt,
+ * which the says_gated of a later call hands back in res); on any failure notes nothing. */
 void cg_pam_gate_note_gated(pam_handle_t *pamh, const char *user,
-			    const struct cg_gate_lists *lists);
+			    const struct cg_gate_lists *lists, const struct cg_gate_result *res);
 
 /* ---- one call's context (module_context.c) ------------------------------------------------ */
 

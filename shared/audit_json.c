@@ -23,13 +23,16 @@
 #define JSON_RECORD_MAX 65536
 
 /* Printable ASCII is kept (jansson escapes quotes); every other byte, and the backslash that
- * would make our escapes ambiguous, becomes \xNN. The result is always valid UTF-8. */
-static void json_clean(char *dst, size_t dstlen, const char *src)
+ * would make our escapes ambiguous, becomes \xNN. The result is always valid UTF-8. With
+ * keep_escapes (a detail, whose claims were sanitised where they entered it), a \xNN escape
+ * already there is kept as it is rather than escaped a second time. */
+static void json_clean(char *dst, size_t dstlen, const char *src, bool keep_escapes)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t o = 0;
 	for (const unsigned char *p = (const unsigned char *)src; *p != '\0'; p++) {
-		bool plain = *p >= 0x20 && *p < 0x7f && *p != '\\';
+		bool escape = keep_escapes && cg_escape_len((const char *)p) > 0;
+		bool plain = escape || (*p >= 0x20 && *p < 0x7f && *p != '\\');
 		size_t need = plain ? 1 : 4;
 		if (o + need + 4 > dstlen) {
 			memcpy(dst + o, "...", 3);
@@ -48,14 +51,19 @@ static void json_clean(char *dst, size_t dstlen, const char *src)
 	dst[o] = '\0';
 }
 
-/* Sets key to the cleaned string; absent values are left out. 0 or -1. */
-static int set_str(json_t *obj, const char *key, const char *value)
+static int set_cleaned(json_t *obj, const char *key, const char *value, bool keep_escapes)
 {
 	if (value == NULL)
 		return 0;
 	char clean[JSON_VALUE_MAX];
-	json_clean(clean, sizeof(clean), value);
+	json_clean(clean, sizeof(clean), value, keep_escapes);
 	return json_object_set_new(obj, key, json_string(clean));
+}
+
+/* Sets key to the cleaned string; absent values are left out. 0 or -1. */
+static int set_str(json_t *obj, const char *key, const char *value)
+{
+	return set_cleaned(obj, key, value, false);
 }
 
 static int set_ticket(json_t *o, const struct cg_decision *d)
@@ -97,11 +105,13 @@ static json_t *build(const struct cg_audit_event *ev, time_t now)
 	rc |= set_str(o, "rhost", ev->rhost);
 	rc |= set_str(o, "tty", ev->tty);
 	rc |= set_str(o, "runas", ev->runas);
+	rc |= set_str(o, "runas_group", ev->runas_group);
 	if (ev->argv != NULL && ev->argc > 0) {
 		json_t *cmd = json_array();
 		for (size_t i = 0; cmd != NULL && i < ev->argc && i < CG_LIST_MAX; i++) {
 			char clean[JSON_ARG_MAX];
-			json_clean(clean, sizeof(clean), ev->argv[i] != NULL ? ev->argv[i] : "");
+			json_clean(clean, sizeof(clean), ev->argv[i] != NULL ? ev->argv[i] : "",
+				   false);
 			rc |= json_array_append_new(cmd, json_string(clean));
 		}
 		rc |= json_object_set_new(o, "cmd", cmd);
@@ -113,8 +123,10 @@ static json_t *build(const struct cg_audit_event *ev, time_t now)
 		rc |= json_object_set_new(o, "verified", json_boolean(d->verified));
 		if (d->have_claims)
 			rc |= set_ticket(o, d);
+		if (d->unrestricted)
+			rc |= json_object_set_new(o, "unrestricted", json_true());
 		if (d->detail[0] != '\0')
-			rc |= set_str(o, "detail", d->detail);
+			rc |= set_cleaned(o, "detail", d->detail, true);
 	}
 	if (cg_audit_is_emergency(ev))
 		rc |= json_object_set_new(o, "alert", json_true());

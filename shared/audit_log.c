@@ -14,6 +14,13 @@
 #define AUDIT_VALUE_MAX 256
 /* A quoted, multi-word value (cmd, detail). */
 #define AUDIT_WORDS_MAX 1024
+/* The incident reason of a break-glass token, in bytes before escaping: enough to read,
+ * short enough that the detail after it still fits the line. */
+#define AUDIT_REASON_MAX 160
+
+/* How a value is made safe: raw untrusted bytes, or text whose untrusted parts were already
+ * sanitised where they entered it (a detail), which must not be escaped a second time. */
+typedef void (*sanitizer)(char *dst, size_t dstlen, const char *src);
 
 struct line {
 	char *buf;
@@ -45,10 +52,10 @@ static void add_value(struct line *l, const char *key, const char *value)
 }
 
 /* Appends one sanitised word to a quoted value; false once out of room ("..." marks it). */
-static bool add_word(char *dst, size_t cap, size_t *off, const char *word)
+static bool add_word(char *dst, size_t cap, size_t *off, const char *word, sanitizer clean)
 {
 	char safe[AUDIT_VALUE_MAX];
-	cg_sanitize(safe, sizeof(safe), word);
+	clean(safe, sizeof(safe), word);
 	size_t sep = *off > 1 ? 1 : 0, n = strlen(safe);
 	/* keep room for the "..." mark, the closing quote and the NUL */
 	if (*off + sep + n + 5 > cap) {
@@ -64,13 +71,14 @@ static bool add_word(char *dst, size_t cap, size_t *off, const char *word)
 }
 
 /* "word word ..." with each word sanitised: readable, and still one field. */
-static void add_words(struct line *l, const char *key, const char *const *words, size_t n)
+static void add_words(struct line *l, const char *key, const char *const *words, size_t n,
+		      sanitizer clean)
 {
 	char q[AUDIT_WORDS_MAX];
 	size_t off = 0;
 	q[off++] = '"';
 	for (size_t i = 0; i < n; i++) {
-		if (!add_word(q, sizeof(q), &off, words[i]))
+		if (!add_word(q, sizeof(q), &off, words[i], clean))
 			break;
 	}
 	q[off++] = '"';
@@ -78,7 +86,8 @@ static void add_words(struct line *l, const char *key, const char *const *words,
 	add_raw(l, key, q);
 }
 
-static void add_text(struct line *l, const char *key, const char *text)
+/* Free text split into words on spaces, each word cleaned by clean, quoted as one field. */
+static void add_text(struct line *l, const char *key, const char *text, sanitizer clean)
 {
 	const char *words[AUDIT_WORDS_MAX / 2];
 	char copy[CG_DETAIL_MAX];
@@ -88,7 +97,17 @@ static void add_text(struct line *l, const char *key, const char *text)
 	for (char *w = strtok_r(copy, " ", &save); w != NULL && n < sizeof(words) / sizeof(*words);
 	     w = strtok_r(NULL, " ", &save))
 		words[n++] = w;
-	add_words(l, key, words, n);
+	add_words(l, key, words, n, clean);
+}
+
+/* The token's reason claim, cut to AUDIT_REASON_MAX bytes ("..." marks a cut) before it is
+ * sanitised word by word. */
+static void add_reason(struct line *l, const char *reason)
+{
+	char cut[AUDIT_REASON_MAX + 1];
+	if (cg_strlcpy(cut, reason, sizeof(cut)) >= sizeof(cut))
+		memcpy(cut + AUDIT_REASON_MAX - 3, "...", 3);
+	add_text(l, "change_reason", cut, cg_sanitize);
 }
 
 size_t cg_audit_format(const struct cg_audit_event *ev, char *buf, size_t buflen)
@@ -112,8 +131,9 @@ size_t cg_audit_format(const struct cg_audit_event *ev, char *buf, size_t buflen
 	add_value(&l, "rhost", ev->rhost);
 	add_value(&l, "tty", ev->tty);
 	add_value(&l, "runas", ev->runas);
+	add_value(&l, "runas_group", ev->runas_group);
 	if (ev->argv != NULL && ev->argc > 0)
-		add_words(&l, "cmd", ev->argv, ev->argc);
+		add_words(&l, "cmd", ev->argv, ev->argc, cg_sanitize);
 	add_value(&l, "cwd", ev->cwd);
 	/* claims from a token whose signature failed are whatever its author typed: mark them */
 	if (d != NULL)
@@ -132,11 +152,16 @@ size_t cg_audit_format(const struct cg_audit_event *ev, char *buf, size_t buflen
 		}
 		if (t->emergency)
 			add_raw(&l, "emergency", "1");
+		/* whoever reads a break-glass line needs the incident it was broken for */
+		if (t->emergency && t->reason[0] != '\0')
+			add_reason(&l, t->reason);
 	}
+	if (d != NULL && d->unrestricted)
+		add_raw(&l, "unrestricted", "yes");
 	if (ev->audit_only)
 		add_raw(&l, "audit_only", "1");
 	if (d != NULL && d->detail[0] != '\0')
-		add_text(&l, "detail", d->detail);
+		add_text(&l, "detail", d->detail, cg_sanitize_text);
 	return l.len;
 }
 
@@ -151,7 +176,9 @@ int cg_audit_priority(const struct cg_audit_event *ev)
 	/* only a verified break-glass token alerts: a forged one must not page anybody */
 	if (cg_audit_is_emergency(ev))
 		return LOG_ALERT;
-	if (ev != NULL && ev->decision != NULL && ev->decision->reason == CG_OK)
+	/* a ticket for every command is allowed to exist, never to pass quietly */
+	if (ev != NULL && ev->decision != NULL && ev->decision->reason == CG_OK &&
+	    !ev->decision->unrestricted)
 		return LOG_NOTICE;
 	return LOG_WARNING;
 }

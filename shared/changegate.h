@@ -16,9 +16,12 @@
 /* Hard caps on everything that comes from outside. */
 #define CG_TOKEN_MAX 8192          /* bytes of a compact JWS, checked before any decoding */
 #define CG_CLAIM_MAX 255           /* iss, sub, chg, approved_by, one aud/host/runas entry */
-#define CG_JTI_MAX 128             /* jti: 1..128 printable ASCII */
+#define CG_JTI_MAX 128             /* jti: 1..128 bytes of the id alphabet (cg_id_valid) */
 #define CG_KID_MAX 64              /* kid: ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$ */
 #define CG_CMD_MAX 1024            /* one entry of `cmds` */
+/* The one `cmds` entry that is not a path: every command, any arguments, shells included.
+ * Only an explicit entry means "everything"; a ticket without cmds allows no command. */
+#define CG_CMDS_ALL "*"
 #define CG_TEXT_MAX 1024           /* `reason` free text */
 #define CG_LIST_MAX 64             /* entries in any claim array or config list */
 #define CG_CONFIG_FILE_MAX 65536   /* changegate.conf */
@@ -95,6 +98,12 @@ void cg_wipe_free_str(char *s);
  * '\\' and '=' is kept; every other byte becomes \xNN; output truncated to dstlen-1 bytes,
  * with "..." marking a cut. NULL src gives "-". */
 void cg_sanitize(char *dst, size_t dstlen, const char *src);
+/* The same for text whose untrusted parts went through cg_sanitize already (a decision's
+ * detail): their \xNN escapes are kept as they are, so a value is escaped once; anything
+ * else cg_sanitize would escape still is, so the text cannot forge a field either. */
+void cg_sanitize_text(char *dst, size_t dstlen, const char *src);
+/* 4 when s starts with a \xNN escape as cg_sanitize writes it (lowercase hex), else 0. */
+size_t cg_escape_len(const char *s);
 /* Copies text for a terminal or a prompt: control and non-ASCII bytes become '?'; truncated
  * to dstlen-1 bytes. NULL src gives "". */
 void cg_printable(char *dst, size_t dstlen, const char *src);
@@ -175,7 +184,8 @@ typedef enum cg_single_use {
 	CG_SINGLE_USE_ALWAYS,  /* every successful use, login or sudo, redeems the jti */
 } cg_single_use;
 
-/* Who is gated. Empty enforce lists mean "everyone"; exempt lists win; root always exempt. */
+/* Who is gated (cg_gate_judge). Empty enforce lists mean "everyone"; exempt lists win; root
+ * always exempt; an unknown name in an enforce list cannot be judged. */
 struct cg_gate_lists {
 	struct cg_strlist enforce_users;
 	struct cg_strlist enforce_groups;
@@ -221,12 +231,60 @@ bool cg_parse_duration(const char *s, long *out);
  * "alice@corp" with some name services); false when the name service does not know it or it
  * does not fit. Front ends gate and verify with the canonical name, never the typed one. */
 bool cg_user_canonical(const char *name, char *out, size_t outlen);
-/* True when user must present a ticket. Resolves the user's groups (getpwnam, getgrouplist)
- * itself; an unknown user is gated, root (uid 0) never is. NULL lists means defaults. */
-bool cg_user_is_gated(const struct cg_gate_lists *lists, const char *user);
-/* The same rule on given facts, for tests: uid, and the names of all the user's groups. */
-bool cg_user_is_gated_with(const struct cg_gate_lists *lists, const char *user, uid_t uid,
-			   const char *const *groups, size_t ngroups);
+
+/* Who must present a ticket: one rule for every front end (gate_rule.c, docs/configuration.md).
+ * Root is never gated; the exempt lists win over the enforce lists; empty enforce lists gate
+ * everyone. A listed name the name service does not know cannot be judged safely: in an
+ * enforce list it makes the answer CG_GATE_UNJUDGED for everyone not exempt (a typo must
+ * never narrow the gate: config_error), in an exempt list it exempts nobody and is named in
+ * unknown_exempt (to be logged at LOG_WARNING). A name-service error gates (fail closed). */
+typedef enum cg_gate_answer {
+	CG_GATE_UNJUDGED = 0,           /* zero: a result left unset denies (config_error) */
+	CG_GATE_GATED,
+	CG_GATE_NOT_GATED,
+} cg_gate_answer;
+
+struct cg_gate_result {
+	cg_gate_answer answer;
+	const char *list;               /* the list that decided ("exempt_groups"...), or NULL */
+	char entry[CG_CLAIM_MAX + 1];   /* the name in it that decided (for UNJUDGED: unknown) */
+	char why[CG_DETAIL_MAX];        /* "in enforce_groups developers", "root", ... */
+	char unknown_exempt[CG_DETAIL_MAX]; /* "exempt_groups sre-typo", or "" */
+};
+
+/* What the name service said, for the rule on given facts. */
+struct cg_gate_facts {
+	uid_t uid;
+	const char *const *groups;      /* names of the user's groups (the listed ones suffice) */
+	size_t ngroups;
+	const char *const *unknown_users;  /* listed user names that name no account */
+	size_t nunknown_users;
+	const char *const *unknown_groups; /* listed group names that name no group */
+	size_t nunknown_groups;
+	bool nss_failed;                /* a lookup failed (not "no such name"): gated */
+};
+
+/* The rule on given facts (tests); NULL lists are the defaults, NULL facts know nothing. */
+void cg_gate_judge_with(const struct cg_gate_lists *lists, const char *user,
+			const struct cg_gate_facts *facts, struct cg_gate_result *out);
+/* The rule for user (canonical name), asking the name service (getpwnam_r, getgrouplist,
+ * getgrnam_r) for the facts. An account it does not know is gated. */
+void cg_gate_judge(const struct cg_gate_lists *lists, const char *user,
+		   struct cg_gate_result *out);
+/* Adds to dst every name of add's lists that dst's list of the same name lacks (the union
+ * rule: lists on a PAM line or in sudo.conf add to the config's, never replace them).
+ * 0, or -1 when a list would pass CG_LIST_MAX or on allocation failure. */
+int cg_gate_lists_add(struct cg_gate_lists *dst, const struct cg_gate_lists *add);
+/* One "name=a,b" option of a PAM line, sudo.conf or the command line, where name is one of
+ * enforce_users, enforce_groups, exempt_users, exempt_groups: 1 it set that list of g (added
+ * to it, or replaced it when replace), 0 it names no list, -1 a bad value (empty, too many
+ * names) or allocation failure. One parser, so the fronts and the tools read the same names. */
+int cg_gate_lists_option(struct cg_gate_lists *g, const char *opt, bool replace);
+/* The names of lists that the name service does not know, "list name, ..." (as in
+ * cg_gate_result.unknown_exempt), enforce and exempt lists apart; -1 on a name-service
+ * error (the strings then name what was found so far). */
+int cg_gate_lists_unknown(const struct cg_gate_lists *lists, char *enforce, size_t elen,
+			  char *exempt, size_t xlen);
 void cg_gate_lists_free(struct cg_gate_lists *g);
 
 /* ---- tokens ------------------------------------------------------------------------------ */
@@ -238,6 +296,18 @@ void cg_gate_lists_free(struct cg_gate_lists *g);
  * check-config asks the same question. */
 cg_reason cg_token_key_fits(const char *path, const char *kid, cg_alg alg, const char *pem,
 			    size_t pemlen, char *detail, size_t detlen);
+
+/* Ticket and token ids (chg, jti) as the verifier, issue, revoke and the revocation list all
+ * take them: 1..max bytes, a letter or digit, then letters, digits and "._:-". s[0..n) need
+ * not be NUL-terminated. False when it is not one, with why ("is empty", "is longer than 128
+ * bytes", ...) written to why (may be NULL). */
+bool cg_id_valid(const char *s, size_t n, size_t max, char *why, size_t whylen);
+
+/* The form in which four eyes compares sub and approved_by (docs/token-format.md):
+ * default-ignorable code points removed, NFKC with case folding, cut at the first '@'. Two
+ * names with equal forms are one person. A malloc'd string, or NULL with errno EILSEQ when
+ * name is not valid UTF-8 (ENOMEM, EINVAL otherwise). */
+char *cg_identity_fold(const char *name);
 
 /* What a token says. Filled as far as decoding got, so a denial can still name the ticket. */
 struct cg_ticket {
@@ -252,8 +322,8 @@ struct cg_ticket {
 	long long iat, nbf, exp;        /* 0 when absent */
 	unsigned scopes;                /* cg_scope bit set */
 	bool emergency;
-	bool has_hosts, has_cmds, has_runas;
-	struct cg_strlist aud, hosts, cmds, runas;
+	bool has_hosts, has_cmds, has_runas, has_runas_groups;
+	struct cg_strlist aud, hosts, cmds, runas, runas_groups;
 };
 
 typedef enum cg_replay_mode {
@@ -261,6 +331,48 @@ typedef enum cg_replay_mode {
 	CG_REPLAY_REDEEM,    /* deny a redeemed jti, else redeem it atomically (PAM account) */
 	CG_REPLAY_SKIP,      /* this jti was redeemed by this same login (session, sudo reuse) */
 } cg_replay_mode;
+
+/* ---- the groups a sudo command runs with (runas_group.c, runas_group_nss.c) -------------- */
+
+#define CG_GROUPS_MAX 1024          /* gids of one target, or of one command, we judge */
+
+/* A group the command would hold that the target user does not own, by name. */
+struct cg_group_name {
+	gid_t gid;
+	char name[CG_CLAIM_MAX + 1];    /* "" when the name service cannot name the gid */
+};
+
+/* What sudo will set against what the target user owns: the facts the runas_groups rule
+ * judges. cg_group_facts_lookup fills them from the name service; tests fill them by hand. */
+struct cg_group_facts {
+	char fault[128];                /* non-empty: the facts could not be gathered (why) */
+	gid_t target_gid;               /* the target's primary gid, from its passwd entry */
+	size_t ntarget;
+	gid_t target_groups[CG_GROUPS_MAX];  /* getgrouplist of the target */
+	size_t nset, count;
+	gid_t gids[CG_GROUPS_MAX];      /* [0, nset): the gid and egid the command runs with;
+					   [nset, count): its supplementary groups */
+	size_t nnames;
+	struct cg_group_name names[CG_LIST_MAX];  /* every gid above the target does not own */
+	char shown[CG_CLAIM_MAX + 2];   /* the gid it runs with: "shadow", "#42", "-" (logs) */
+};
+
+/* Gathers the facts for a command run as target (its name as sudo gives it, or NULL) and
+ * target_uid with gids set[0..nset) as gid/egid and supp[0..nsupp) as supplementary groups
+ * (sudo's runas_gid, runas_egid and runas_groups). Never fails: anything the name service
+ * cannot answer is left for cg_runas_groups_check to deny (f->fault, or a nameless gid). */
+void cg_group_facts_lookup(struct cg_group_facts *f, const char *target, uid_t target_uid,
+			   const gid_t *set, size_t nset, const gid_t *supp, size_t nsupp);
+/* "shadow", or "#42" when the name service cannot name gid. */
+void cg_group_shown(gid_t gid, char *out, size_t outlen);
+/* The rule, on facts alone: every gid the command runs with as gid/egid is the target's own
+ * primary gid, every supplementary gid is one of the target's own groups, or else the group
+ * is named in allowed (the ticket's runas_groups; NULL or empty: none). CG_OK, or
+ * CG_RUNAS_DENIED with detail naming the group; ticket only words detail. */
+cg_reason cg_runas_groups_check(const struct cg_group_facts *f, const struct cg_strlist *allowed,
+				const char *ticket, char *detail, size_t detlen);
+/* The rule for f->gids[i] alone: whether the target owns it in that place. */
+bool cg_group_facts_owned(const struct cg_group_facts *f, size_t i);
 
 /* What is being asked for. */
 struct cg_request {
@@ -271,6 +383,10 @@ struct cg_request {
 	size_t argc;
 	const char *runas_user;         /* sudo: target user's name, or NULL when it has none */
 	uid_t runas_uid;                /* sudo: target uid; judged when the token has no runas */
+	const struct cg_group_facts *groups; /* sudo: the groups the command runs with; NULL only
+					   where no group is set (changegate verify, sudo -l) */
+	const char *cwd;                /* sudo: the directory the command runs in, against which
+					   a relative argument word names a file; NULL unknown */
 	time_t now;
 	cg_replay_mode replay;
 };
@@ -281,6 +397,8 @@ struct cg_decision {
 					   expired 12 minutes ago" */
 	bool have_claims;               /* ticket below holds decoded (maybe unverified) claims */
 	bool verified;                  /* signature checked with a configured key */
+	bool unrestricted;              /* the sudo command was judged under a "*" cmds entry:
+					   logged at LOG_WARNING and marked unrestricted */
 	struct cg_ticket ticket;
 };
 
@@ -316,9 +434,21 @@ cg_reason cg_token_peek(const char *token, size_t len, struct cg_ticket *t, char
 bool cg_host_matches(const struct cg_strlist *patterns, const char *host);
 /* One `cmds` entry against argv (argv[0] an absolute path). See docs/token-format.md. */
 bool cg_command_matches(const char *pattern, const char *const *argv, size_t argc);
-/* Shells, command launchers and interpreters (docs/token-format.md): allowed only when a
- * `cmds` entry names them explicitly. */
-bool cg_command_is_shell(const char *path);
+/* The same match, also telling how many argument words the entry names literally: on a
+ * match, argv[1 .. *nliteral] are exactly the entry's own words (the rest, if any, came
+ * through a trailing "*" or an entry that is a path alone). */
+bool cg_command_match_words(const char *pattern, const char *const *argv, size_t argc,
+			    size_t *nliteral);
+/* Whether root alone controls path (absolute): every component from "/" on, judged with
+ * lstat, is owned by root and not writable by group or others; a symlink is followed and its
+ * target's whole chain judged too. 1 root controls it, 0 it names nothing (a component is
+ * missing), -1 it does not (why says which component and how). */
+int cg_path_root_controlled(const char *path, char *why, size_t whylen);
+/* The working-directory rule for the argument words a `cmds` entry named literally,
+ * argv[1 .. nliteral]: a relative word (not starting with '/' or '-') that names an existing
+ * object in cwd must name one root controls. CG_OK, or CG_COMMAND_DENIED with detail. */
+cg_reason cg_command_paths_check(const char *const *argv, size_t nliteral, const char *cwd,
+				 char *detail, size_t detlen);
 
 /* ---- revocation and single use ----------------------------------------------------------- */
 
@@ -327,8 +457,13 @@ bool cg_command_is_shell(const char *path);
  * cache, docs/performance.md); NULL, missing, untrusted or read-only: the list is scanned. */
 cg_reason cg_revocation_check(const char *path, const char *jti, const char *chg,
 			      const char *state_dir);
-/* Appends one value (a jti or a ticket id, validated) atomically; 0 or -1 with err. */
+/* Appends one value (a jti or a ticket id: cg_id_valid, at most CG_CLAIM_MAX) atomically; 0
+ * or -1 with err. */
 int cg_revocation_append(const char *path, const char *value, char *err, size_t errlen);
+/* Whether buf, a whole revocation list, is one the verifier uses rather than denies on: each
+ * line blank, a comment ('#' first, after blanks) or one id (cg_id_valid, at most
+ * CG_CLAIM_MAX). 0, or -1 with err naming the first line that is none of these. */
+int cg_revocation_list_valid(const char *buf, size_t len, char *err, size_t errlen);
 
 /* The single-use record for jti in state_dir. CG_OK, CG_REPLAYED, or CG_CONFIG_ERROR when the
  * state cannot be read or written (which denies: fail closed). keep_until is the last second
@@ -361,6 +496,7 @@ struct cg_audit_event {
 	const char *tty;
 	const char *cwd;
 	const char *runas;
+	const char *runas_group;        /* sudo: the group the command runs with, or NULL */
 	const char *const *argv;
 	size_t argc;
 	bool audit_only;                /* a denial that was let through for rollout */
@@ -370,7 +506,8 @@ struct cg_audit_event {
 /* One line, key=value, every untrusted value sanitised; never the token. Returns the length
  * written (truncated to fit buflen). */
 size_t cg_audit_format(const struct cg_audit_event *ev, char *buf, size_t buflen);
-/* The syslog priority for it: LOG_ALERT for break-glass, LOG_NOTICE allow, LOG_WARNING deny. */
+/* The syslog priority for it: LOG_ALERT for break-glass, LOG_NOTICE allow, LOG_WARNING deny
+ * and any decision under an unrestricted ("*") ticket. */
 int cg_audit_priority(const struct cg_audit_event *ev);
 /* Appends one JSON object to path (created 0600, must be root-owned); 0 or -1. */
 int cg_audit_append_json(const char *path, const struct cg_audit_event *ev, time_t now);

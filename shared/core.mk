@@ -4,15 +4,22 @@ shared_libcgbase_la_SOURCES += \
 	shared/config_values.h \
 	shared/config_values.c \
 	shared/config_parse.c \
+	shared/nss_lookup.h \
 	shared/gate.c \
+	shared/gate_rule.c \
+	shared/runas_group.c \
+	shared/runas_group_nss.c \
 	shared/match.c \
+	shared/command_paths.c \
 	shared/session_record.c \
 	shared/state_file.h \
 	shared/state_file.c \
 	shared/audit_log.h \
 	shared/audit_log.c \
 	shared/audit_json.c
-# revocation and single use: hashing with libcrypto, and only ever asked by the verifier
+# revocation and single use: hashing with libcrypto, and only ever asked by the verifier (the
+# id alphabet that the claims, issue, revoke and the list share, ticket_id.c, is in
+# libcgdecode with the claim reader: shared/token.mk)
 shared_libcgcore_la_SOURCES += \
 	shared/revocation.c \
 	shared/revocation_index.h \

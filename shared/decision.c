@@ -21,5 +21,6 @@ void cg_ticket_clear(struct cg_ticket *t)
 	cg_strlist_free(&t->hosts);
 	cg_strlist_free(&t->cmds);
 	cg_strlist_free(&t->runas);
+	cg_strlist_free(&t->runas_groups);
 	explicit_bzero(t, sizeof(*t));
 }

@@ -1,70 +1,27 @@
 /*
- * Who must present a ticket. Root is never gated (it is the way back in when everything else
- * is broken); the exempt lists win over the enforce lists; empty enforce lists gate everyone.
- * Anything we cannot resolve (unknown user, name service error) gates: fail closed. The lists
- * name accounts, so a name is judged by the account's own name (pw_name), not as typed: a name
- * service may answer for "ALICE" or "alice@corp" with the account alice.
+ * The facts the gate rule (gate_rule.c) judges by, from the name service: the account, its
+ * groups, and which listed names name nothing. An unknown account and a name-service error
+ * gate: fail closed. The lists name accounts, so a name is judged by the account's own name
+ * (pw_name), not as typed: a name service may answer for "ALICE" or "alice@corp" with the
+ * account alice, and a listed "ALICE" names no account.
  */
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "changegate.h"
+#include "nss_lookup.h"
 
-/* Bounds on what the name service may make us allocate. */
-#define GATE_NSS_BUF_START 4096
-#define GATE_NSS_BUF_MAX (1024 * 1024)
 #define GATE_GROUPS_MAX 65536 /* Linux's NGROUPS_MAX */
 #define GATE_NAME_MAX 255     /* LOGIN_NAME_MAX - 1: a longer account name is not resolved */
 
-void cg_gate_lists_free(struct cg_gate_lists *g)
+int cg_nss_user(const char *user, uid_t *uid, gid_t *gid, char *canon, size_t canonlen)
 {
-	if (g == NULL)
-		return;
-	cg_strlist_free(&g->enforce_users);
-	cg_strlist_free(&g->enforce_groups);
-	cg_strlist_free(&g->exempt_users);
-	cg_strlist_free(&g->exempt_groups);
-}
-
-static bool any_group_in(const struct cg_strlist *l, const char *const *groups, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (groups[i] != NULL && cg_strlist_contains(l, groups[i]))
-			return true;
-	}
-	return false;
-}
-
-bool cg_user_is_gated_with(const struct cg_gate_lists *lists, const char *user, uid_t uid,
-			   const char *const *groups, size_t ngroups)
-{
-	if (uid == 0)
-		return false;
-	if (user == NULL || user[0] == '\0')
-		return true;
-	if (lists == NULL)
-		return true;
-	if (groups == NULL)
-		ngroups = 0;
-	if (cg_strlist_contains(&lists->exempt_users, user) ||
-	    any_group_in(&lists->exempt_groups, groups, ngroups))
-		return false;
-	if (lists->enforce_users.count == 0 && lists->enforce_groups.count == 0)
-		return true;
-	return cg_strlist_contains(&lists->enforce_users, user) ||
-	       any_group_in(&lists->enforce_groups, groups, ngroups);
-}
-
-/* getpwnam_r with a growing, capped buffer: the account's uid, primary gid and canonical name
- * (pw_name, which a case-folding or realm-stripping name service may spell differently from
- * what was typed). 1 found, 0 no such user or name too long for canon, -1 error. */
-static int lookup_user(const char *user, uid_t *uid, gid_t *gid, char *canon, size_t canonlen)
-{
-	size_t sz = GATE_NSS_BUF_START;
+	size_t sz = CG_NSS_BUF_START;
 	for (;;) {
 		char *buf = malloc(sz);
 		if (buf == NULL)
@@ -80,7 +37,7 @@ static int lookup_user(const char *user, uid_t *uid, gid_t *gid, char *canon, si
 			found = 1;
 		}
 		free(buf);
-		if (rc == ERANGE && sz < GATE_NSS_BUF_MAX) {
+		if (rc == ERANGE && sz < CG_NSS_BUF_MAX) {
 			sz *= 2;
 			continue;
 		}
@@ -100,37 +57,49 @@ bool cg_user_canonical(const char *name, char *out, size_t outlen)
 	uid_t uid;
 	gid_t gid;
 	char canon[GATE_NAME_MAX + 1];
-	if (lookup_user(name, &uid, &gid, canon, sizeof(canon)) != 1 || strlen(canon) >= outlen)
+	if (cg_nss_user(name, &uid, &gid, canon, sizeof(canon)) != 1 || strlen(canon) >= outlen)
 		return false;
 	memcpy(out, canon, strlen(canon) + 1);
 	return true;
 }
 
-/* The gid of the group called name: 1 found, 0 no such group, -1 error. */
-static int group_gid(const char *name, gid_t *gid)
+int cg_nss_group(const char *name, gid_t gid, gid_t *gid_out, char *name_out, size_t outlen)
 {
-	size_t sz = GATE_NSS_BUF_START;
+	size_t sz = CG_NSS_BUF_START;
 	for (;;) {
 		char *buf = malloc(sz);
 		if (buf == NULL)
 			return -1;
 		struct group gr, *res = NULL;
-		int rc = getgrnam_r(name, &gr, buf, sz, &res);
-		if (rc == 0 && res != NULL)
-			*gid = gr.gr_gid;
+		int rc = name != NULL ? getgrnam_r(name, &gr, buf, sz, &res)
+				      : getgrgid_r(gid, &gr, buf, sz, &res);
+		int found = 0;
+		if (rc == 0 && res != NULL && (name_out == NULL ||
+		    (gr.gr_name != NULL && gr.gr_name[0] != '\0' && strlen(gr.gr_name) < outlen))) {
+			if (gid_out != NULL)
+				*gid_out = gr.gr_gid;
+			if (name_out != NULL)
+				memcpy(name_out, gr.gr_name, strlen(gr.gr_name) + 1);
+			found = 1;
+		}
 		free(buf);
-		if (rc == ERANGE && sz < GATE_NSS_BUF_MAX) {
+		if (rc == ERANGE && sz < CG_NSS_BUF_MAX) {
 			sz *= 2;
 			continue;
 		}
 		if (rc != 0)
 			return -1;
-		return res != NULL;
+		return found;
 	}
 }
 
-/* All the user's group ids, primary included; malloc'd. -1 on error. */
-static int user_gids(const char *user, gid_t primary, gid_t **out, int *count)
+/* The gid of the group called name: 1 found, 0 no such group, -1 error. */
+static int group_gid(const char *name, gid_t *gid)
+{
+	return cg_nss_group(name, 0, gid, NULL, 0);
+}
+
+int cg_nss_user_gids(const char *user, gid_t primary, gid_t **out, int *count)
 {
 	int n = 64;
 	for (;;) {
@@ -151,21 +120,60 @@ static int user_gids(const char *user, gid_t primary, gid_t **out, int *count)
 	}
 }
 
-/* Of the group names in l, those the user belongs to (gid in gids) are appended to out. The
- * lists are short and the user's groups may be many, so each listed name is resolved once,
- * rather than every one of the user's groups: a login used to open /etc/group dozens of
- * times. Resolving by name is also exact when two group names share one gid. -1 on error. */
-static int listed_groups_held(const struct cg_strlist *l, const gid_t *gids, int n,
-			      const char **out, size_t *nout)
+/* Whether a listed user name names an account by its own name: 1 yes, 0 no, -1 error. */
+static int user_known(const char *name)
+{
+	uid_t uid;
+	gid_t gid;
+	char canon[GATE_NAME_MAX + 1];
+	int found = cg_nss_user(name, &uid, &gid, canon, sizeof(canon));
+	if (found != 1)
+		return found;
+	return strcmp(canon, name) == 0;
+}
+
+/* What the name service says about the lists and one user, gathered into facts. The arrays
+ * point into lists; each listed group is resolved once by name (a login used to open
+ * /etc/group dozens of times when every one of the user's groups was resolved instead, and
+ * resolving by name is exact when two group names share one gid). */
+struct gathered {
+	const char **held, **unknown_users, **unknown_groups;
+	size_t nheld, nuu, nug;
+};
+
+static void gathered_free(struct gathered *g)
+{
+	free(g->held);
+	free(g->unknown_users);
+	free(g->unknown_groups);
+}
+
+static int users_known(const struct cg_strlist *l, const char *user, struct gathered *g)
+{
+	for (size_t i = 0; i < l->count; i++) {
+		if (strcmp(l->items[i], user) == 0)
+			continue; /* the account itself: known */
+		int k = user_known(l->items[i]);
+		if (k < 0)
+			return -1;
+		if (k == 0)
+			g->unknown_users[g->nuu++] = l->items[i];
+	}
+	return 0;
+}
+
+static int groups_held(const struct cg_strlist *l, const gid_t *gids, int n, struct gathered *g)
 {
 	for (size_t i = 0; i < l->count; i++) {
 		gid_t gid;
 		int found = group_gid(l->items[i], &gid);
 		if (found < 0)
 			return -1;
+		if (found == 0)
+			g->unknown_groups[g->nug++] = l->items[i];
 		for (int j = 0; found == 1 && j < n; j++) {
 			if (gids[j] == gid) {
-				out[(*nout)++] = l->items[i];
+				g->held[g->nheld++] = l->items[i];
 				break;
 			}
 		}
@@ -173,37 +181,107 @@ static int listed_groups_held(const struct cg_strlist *l, const gid_t *gids, int
 	return 0;
 }
 
-bool cg_user_is_gated(const struct cg_gate_lists *lists, const char *user)
+static int gather(const struct cg_gate_lists *lists, const char *user, gid_t primary,
+		  struct gathered *g)
 {
-	if (user == NULL || user[0] == '\0')
-		return true;
+	size_t nusers = lists->exempt_users.count + lists->enforce_users.count;
+	size_t ngroups = lists->exempt_groups.count + lists->enforce_groups.count;
+	gid_t *gids = NULL;
+	int n = 0;
+	int rc = -1;
+
+	g->held = calloc(ngroups + 1, sizeof(*g->held));
+	g->unknown_groups = calloc(ngroups + 1, sizeof(*g->unknown_groups));
+	g->unknown_users = calloc(nusers + 1, sizeof(*g->unknown_users));
+	if (g->held == NULL || g->unknown_groups == NULL || g->unknown_users == NULL)
+		return -1;
+	if (ngroups > 0 && cg_nss_user_gids(user, primary, &gids, &n) != 0)
+		return -1;
+	if (users_known(&lists->exempt_users, user, g) == 0 &&
+	    users_known(&lists->enforce_users, user, g) == 0 &&
+	    groups_held(&lists->exempt_groups, gids, n, g) == 0 &&
+	    groups_held(&lists->enforce_groups, gids, n, g) == 0)
+		rc = 0;
+	free(gids);
+	return rc;
+}
+
+static void name_all(char *buf, size_t len, const char *list, const char *const *names,
+		     size_t n, const struct cg_strlist *l)
+{
+	for (size_t i = 0; i < n; i++) {
+		char clean[GATE_NAME_MAX + 1];
+		size_t used = strlen(buf);
+
+		if (!cg_strlist_contains(l, names[i]))
+			continue;
+		cg_sanitize(clean, sizeof(clean), names[i]);
+		snprintf(buf + used, len - used, "%s%s %s", used > 0 ? ", " : "", list, clean);
+	}
+}
+
+int cg_gate_lists_unknown(const struct cg_gate_lists *lists, char *enforce, size_t elen,
+			  char *exempt, size_t xlen)
+{
+	size_t nusers = lists->exempt_users.count + lists->enforce_users.count;
+	size_t ngroups = lists->exempt_groups.count + lists->enforce_groups.count;
+	struct gathered g = { 0 };
+	int rc = -1;
+
+	enforce[0] = '\0';
+	exempt[0] = '\0';
+	g.held = calloc(ngroups + 1, sizeof(*g.held));
+	g.unknown_groups = calloc(ngroups + 1, sizeof(*g.unknown_groups));
+	g.unknown_users = calloc(nusers + 1, sizeof(*g.unknown_users));
+	if (g.held != NULL && g.unknown_groups != NULL && g.unknown_users != NULL &&
+	    users_known(&lists->exempt_users, "", &g) == 0 &&
+	    users_known(&lists->enforce_users, "", &g) == 0 &&
+	    groups_held(&lists->exempt_groups, NULL, 0, &g) == 0 &&
+	    groups_held(&lists->enforce_groups, NULL, 0, &g) == 0)
+		rc = 0;
+	name_all(enforce, elen, "enforce_users", g.unknown_users, g.nuu, &lists->enforce_users);
+	name_all(enforce, elen, "enforce_groups", g.unknown_groups, g.nug, &lists->enforce_groups);
+	name_all(exempt, xlen, "exempt_users", g.unknown_users, g.nuu, &lists->exempt_users);
+	name_all(exempt, xlen, "exempt_groups", g.unknown_groups, g.nug, &lists->exempt_groups);
+	gathered_free(&g);
+	return rc;
+}
+
+void cg_gate_judge(const struct cg_gate_lists *lists, const char *user,
+		   struct cg_gate_result *out)
+{
+	struct cg_gate_facts f = { .uid = (uid_t)-1 };
 	uid_t uid;
 	gid_t gid;
 	/* the lists name accounts: judge the account's own name, never the spelling typed */
 	char canon[GATE_NAME_MAX + 1];
-	if (lookup_user(user, &uid, &gid, canon, sizeof(canon)) != 1)
-		return true;
-	if (uid == 0)
-		return false;
-	user = canon;
-	/* an exempt name needs no group lookup, so a listed group the name service cannot
-	 * resolve (a typo, sssd down) can gate everyone else but never an exempt user */
-	if (lists == NULL || (lists->exempt_groups.count == 0 && lists->enforce_groups.count == 0) ||
-	    cg_strlist_contains(&lists->exempt_users, user))
-		return cg_user_is_gated_with(lists, user, uid, NULL, 0);
-	gid_t *gids = NULL;
-	int n = 0;
-	if (user_gids(user, gid, &gids, &n) != 0)
-		return true;
-	/* any name service error gates: fail closed */
-	size_t cap = lists->exempt_groups.count + lists->enforce_groups.count, held = 0;
-	const char **names = calloc(cap, sizeof(*names));
-	bool gated = true;
-	if (names != NULL &&
-	    listed_groups_held(&lists->exempt_groups, gids, n, names, &held) == 0 &&
-	    listed_groups_held(&lists->enforce_groups, gids, n, names, &held) == 0)
-		gated = cg_user_is_gated_with(lists, user, uid, names, held);
-	free(names);
-	free(gids);
-	return gated;
+
+	if (user == NULL || user[0] == '\0' ||
+	    cg_nss_user(user, &uid, &gid, canon, sizeof(canon)) != 1) {
+		memset(out, 0, sizeof(*out));
+		out->answer = CG_GATE_GATED;
+		cg_strlcpy(out->why, "the name service knows no such account: gated (fail closed)",
+			   sizeof(out->why));
+		return;
+	}
+	f.uid = uid;
+	/* root, and a name in exempt_users, need no further lookup: a listed group the name
+	 * service cannot resolve (a typo, sssd down) never gates them */
+	if (uid == 0 || lists == NULL || cg_strlist_contains(&lists->exempt_users, canon)) {
+		cg_gate_judge_with(lists, canon, &f, out);
+		return;
+	}
+	struct gathered g = { 0 };
+	if (gather(lists, canon, gid, &g) != 0) {
+		f.nss_failed = true; /* any name service error gates: fail closed */
+	} else {
+		f.groups = g.held;
+		f.ngroups = g.nheld;
+	}
+	f.unknown_users = g.unknown_users;
+	f.nunknown_users = g.nuu;
+	f.unknown_groups = g.unknown_groups;
+	f.nunknown_groups = g.nug;
+	cg_gate_judge_with(lists, canon, &f, out);
+	gathered_free(&g);
 }

@@ -1,7 +1,10 @@
 /*
  * The revocation list: one revoked jti or ticket id a line, '#' comment lines. It is read
  * under the same trust rules as the config; a list we cannot read denies (a missing list would
- * otherwise silently un-revoke everything).
+ * otherwise silently un-revoke everything). Every other line must be an id in the alphabet the
+ * verifier accepts (cg_id_valid): a line that is not one can never match a token, so whoever
+ * wrote it believes something is revoked that is not, and the list denies (config_error)
+ * until it is fixed; `changegate check-config` names the line.
  */
 #include "config.h"
 
@@ -22,7 +25,6 @@
 
 /* A million 32-character ids and then some; the index keeps lookups flat at any size. */
 #define CG_REVOCATION_FILE_MAX (64 * 1024 * 1024)
-#define CG_REVOCATION_VALUE_MAX 128
 
 static bool is_blank(char c)
 {
@@ -43,7 +45,54 @@ static bool read_whole(int fd, char *buf, size_t len)
 	return true;
 }
 
-/* The source of truth: every line, in full. Rebuilds the index on the way. */
+/* One line of the list, blanks trimmed at both ends; NULL at the end of buf. */
+struct list_line {
+	const char *s;
+	size_t n;
+	size_t number;          /* 1-based */
+};
+
+static bool next_line(const char *buf, size_t len, size_t *off, struct list_line *l)
+{
+	if (*off >= len)
+		return false;
+	const char *s = buf + *off;
+	const char *nl = memchr(s, '\n', len - *off);
+	size_t n = nl != NULL ? (size_t)(nl - s) : len - *off;
+	*off += n + (nl != NULL);
+	while (n > 0 && is_blank(*s))
+		s++, n--;
+	while (n > 0 && is_blank(s[n - 1]))
+		n--;
+	l->s = s;
+	l->n = n;
+	l->number++;
+	return true;
+}
+
+/* A line that holds a value (neither blank nor a comment): whether it is an id. */
+static bool is_value(const struct list_line *l)
+{
+	return l->n > 0 && l->s[0] != '#';
+}
+
+int cg_revocation_list_valid(const char *buf, size_t len, char *err, size_t errlen)
+{
+	struct list_line l = {NULL, 0, 0};
+	size_t off = 0;
+	while (next_line(buf, len, &off, &l)) {
+		char why[80];
+		if (is_value(&l) && !cg_id_valid(l.s, l.n, CG_CLAIM_MAX, why, sizeof(why))) {
+			cg_set_err(err, errlen, "line %zu is neither a comment nor a ticket or token "
+				   "id: it %s", l.number, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The source of truth: every line, in full. Rebuilds the index on the way, unless a line is
+ * not an id: then the list denies, and stays unindexed so that every check says so. */
 static cg_reason scan(const char *state_dir, int lfd, const struct stat *list, const char *jti,
 		      const char *chg)
 {
@@ -61,29 +110,28 @@ static cg_reason scan(const char *state_dir, int lfd, const struct stat *list, c
 	struct cg_revidx_entry *e = calloc(cap, sizeof(*e));
 	size_t jlen = jti != NULL ? strlen(jti) : 0, clen = chg != NULL ? strlen(chg) : 0;
 	cg_reason r = CG_OK;
+	bool bad = false;
+	struct list_line l = {NULL, 0, 0};
 	size_t off = 0;
-	while (off < len) {
-		const char *s = buf + off;
-		const char *nl = memchr(s, '\n', len - off);
-		size_t n = nl != NULL ? (size_t)(nl - s) : len - off;
-		off += n + (nl != NULL);
-		while (n > 0 && is_blank(*s))
-			s++, n--;
-		while (n > 0 && is_blank(s[n - 1]))
-			n--;
-		if (n == 0 || s[0] == '#')
+	while (!bad && next_line(buf, len, &off, &l)) {
+		if (!is_value(&l))
 			continue;
-		if ((jlen == n && memcmp(s, jti, n) == 0) || (clen == n && memcmp(s, chg, n) == 0))
+		if (!cg_id_valid(l.s, l.n, CG_CLAIM_MAX, NULL, 0)) {
+			bad = true;
+			break;
+		}
+		if ((jlen == l.n && memcmp(l.s, jti, l.n) == 0) ||
+		    (clen == l.n && memcmp(l.s, chg, l.n) == 0))
 			r = CG_REVOKED;
 		if (e != NULL && count < cap)
-			e[count++] = (struct cg_revidx_entry){ cg_revidx_hash(s, n),
-								(uint32_t)(s - buf), (uint32_t)n };
+			e[count++] = (struct cg_revidx_entry){ cg_revidx_hash(l.s, l.n),
+								(uint32_t)(l.s - buf), (uint32_t)l.n };
 	}
 	cg_wipe_free(buf, len + 1);
-	if (e != NULL)
+	if (e != NULL && !bad)
 		cg_revidx_write(state_dir, lfd, list, e, count);
 	free(e);
-	return r;
+	return bad ? CG_CONFIG_ERROR : r;
 }
 
 cg_reason cg_revocation_check(const char *path, const char *jti, const char *chg,
@@ -117,18 +165,6 @@ cg_reason cg_revocation_check(const char *path, const char *jti, const char *chg
 	return r;
 }
 
-static bool valid_value(const char *v)
-{
-	size_t n = strnlen(v, CG_REVOCATION_VALUE_MAX + 1);
-	if (n == 0 || n > CG_REVOCATION_VALUE_MAX)
-		return false;
-	for (const unsigned char *p = (const unsigned char *)v; *p != '\0'; p++) {
-		if (*p <= 0x20 || *p >= 0x7f || *p == '#')
-			return false;
-	}
-	return true;
-}
-
 /* Whether the file's last byte is something other than a newline (a torn earlier line). */
 static int needs_newline(int fd, const struct stat *st, bool *out)
 {
@@ -160,7 +196,7 @@ static int append_locked(int fd, const char *path, const char *value, char *err,
 		cg_set_err(err, errlen, "%s: read: %s", path, strerror(errno));
 		return -1;
 	}
-	char line[CG_REVOCATION_VALUE_MAX + 3];
+	char line[CG_CLAIM_MAX + 3];
 	int n = snprintf(line, sizeof(line), "%s%s\n", nl ? "\n" : "", value);
 	if (n < 0 || (size_t)n >= sizeof(line)) {
 		cg_set_err(err, errlen, "%s: value too long", path);
@@ -189,10 +225,13 @@ int cg_revocation_append(const char *path, const char *value, char *err, size_t 
 		cg_set_err(err, errlen, "revocation file: not an absolute path");
 		return -1;
 	}
-	if (value == NULL || !valid_value(value)) {
-		cg_set_err(err, errlen,
-			"a revoked value must be 1 to 128 printable characters, without spaces "
-			"or '#'");
+	/* the verifier's own rule, so that what is appended is what a token can carry */
+	char why[80];
+	if (value == NULL ||
+	    !cg_id_valid(value, strnlen(value, CG_CLAIM_MAX + 1), CG_CLAIM_MAX, why, sizeof(why))) {
+		cg_set_err(err, errlen, "the revoked value %s; a ticket or token id is a letter "
+			   "or digit, then letters, digits and ._:-", value == NULL ? "is empty" :
+			   why);
 		return -1;
 	}
 	/* read as well as append: a torn last line must be seen before we add ours */

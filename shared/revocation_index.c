@@ -12,6 +12,10 @@
  * readers never see it half-written). An index that names the list but points outside it is
  * an inconsistency: the check denies (config_error).
  *
+ * The magic names the list's rules: version 2 indexes only lists whose every value is an id
+ * (revocation.c); an index of version 1 may hold lines the verifier now refuses, and is
+ * rebuilt.
+ *
  * Timestamps can be coarse (ext4 ticks by jiffies), so two edits of the same size in the same
  * tick could leave the stat unchanged; as git does with "racily clean" entries, no index is
  * written for a list changed less than INDEX_SETTLE_NS ago.
@@ -29,7 +33,7 @@
 #include "revocation_index.h"
 #include "state_file.h"
 
-#define INDEX_MAGIC "cgrvidx1"
+#define INDEX_MAGIC "cgrvidx2"
 #define INDEX_NAME "revocation.idx"
 #define INDEX_SETTLE_NS 1000000000LL
 

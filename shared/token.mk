@@ -8,6 +8,7 @@ shared_libcgdecode_la_SOURCES = \
 	shared/token_b64url.c \
 	shared/token_decode.c \
 	shared/token_claims_read.c \
+	shared/ticket_id.c \
 	shared/token_detail.c \
 	shared/token_inspect.c
 shared_libcgdecode_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
@@ -19,6 +20,7 @@ shared_libcgcore_la_SOURCES += \
 	shared/token_key_der.c \
 	shared/token_signature.c \
 	shared/token_claims_check.c \
+	shared/identity_fold.c \
 	shared/token_grant.c \
 	shared/token_policy.c \
 	shared/token_verify.c

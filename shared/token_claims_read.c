@@ -32,10 +32,10 @@ static void fault(struct reader *rd, cg_reason r, const char *claim, const char 
 }
 
 /* Text a person or a log will read: no control characters, no escapes to hide behind. */
-static bool text_is_clean(const char *s, bool ascii_only, bool allow_space)
+static bool text_is_clean(const char *s, bool allow_space)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f || (ascii_only && *p > 0x7e))
+		if (*p < 0x20 || *p == 0x7f)
 			return false;
 		if (*p == ' ' && !allow_space)
 			return false;
@@ -43,22 +43,34 @@ static bool text_is_clean(const char *s, bool ascii_only, bool allow_space)
 	return true;
 }
 
+/* How a string claim is judged: an id (chg, jti) must be revocable, so it keeps to the id
+ * alphabet (shared/ticket_id.c); names and free text only to clean text. */
+enum text_kind { TEXT_ID, TEXT_NAME, TEXT_FREE };
+
 /* Validates one string value; false (and a fault) when it breaks a rule. */
 static bool string_ok(struct reader *rd, const char *claim, json_t *j, size_t max,
-		      bool ascii_only, bool allow_space)
+		      enum text_kind kind)
 {
 	if (!json_is_string(j)) {
 		fault(rd, CG_BAD_CLAIM, claim, "is not a string");
 		return false;
 	}
 	size_t n = json_string_length(j);
+	if (kind == TEXT_ID) {
+		char why[80];
+		if (!cg_id_valid(json_string_value(j), n, max, why, sizeof(why))) {
+			fault(rd, CG_BAD_CLAIM, claim, why);
+			return false;
+		}
+		return true;
+	}
 	if (n == 0 || n > max) {
 		fault(rd, CG_BAD_CLAIM, claim, n == 0 ? "is empty" : "is too long");
 		return false;
 	}
 	/* jansson refuses \u0000 already; this also keeps out other control bytes */
 	if (strlen(json_string_value(j)) != n ||
-	    !text_is_clean(json_string_value(j), ascii_only, allow_space)) {
+	    !text_is_clean(json_string_value(j), kind == TEXT_FREE)) {
 		fault(rd, CG_BAD_CLAIM, claim, "holds characters that are not allowed");
 		return false;
 	}
@@ -66,7 +78,7 @@ static bool string_ok(struct reader *rd, const char *claim, json_t *j, size_t ma
 }
 
 static void read_string(struct reader *rd, const char *claim, bool required, char *dst,
-			size_t dstlen, bool ascii_only, bool allow_space)
+			size_t dstlen, enum text_kind kind)
 {
 	json_t *j = json_object_get(rd->payload, claim);
 	if (j == NULL) {
@@ -74,7 +86,7 @@ static void read_string(struct reader *rd, const char *claim, bool required, cha
 			fault(rd, CG_MISSING_CLAIM, claim, "is missing");
 		return;
 	}
-	if (string_ok(rd, claim, j, dstlen - 1, ascii_only, allow_space))
+	if (string_ok(rd, claim, j, dstlen - 1, kind))
 		cg_strlcpy(dst, json_string_value(j), dstlen);
 }
 
@@ -117,7 +129,7 @@ static void read_list(struct reader *rd, const char *claim, struct cg_strlist *d
 	size_t i;
 	json_t *v;
 	json_array_foreach(j, i, v) {
-		if (!string_ok(rd, claim, v, max, false, max == CG_CMD_MAX))
+		if (!string_ok(rd, claim, v, max, max == CG_CMD_MAX ? TEXT_FREE : TEXT_NAME))
 			return;
 		if (cg_strlist_add(dst, json_string_value(v)) != 0) {
 			fault(rd, CG_BAD_CLAIM, claim, "could not be stored");
@@ -134,7 +146,7 @@ static void read_audience(struct reader *rd)
 		return;
 	}
 	if (json_is_string(j)) {
-		if (string_ok(rd, "aud", j, CG_CLAIM_MAX, false, false) &&
+		if (string_ok(rd, "aud", j, CG_CLAIM_MAX, TEXT_NAME) &&
 		    cg_strlist_add(&rd->t->aud, json_string_value(j)) != 0)
 			fault(rd, CG_BAD_CLAIM, "aud", "could not be stored");
 		return;
@@ -178,8 +190,10 @@ static void read_commands(struct reader *rd)
 	if (rd->first != before)
 		return;
 	for (size_t i = 0; i < rd->t->cmds.count; i++) {
-		if (rd->t->cmds.items[i][0] != '/') {
-			fault(rd, CG_BAD_CLAIM, "cmds", "has an entry that is not an absolute path");
+		const char *e = rd->t->cmds.items[i];
+		if (e[0] != '/' && strcmp(e, CG_CMDS_ALL) != 0) {
+			fault(rd, CG_BAD_CLAIM, "cmds", "has an entry that is neither an absolute "
+			      "path nor the single word *");
 			return;
 		}
 	}
@@ -202,14 +216,14 @@ cg_reason cg_token_read_claims(json_t *payload, struct cg_ticket *t, char *detai
 {
 	struct reader rd = {payload, t, CG_OK, detail, detlen};
 	/* the ticket first, so that every later fault can name it */
-	read_string(&rd, "chg", true, t->chg, sizeof(t->chg), false, false);
-	read_string(&rd, "iss", true, t->iss, sizeof(t->iss), false, false);
+	read_string(&rd, "chg", true, t->chg, sizeof(t->chg), TEXT_ID);
+	read_string(&rd, "iss", true, t->iss, sizeof(t->iss), TEXT_NAME);
 	read_audience(&rd);
-	read_string(&rd, "sub", true, t->sub, sizeof(t->sub), false, false);
-	read_string(&rd, "jti", true, t->jti, sizeof(t->jti), true, false);
-	read_string(&rd, "approved_by", false, t->approved_by, sizeof(t->approved_by), false,
-		    false);
-	read_string(&rd, "reason", false, t->reason, sizeof(t->reason), false, true);
+	read_string(&rd, "sub", true, t->sub, sizeof(t->sub), TEXT_NAME);
+	read_string(&rd, "jti", true, t->jti, sizeof(t->jti), TEXT_ID);
+	read_string(&rd, "approved_by", false, t->approved_by, sizeof(t->approved_by),
+		    TEXT_NAME);
+	read_string(&rd, "reason", false, t->reason, sizeof(t->reason), TEXT_FREE);
 	read_date(&rd, "iat", &t->iat);
 	read_date(&rd, "nbf", &t->nbf);
 	read_date(&rd, "exp", &t->exp);
@@ -217,6 +231,7 @@ cg_reason cg_token_read_claims(json_t *payload, struct cg_ticket *t, char *detai
 	read_list(&rd, "hosts", &t->hosts, CG_CLAIM_MAX, &t->has_hosts);
 	read_commands(&rd);
 	read_list(&rd, "runas", &t->runas, CG_CLAIM_MAX, &t->has_runas);
+	read_list(&rd, "runas_groups", &t->runas_groups, CG_CLAIM_MAX, &t->has_runas_groups);
 	read_emergency(&rd);
 	return rd.first;
 }

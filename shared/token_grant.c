@@ -1,6 +1,8 @@
 /* What the token grants against what is asked for: the scope, the host, and for sudo the
- * command and the target user. Absent hosts means any host; absent cmds means any command
- * except shells and editors-as-root, which must be named; absent runas means root only. */
+ * command and the target user. Absent hosts means any host; absent runas means root only,
+ * and absent runas_groups the target's own groups only. For commands an allow list only:
+ * absent or empty cmds allow none, path entries allow what they name (a shell only when
+ * named), and the explicit entry "*" allows everything. */
 #include <stdio.h>
 #include <string.h>
 
@@ -41,7 +43,7 @@ static void command_words(const struct cg_request *req, char *buf, size_t buflen
 }
 
 static cg_reason check_command(const struct cg_ticket *t, const struct cg_request *req,
-			       const char *name, char *detail, size_t detlen)
+			       const char *name, bool *unrestricted, char *detail, size_t detlen)
 {
 	char cmd[256];
 	command_words(req, cmd, sizeof(cmd));
@@ -50,18 +52,37 @@ static cg_reason check_command(const struct cg_ticket *t, const struct cg_reques
 		cg_detail(detail, detlen, "%s cannot cover %s: not an absolute command", name, cmd);
 		return CG_COMMAND_DENIED;
 	}
-	if (!t->has_cmds) {
-		if (!cg_command_is_shell(req->argv[0]))
-			return CG_OK;
-		cg_detail(detail, detlen, "%s lists no cmds, and %s is a shell, command "
-			  "launcher or interpreter that must be named in cmds", name, cmd);
+	if (!t->has_cmds || t->cmds.count == 0) {
+		cg_detail(detail, detlen, "%s names no commands, so it allows no sudo command",
+			  name);
 		return CG_COMMAND_DENIED;
 	}
+	/* "*" first: a ticket that says "everything" is judged, and logged, as unrestricted
+	 * whatever else it lists */
 	for (size_t i = 0; i < t->cmds.count; i++) {
-		if (cg_command_matches(t->cmds.items[i], req->argv, req->argc))
+		if (strcmp(t->cmds.items[i], CG_CMDS_ALL) == 0) {
+			*unrestricted = true;
 			return CG_OK;
+		}
 	}
-	cg_detail(detail, detlen, "%s does not cover %s", name, cmd);
+
+	/* an entry covers the command when it matches and every relative word it names reaches
+	 * a file root controls from where the command runs (command_paths.c); another entry
+	 * may still cover it, so the first such refusal is kept for the detail */
+	bool refused = false;
+	for (size_t i = 0; i < t->cmds.count; i++) {
+		size_t nliteral;
+		char why[CG_DETAIL_MAX];
+		if (!cg_command_match_words(t->cmds.items[i], req->argv, req->argc, &nliteral))
+			continue;
+		if (cg_command_paths_check(req->argv, nliteral, req->cwd, why, sizeof(why)) == CG_OK)
+			return CG_OK;
+		if (!refused)
+			cg_detail(detail, detlen, "%s: %s", name, why);
+		refused = true;
+	}
+	if (!refused)
+		cg_detail(detail, detlen, "%s does not cover %s", name, cmd);
 	return CG_COMMAND_DENIED;
 }
 
@@ -84,10 +105,22 @@ static cg_reason check_runas(const struct cg_ticket *t, const struct cg_request 
 	return CG_RUNAS_DENIED;
 }
 
+/* The user is allowed; now its groups (runas_group.c): sudo -g must not widen the target. */
+static cg_reason check_runas_target(const struct cg_ticket *t, const struct cg_request *req,
+				    const char *name, char *detail, size_t detlen)
+{
+	cg_reason r = check_runas(t, req, name, detail, detlen);
+	if (r != CG_OK)
+		return r;
+	return cg_runas_groups_check(req->groups, &t->runas_groups, name, detail, detlen);
+}
+
 cg_reason cg_token_check_grant(const struct cg_config *cfg, const struct cg_ticket *t,
-			       const struct cg_request *req, char *detail, size_t detlen)
+			       const struct cg_request *req, bool *unrestricted, char *detail,
+			       size_t detlen)
 {
 	char name[80];
+	*unrestricted = false;
 	cg_ticket_name(t, name, sizeof(name));
 	if (req->scope != CG_SCOPE_LOGIN && req->scope != CG_SCOPE_SUDO) {
 		cg_detail(detail, detlen, "internal error: the request names no single scope");
@@ -101,8 +134,8 @@ cg_reason cg_token_check_grant(const struct cg_config *cfg, const struct cg_tick
 	cg_reason r = check_host(cfg, t, req, name, detail, detlen);
 	if (r != CG_OK || req->scope != CG_SCOPE_SUDO)
 		return r;
-	r = check_command(t, req, name, detail, detlen);
+	r = check_command(t, req, name, unrestricted, detail, detlen);
 	if (r == CG_OK)
-		r = check_runas(t, req, name, detail, detlen);
+		r = check_runas_target(t, req, name, detail, detlen);
 	return r;
 }

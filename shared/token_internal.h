@@ -70,9 +70,11 @@ cg_reason cg_token_read_claims(json_t *payload, struct cg_ticket *t, char *detai
 cg_reason cg_token_check_claims(const struct cg_config *cfg, const struct cg_ticket *t,
 				const struct cg_request *req, char *detail, size_t detlen);
 
-/* token_grant.c: what the request asks for: scope, host, command, target user. */
+/* token_grant.c: what the request asks for: scope, host, command, target user. Sets
+ * *unrestricted when the command was judged under a "*" cmds entry. */
 cg_reason cg_token_check_grant(const struct cg_config *cfg, const struct cg_ticket *t,
-			       const struct cg_request *req, char *detail, size_t detlen);
+			       const struct cg_request *req, bool *unrestricted, char *detail,
+			       size_t detlen);
 
 /* token_detail.c: writing the plain-words detail. */
 void cg_detail(char *detail, size_t detlen, const char *fmt, ...)

@@ -6,8 +6,10 @@
 
 #include "token_internal.h"
 
-static cg_reason check_lists(const struct cg_config *cfg, const struct cg_ticket *t,
-			     const struct cg_request *req, char *detail, size_t detlen)
+/* A withdrawn ticket says so before any question of scope: "revoked" tells the user what to
+ * do, "command_denied" would send them asking for a wider ticket. */
+static cg_reason check_revoked(const struct cg_config *cfg, const struct cg_ticket *t,
+			       char *detail, size_t detlen)
 {
 	char name[80];
 	cg_ticket_name(t, name, sizeof(name));
@@ -22,12 +24,22 @@ static cg_reason check_lists(const struct cg_config *cfg, const struct cg_ticket
 			  "accepted");
 		return CG_CONFIG_ERROR;
 	}
+	return CG_OK;
+}
+
+/* Last of all, so that a request the ticket does not cover never spends a single-use jti. */
+static cg_reason check_single_use(const struct cg_config *cfg, const struct cg_ticket *t,
+				  const struct cg_request *req, char *detail, size_t detlen)
+{
 	bool once = cfg->single_use == CG_SINGLE_USE_ALWAYS ||
 		    (cfg->single_use == CG_SINGLE_USE_LOGIN && req->scope == CG_SCOPE_LOGIN);
 	if (!once)
 		return CG_OK;
+	char name[80];
+	cg_ticket_name(t, name, sizeof(name));
 	long long leeway = cfg->leeway > 0 ? cfg->leeway : 0;
-	r = cg_replay_check(cfg->state_dir, t->jti, t->exp + leeway, req->now, req->replay);
+	cg_reason r = cg_replay_check(cfg->state_dir, t->jti, t->exp + leeway, req->now,
+				      req->replay);
 	if (r == CG_REPLAYED) {
 		cg_detail(detail, detlen, "%s: this single-use token has already been used", name);
 		return r;
@@ -41,18 +53,25 @@ static cg_reason check_lists(const struct cg_config *cfg, const struct cg_ticket
 }
 
 static void describe_allow(const struct cg_ticket *t, const struct cg_request *req,
-			   char *detail, size_t detlen)
+			   bool unrestricted, char *detail, size_t detlen)
 {
 	char name[80], who[80], left[40];
 	cg_ticket_name(t, name, sizeof(name));
-	cg_sanitize(who, sizeof(who), t->emergency ? "nobody (break-glass)" : t->approved_by);
+	/* the claim is sanitised here, where it enters the detail, and nowhere again; our own
+	 * words are not claims */
+	if (t->emergency)
+		cg_strlcpy(who, "nobody (break-glass)", sizeof(who));
+	else
+		cg_sanitize(who, sizeof(who), t->approved_by);
 	cg_duration_words(t->exp - (long long)req->now, left, sizeof(left));
 	cg_detail(detail, detlen, "%s%s, approved by %s, allows %s for %s more",
 		  t->emergency ? "break-glass " : "", name, who,
-		  req->scope == CG_SCOPE_SUDO ? "this command" : "this login", left);
+		  req->scope != CG_SCOPE_SUDO ? "this login"
+		  : unrestricted ? "any command (an unrestricted ticket: its cmds is *)"
+		  : "this command", left);
 }
 
-/* Steps 2 (key) to 4, on a decoded token. */
+/* Steps 3 (header) to 9, on a decoded token. */
 static cg_reason verify_decoded(const struct cg_config *cfg, const struct cg_token_parts *parts,
 				const struct cg_request *req, struct cg_decision *out)
 {
@@ -81,13 +100,18 @@ static cg_reason verify_decoded(const struct cg_config *cfg, const struct cg_tok
 		cg_strlcpy(out->detail, claim_detail, sizeof(out->detail));
 		return claim_r;
 	}
+	/* what the ticket is (claims), whether it still stands (revocation), what it covers
+	 * (grant), and only then spending it (single use) */
 	r = cg_token_check_claims(cfg, t, req, out->detail, sizeof(out->detail));
 	if (r == CG_OK)
-		r = cg_token_check_grant(cfg, t, req, out->detail, sizeof(out->detail));
+		r = check_revoked(cfg, t, out->detail, sizeof(out->detail));
 	if (r == CG_OK)
-		r = check_lists(cfg, t, req, out->detail, sizeof(out->detail));
+		r = cg_token_check_grant(cfg, t, req, &out->unrestricted, out->detail,
+					 sizeof(out->detail));
 	if (r == CG_OK)
-		describe_allow(t, req, out->detail, sizeof(out->detail));
+		r = check_single_use(cfg, t, req, out->detail, sizeof(out->detail));
+	if (r == CG_OK)
+		describe_allow(t, req, out->unrestricted, out->detail, sizeof(out->detail));
 	return r;
 }
 

@@ -12,22 +12,18 @@
 
 #include "changegate.h"
 #include "error_text.h"
+#include "trusted_stat.h"
 
 /* Root, or the process's own euid (a user checking a config of their own gains nothing). */
-static bool trusted_owner(uid_t uid)
+static bool trusted_owner(uid_t uid, bool root_only)
 {
-	return uid == 0 || uid == geteuid();
+	return uid == 0 || (!root_only && uid == geteuid());
 }
 
-static int check_stat(const char *path, const struct stat *st, bool want_dir, char *err,
-		      size_t errlen)
+int cg_check_trusted_stat(const char *path, const struct stat *st, bool root_only, char *err,
+			  size_t errlen)
 {
-	if (want_dir ? !S_ISDIR(st->st_mode) : !S_ISREG(st->st_mode)) {
-		cg_set_err(err, errlen, "%s: not a %s", path, want_dir ? "directory" : "regular file");
-		errno = want_dir ? ENOTDIR : EINVAL;
-		return -1;
-	}
-	if (!trusted_owner(st->st_uid)) {
+	if (!trusted_owner(st->st_uid, root_only)) {
 		cg_set_err(err, errlen, "%s: owned by uid %lu, not root", path,
 			(unsigned long)st->st_uid);
 		errno = EPERM;
@@ -40,6 +36,17 @@ static int check_stat(const char *path, const struct stat *st, bool want_dir, ch
 		return -1;
 	}
 	return 0;
+}
+
+static int check_stat(const char *path, const struct stat *st, bool want_dir, char *err,
+		      size_t errlen)
+{
+	if (want_dir ? !S_ISDIR(st->st_mode) : !S_ISREG(st->st_mode)) {
+		cg_set_err(err, errlen, "%s: not a %s", path, want_dir ? "directory" : "regular file");
+		errno = want_dir ? ENOTDIR : EINVAL;
+		return -1;
+	}
+	return cg_check_trusted_stat(path, st, false, err, errlen);
 }
 
 int cg_read_trusted_file(const char *path, size_t max, char **buf, size_t *len, char *err,

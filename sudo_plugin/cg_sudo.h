@@ -29,6 +29,9 @@ const char *cgs_kv_get(char *const list[], const char *key);
 bool cgs_kv_true(char *const list[], const char *key);
 /* A decimal id (uid/gid) in 0..UINT_MAX-1; false on anything else. */
 bool cgs_parse_id(const char *s, unsigned *out);
+/* "10,20,30" (user_info groups=, command_info runas_groups=) into out, at most max ids;
+ * NULL or empty is no ids. 0, or -1 on anything else. */
+int cgs_parse_gid_list(const char *list, gid_t *out, size_t max, size_t *n);
 
 /* ---- plugin options from sudo.conf (sudo_options.c) -------------------------------------- */
 
@@ -37,7 +40,9 @@ struct cgs_options {
 	const char *delegate;       /* delegate=PATH (policy plugin only) */
 	bool audit_only;            /* log denials, let them through (rollout) */
 	bool debug;                 /* say on stderr where the token came from */
-	struct cg_gate_lists exempt; /* exempt_users= / exempt_groups=: hold when config is broken */
+	/* enforce_users= ... exempt_groups=: added to the config's lists; the exempt ones hold
+	 * when the config is broken */
+	struct cg_gate_lists lists;
 };
 
 /* Parses plugin_options (may be NULL). allow_delegate: whether delegate= is accepted.
@@ -68,7 +73,6 @@ struct cgs_ctx {
 	struct cgs_user user;
 	char *const *user_env;
 	bool noninteractive;        /* sudo -n: never prompt */
-	bool shell_mode;            /* sudo -s or -i: the shell must be named in cmds */
 	bool preserve_env;          /* sudo -E */
 	const char *chroot_req;     /* sudo -R DIR, or NULL */
 	const char *cwd_req;        /* sudo -D DIR, or NULL */
@@ -142,10 +146,17 @@ struct cgs_command {
 	uid_t runas_uid;
 	bool sudoedit;
 	const char *chroot;         /* command_info chroot=, or NULL */
+	const char *cwd;            /* command_info cwd= (sudo -D, sudoers runcwd), or NULL */
+	gid_t set_gids[2];          /* runas_gid=, runas_egid= when given */
+	size_t nset;
+	gid_t runas_groups[CGS_MAX_GROUPS];  /* runas_groups=, unless preserve_groups=true */
+	size_t nrunas_groups;
+	struct cg_group_facts groups; /* the above against the target's own (the core's lookup) */
 };
 
-/* Fills cmd from command_info ("command=", "runas_uid=", "runas_user=", "sudoedit=") and
- * run_argv. 0, or -1 with msg when sudo gave something we cannot judge. */
+/* Fills cmd from command_info ("command=", "runas_uid=", "runas_user=", "runas_gid=",
+ * "runas_egid=", "runas_groups=", "preserve_groups=", "cwd=", "sudoedit=") and run_argv,
+ * and gathers the group facts. 0, or -1 with msg when sudo gave something we cannot judge. */
 int cgs_command_from_sudo(struct cgs_command *cmd, char *const command_info[],
 			  char *const run_argv[], char *msg, size_t msglen);
 

@@ -31,6 +31,32 @@ static int sudoedit_argv(struct cgs_command *cmd, char *const run_argv[])
 	return 0;
 }
 
+/* The groups sudo will give the command. An id we cannot parse is refused, not skipped:
+ * a group we cannot read is a group we cannot judge. With preserve_groups the command keeps
+ * the caller's own supplementary groups, which gain the caller nothing. */
+static int groups_from_sudo(struct cgs_command *cmd, char *const command_info[])
+{
+	static const char *const set_keys[] = { "runas_gid", "runas_egid" };
+	const char *v;
+	unsigned id;
+
+	for (size_t i = 0; i < sizeof(set_keys) / sizeof(set_keys[0]); i++) {
+		v = cgs_kv_get(command_info, set_keys[i]);
+		if (v == NULL)
+			continue;
+		if (!cgs_parse_id(v, &id))
+			return -1;
+		cmd->set_gids[cmd->nset++] = (gid_t)id;
+	}
+	v = cgs_kv_get(command_info, "runas_groups");
+	if (!cgs_kv_true(command_info, "preserve_groups") &&
+	    cgs_parse_gid_list(v, cmd->runas_groups, CGS_MAX_GROUPS, &cmd->nrunas_groups) != 0)
+		return -1;
+	cg_group_facts_lookup(&cmd->groups, cmd->runas_user, cmd->runas_uid, cmd->set_gids,
+			      cmd->nset, cmd->runas_groups, cmd->nrunas_groups);
+	return 0;
+}
+
 int cgs_command_from_sudo(struct cgs_command *cmd, char *const command_info[],
 			  char *const run_argv[], char *msg, size_t msglen)
 {
@@ -50,6 +76,11 @@ int cgs_command_from_sudo(struct cgs_command *cmd, char *const command_info[],
 	cmd->runas_user = cgs_kv_get(command_info, "runas_user");
 	cmd->sudoedit = cgs_kv_true(command_info, "sudoedit");
 	cmd->chroot = cgs_kv_get(command_info, "chroot");
+	cmd->cwd = cgs_kv_get(command_info, "cwd");
+	if (groups_from_sudo(cmd, command_info) != 0) {
+		snprintf(msg, msglen, "sudo gave target groups that cannot be read");
+		return -1;
+	}
 	if (cmd->sudoedit) {
 		if (sudoedit_argv(cmd, run_argv) != 0) {
 			snprintf(msg, msglen, "cannot tell which files sudoedit would edit");

@@ -2,8 +2,9 @@
  * What one sudo invocation tells the plugin about the person running it, and who is gated.
  * Root never is. Users exempted in the plugin's own options stay exempt even when
  * changegate.conf is broken (the same reason the PAM module takes exemptions as arguments);
- * everybody else is gated when the config cannot be read, and is then denied. A user whose
- * name has no canonical account name is gated too.
+ * everybody else is gated when the config cannot be read, and is then denied. Once it is
+ * read, the config's lists with the options' lists added decide: the rule the PAM module
+ * follows too. A user whose name has no canonical account name is gated too.
  */
 #include <config.h>
 
@@ -13,32 +14,6 @@
 #include <syslog.h>
 
 #include "cg_sudo.h"
-
-static int parse_groups(struct cgs_user *u, const char *list)
-{
-	const char *p = list;
-
-	u->ngroups = 0;
-	if (list == NULL || *list == '\0')
-		return 0;
-	while (*p != '\0') {
-		char num[16];
-		size_t n = strcspn(p, ",");
-		unsigned id;
-
-		if (n == 0 || n >= sizeof(num) || u->ngroups >= CGS_MAX_GROUPS)
-			return -1;
-		memcpy(num, p, n);
-		num[n] = '\0';
-		if (!cgs_parse_id(num, &id))
-			return -1;
-		u->groups[u->ngroups++] = (gid_t)id;
-		p += n;
-		if (*p == ',')
-			p++;
-	}
-	return 0;
-}
 
 static int parse_user(struct cgs_user *u, char *const user_info[])
 {
@@ -53,7 +28,8 @@ static int parse_user(struct cgs_user *u, char *const user_info[])
 		return -1;
 	u->uid = (uid_t)uid;
 	u->gid = (gid_t)gid;
-	if (parse_groups(u, cgs_kv_get(user_info, "groups")) != 0)
+	if (cgs_parse_gid_list(cgs_kv_get(user_info, "groups"), u->groups, CGS_MAX_GROUPS,
+			       &u->ngroups) != 0)
 		return -1;
 	u->cwd = cgs_kv_get(user_info, "cwd");
 	u->tty = cgs_kv_get(user_info, "tty");
@@ -69,15 +45,35 @@ static void canonical_user(struct cgs_user *u, bool *ok)
 		u->name = u->canon;
 }
 
+/* An exempt list naming what the name service does not know exempts nobody: reported. */
+static void warn_unknown_exempt(const struct cg_gate_result *res)
+{
+	if (res->unknown_exempt[0] != '\0')
+		syslog(LOG_AUTHPRIV | LOG_WARNING, "changegate: gate lists: %s: the name service "
+		       "does not know this, which exempts nobody", res->unknown_exempt);
+}
+
 static void decide_gated(struct cgs_ctx *c)
 {
+	struct cg_gate_result res;
+
 	c->gated = false;
 	if (c->user.uid == 0)
 		return;
 	canonical_user(&c->user, &c->user_ok);
-	/* option exemptions first: they must hold without a readable config */
-	if (c->user_ok && !cg_user_is_gated(&c->opts.exempt, c->user.name))
-		return;
+	/* option exemptions first: they must hold without a readable config. Only those: the
+	 * config's enforce lists add to any given as options, so these settle nothing else */
+	if (c->user_ok) {
+		struct cg_gate_lists exempt = {
+			.exempt_users = c->opts.lists.exempt_users,
+			.exempt_groups = c->opts.lists.exempt_groups,
+		};
+		cg_gate_judge(&exempt, c->user.name, &res);
+		if (res.answer == CG_GATE_NOT_GATED) {
+			warn_unknown_exempt(&res);
+			return;
+		}
+	}
 	c->gated = true;
 	c->cfg_inited = true;
 	if (cg_config_init(&c->cfg) != 0) {
@@ -86,8 +82,26 @@ static void decide_gated(struct cgs_ctx *c)
 	}
 	if (cg_config_load(&c->cfg, c->opts.config, c->config_err, sizeof(c->config_err)) != 0)
 		return;
+	if (cg_gate_lists_add(&c->cfg.gate, &c->opts.lists) != 0) {
+		snprintf(c->config_err, sizeof(c->config_err), "the gate lists of sudo.conf and "
+			 "%s hold more than %d names together",
+			 c->cfg.source != NULL ? c->cfg.source : "changegate.conf", CG_LIST_MAX);
+		return;
+	}
+	if (!c->user_ok) {
+		c->config_ok = true;
+		return;
+	}
+	cg_gate_judge(&c->cfg.gate, c->user.name, &res);
+	warn_unknown_exempt(&res);
+	if (res.answer == CG_GATE_UNJUDGED) {
+		/* a typo in an enforce list must not let its members through: config_error */
+		snprintf(c->config_err, sizeof(c->config_err), "cannot tell who is gated: %.400s",
+			 res.why);
+		return;
+	}
 	c->config_ok = true;
-	c->gated = !c->user_ok || cg_user_is_gated(&c->cfg.gate, c->user.name);
+	c->gated = res.answer != CG_GATE_NOT_GATED;
 }
 
 /* What the command line asked for beyond the command (sudo's settings array). */
@@ -96,7 +110,6 @@ static void read_settings(struct cgs_ctx *c, char *const settings[])
 	const char *v;
 
 	c->noninteractive = cgs_kv_true(settings, "noninteractive");
-	c->shell_mode = cgs_kv_true(settings, "run_shell") || cgs_kv_true(settings, "login_shell");
 	c->preserve_env = cgs_kv_true(settings, "preserve_environment");
 	v = cgs_kv_get(settings, "cmnd_chroot");
 	c->chroot_req = v != NULL && *v != '\0' ? v : NULL;

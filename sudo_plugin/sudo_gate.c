@@ -25,37 +25,15 @@ static void set_own(struct cg_decision *d, cg_reason r, const char *detail)
 }
 
 /* sudo -s / -i run whatever shell $SHELL or the passwd entry names (perl, if the caller says
- * so): only a ticket whose cmds names that shell covers it. The core judged argv against
- * cmds; a ticket without cmds must not pass here. */
-static void shell_rule(struct cg_decision *d)
-{
-	char name[CG_CLAIM_MAX + 1];
-
-	if (d->reason != CG_OK || d->ticket.has_cmds)
-		return;
-	cg_sanitize(name, sizeof(name), d->ticket.chg);
-	d->reason = CG_COMMAND_DENIED;
-	snprintf(d->detail, sizeof(d->detail), "ticket %s lists no cmds: sudo -s and sudo -i run "
-		 "a shell, which a ticket must name in cmds", name);
-}
-
+ * so) as argv[0]: the core judges it like any command, so only a ticket whose cmds names that
+ * shell, or says "*", covers it. The core redeems a single-use jti last, after every check
+ * that could deny, so a denied command never burns the ticket. */
 static void verify(const struct cgs_ctx *c, struct cgs_token *t, struct cg_request *req,
 		   struct cg_decision *d)
 {
 	/* the login already redeemed a single-use jti: this is the same login */
-	cg_replay_mode mode = t->source == CGS_SRC_SESSION ? CG_REPLAY_SKIP : CG_REPLAY_REDEEM;
-
-	/* a shell is judged before its jti is redeemed: a denial must not burn the ticket */
-	req->replay = c->shell_mode && mode == CG_REPLAY_REDEEM ? CG_REPLAY_PEEK : mode;
+	req->replay = t->source == CGS_SRC_SESSION ? CG_REPLAY_SKIP : CG_REPLAY_REDEEM;
 	cgs_verify_token(&c->cfg, t->buf, t->len, req, d);
-	if (c->shell_mode) {
-		shell_rule(d);
-		if (d->reason == CG_OK && mode == CG_REPLAY_REDEEM) {
-			cg_decision_free(d);
-			req->replay = mode;
-			cgs_verify_token(&c->cfg, t->buf, t->len, req, d);
-		}
-	}
 	if (c->opts.debug) {
 		char line[128];
 
@@ -134,6 +112,7 @@ static void log_decision(const struct cgs_ctx *c, const struct cgs_command *cmd,
 	ev.tty = c->user.tty;
 	ev.cwd = c->user.cwd;
 	ev.runas = cmd->runas_user != NULL ? cmd->runas_user : runas;
+	ev.runas_group = cmd->groups.shown[0] != '\0' ? cmd->groups.shown : NULL;
 	ev.argv = cmd->argv;
 	ev.argc = cmd->argc;
 	ev.audit_only = audit_only;
@@ -193,6 +172,9 @@ bool cgs_gate_check(struct cgs_ctx *c, const struct cgs_command *cmd, long long 
 	req.argc = cmd->argc;
 	req.runas_user = cmd->runas_user;
 	req.runas_uid = cmd->runas_uid;
+	req.groups = &cmd->groups;
+	/* where sudo will chdir (sudo -D, sudoers runcwd), else where the caller stands */
+	req.cwd = cmd->cwd != NULL ? cmd->cwd : c->user.cwd;
 	req.now = time(NULL);
 	if (!c->options_ok || !c->config_ok) {
 		char detail[CG_DETAIL_MAX];
@@ -215,6 +197,14 @@ bool cgs_gate_check(struct cgs_ctx *c, const struct cgs_command *cmd, long long 
 		*expires = d.ticket.exp;
 	}
 	log_decision(c, cmd, &d, !allow && c->opts.audit_only);
+	/* an allow is silent, except under a ticket for every command: the user should know
+	 * that this is what they hold, and that each use is logged as such */
+	if (allow && d.unrestricted) {
+		char line[CG_DETAIL_MAX + 16];
+
+		snprintf(line, sizeof(line), "note: %s", d.detail);
+		cgs_say(c, SUDO_CONV_ERROR_MSG, line);
+	}
 	if (!allow) {
 		/* the details of a broken config are for the log, not for the user */
 		if (d.reason == CG_CONFIG_ERROR)

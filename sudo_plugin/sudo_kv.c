@@ -43,3 +43,29 @@ bool cgs_parse_id(const char *s, unsigned *out)
 	*out = (unsigned)v;
 	return true;
 }
+
+int cgs_parse_gid_list(const char *list, gid_t *out, size_t max, size_t *n)
+{
+	const char *p = list;
+
+	*n = 0;
+	if (list == NULL || *list == '\0')
+		return 0;
+	while (*p != '\0') {
+		char num[16];
+		size_t len = strcspn(p, ",");
+		unsigned id;
+
+		if (len == 0 || len >= sizeof(num) || *n >= max)
+			return -1;
+		memcpy(num, p, len);
+		num[len] = '\0';
+		if (!cgs_parse_id(num, &id))
+			return -1;
+		out[(*n)++] = (gid_t)id;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}

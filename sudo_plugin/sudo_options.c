@@ -20,21 +20,10 @@ static void shown_option(char *dst, size_t dstlen, const char *opt)
 	dst[i] = '\0';
 }
 
-static int add_list(struct cg_strlist *l, const char *v, const char *opt, char *err,
-		    size_t errlen)
-{
-	if (*v == '\0' || cg_strlist_split(l, v, ",") != 0) {
-		if (err != NULL)
-			snprintf(err, errlen, "bad value for plugin option %s", opt);
-		return -1;
-	}
-	return 0;
-}
-
 int cgs_options_parse(struct cgs_options *o, char *const opts[], bool allow_delegate,
 		      char *err, size_t errlen)
 {
-	int rc = 0;
+	int rc = 0, list;
 
 	memset(o, 0, sizeof(*o));
 	o->config = cg_default_config_path();
@@ -55,13 +44,12 @@ int cgs_options_parse(struct cgs_options *o, char *const opts[], bool allow_dele
 			o->audit_only = true;
 		} else if (strcmp(opt, "debug") == 0) {
 			o->debug = true;
-		} else if (strncmp(opt, "exempt_users=", 13) == 0) {
-			if (add_list(&o->exempt.exempt_users, opt + 13, "exempt_users",
-				     rc == 0 ? err : NULL, rc == 0 ? errlen : 0))
-				rc = -1;
-		} else if (strncmp(opt, "exempt_groups=", 14) == 0) {
-			if (add_list(&o->exempt.exempt_groups, opt + 14, "exempt_groups",
-				     rc == 0 ? err : NULL, rc == 0 ? errlen : 0))
+		} else if ((list = cg_gate_lists_option(&o->lists, opt, false)) != 0) {
+			/* a list of the same name given twice adds up, as with the config's */
+			if (list < 0 && rc == 0)
+				snprintf(err, errlen, "bad value for plugin option %.*s",
+					 (int)strcspn(opt, "="), opt);
+			if (list < 0)
 				rc = -1;
 		} else {
 			char shown[64];
@@ -83,5 +71,5 @@ int cgs_options_parse(struct cgs_options *o, char *const opts[], bool allow_dele
 
 void cgs_options_free(struct cgs_options *o)
 {
-	cg_gate_lists_free(&o->exempt);
+	cg_gate_lists_free(&o->lists);
 }

@@ -40,12 +40,18 @@ static void show_ticket(const struct cgs_ctx *c, const struct cg_decision *d, ti
 		 "(%lld minutes left)", t->chg, t->emergency ? "break-glass" : t->approved_by,
 		 when, (t->exp - (long long)now) / 60);
 	cgs_say(c, SUDO_CONV_INFO_MSG, line);
-	show_list(c, "commands:", &t->cmds, "any command");
+	/* only a verified allow gets here: the ticket names commands, or says "*" */
+	if (cg_strlist_contains(&t->cmds, CG_CMDS_ALL))
+		cgs_say(c, SUDO_CONV_INFO_MSG, "  commands: any command (an unrestricted ticket: "
+			"its cmds is *)");
+	else
+		show_list(c, "commands:", &t->cmds, "none");
 	show_list(c, "as user: ", &t->runas, "root");
+	show_list(c, "groups:  ", &t->runas_groups, "the target user's own");
 }
 
-/* A command and target the ticket itself names, so that a second verification runs every
- * step (the verifier checks revocation only after the command matched). */
+/* A command and target the ticket itself names, so that a second verification gets past the
+ * grant and reports what is really wrong, or that the ticket is good. */
 static void probe_request(const struct cg_ticket *t, struct cg_request *req, char *words,
 			  size_t wordslen, const char **argv, size_t maxargs)
 {
@@ -55,7 +61,8 @@ static void probe_request(const struct cg_ticket *t, struct cg_request *req, cha
 	req->argv = argv;
 	req->runas_user = t->runas.count > 0 ? t->runas.items[0] : NULL;
 	req->runas_uid = 0;
-	if (t->cmds.count == 0) {
+	/* no cmds: the verifier says the ticket names none; "*": any command will do */
+	if (t->cmds.count == 0 || strcmp(t->cmds.items[0], CG_CMDS_ALL) == 0) {
 		argv[req->argc++] = "/usr/bin/true";
 		return;
 	}
@@ -98,6 +105,7 @@ void cgs_gate_list(struct cgs_ctx *c)
 	req.argv = noargv;
 	req.argc = 0;
 	req.runas_uid = 0;
+	req.cwd = c->user.cwd;
 	req.now = time(NULL);
 	req.replay = t.source == CGS_SRC_SESSION ? CG_REPLAY_SKIP : CG_REPLAY_PEEK;
 	cgs_verify_token(&c->cfg, t.buf, t.len, &req, &d);

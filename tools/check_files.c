@@ -29,8 +29,13 @@ void cli_check_revocation(struct cli_check *ck)
 		cli_problem(ck, "revocation_file %s", err);
 		return;
 	}
+	/* a line the verifier cannot read as an id makes it deny every token (config_error) */
+	int bad = cg_revocation_list_valid(buf, len, err, sizeof(err));
 	cg_wipe_free(buf, len + 1);
-	cli_note(ck, "revocation_file: %s (%zu bytes)", path, len);
+	if (bad != 0)
+		cli_problem(ck, "revocation_file %s: %s", path, err);
+	else
+		cli_note(ck, "revocation_file: %s (%zu bytes)", path, len);
 }
 
 void cli_check_state_dir(struct cli_check *ck)

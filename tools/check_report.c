@@ -8,18 +8,21 @@
 void cli_problem(struct cli_check *ck, const char *fmt, ...)
 {
 	va_list ap;
+	ck->problems++;
+	if (ck->quiet)
+		return;
 	fputs("problem: ", stdout);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
 	putchar('\n');
-	ck->problems++;
 }
 
 void cli_note(struct cli_check *ck, const char *fmt, ...)
 {
 	va_list ap;
-	(void)ck;
+	if (ck->quiet)
+		return;
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);

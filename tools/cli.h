@@ -65,8 +65,6 @@ bool cli_valid_kid(const char *s);
 /* 1..max bytes, no control characters (UTF-8 is fine), spaces only when allowed: the
  * verifier's rule for names (no space) and for free text (reason, cmds). */
 bool cli_valid_text(const char *s, size_t max, bool allow_space);
-/* jti: 1..CG_JTI_MAX printable ASCII, no space. */
-bool cli_valid_jti(const char *s);
 /* "login", "sudo", "login,sudo": the cg_scope bit set; false on unknown or repeated names. */
 bool cli_parse_scopes(const char *s, unsigned *out);
 /* Prints "changegate <cmd>: " and the message to stderr. */
@@ -101,8 +99,9 @@ struct cli_issue {
 	const char *key, *kid, *alg, *iss, *sub, *ticket, *approved_by, *reason, *jti;
 	const char *ttl_text, *scope_text;
 	const char *policy;     /* --config: a host's changegate.conf to hold the token to */
-	struct cg_strlist aud, hosts, cmds, runas;
+	struct cg_strlist aud, hosts, cmds, runas, runas_groups;
 	bool emergency, have_nbf;
+	bool all_commands;          /* --all-commands: cmds ["*"], every command */
 	long long nbf;
 	long ttl;
 	unsigned scopes;
@@ -130,8 +129,9 @@ char *cli_sign_token(const char *key_path, const char *want_alg, const char *kid
  * the token claims (ticket, jti, sub, approver, expiry), each value escaped. */
 void cli_print_decision_text(const struct cg_decision *d, time_t now);
 /* Prints one JSON object: decision, reason, detail, verified, ticket, jti, sub, approver,
- * expires (null when unknown), emergency, gated (whether the user must present a token at
- * all). 0, or -1 when it could not be built. */
+ * expires (null when unknown), emergency, unrestricted (the command was judged under a "*"
+ * cmds entry), gated (whether the user must present a token at all). 0, or -1 when it could
+ * not be built. */
 int cli_print_decision_json(const struct cg_decision *d, bool gated);
 
 /* ---- check-config: check_report.c, check_keys.c, check_files.c ----------------------- */
@@ -141,6 +141,7 @@ struct cli_check {
 	const struct cg_config *cfg;
 	const struct cli_wiring *wiring;        /* NULL: the host's wiring is not checked */
 	unsigned problems;
+	bool quiet;                             /* count problems, print nothing */
 };
 
 /* The host files that decide whether sudo and sshd call changegate at all. */
@@ -167,11 +168,34 @@ void cli_check_audit_log(struct cli_check *ck);
 
 /* sudo.conf trusted and loading changegate_sudo.so, a trusted plugin file. */
 void cli_check_sudo_conf(struct cli_check *ck);
-/* pam_dir/sshd calls pam_changegate.so in auth, account, and session after pam_loginuid. */
-void cli_check_pam_sshd(struct cli_check *ck);
-/* UsePAM yes, and keyboard-interactive offered (AuthenticationMethods or KbdInteractive). */
-void cli_check_sshd_config(struct cli_check *ck);
+/* pam_dir/sshd calls pam_changegate.so in auth, account, and session after pam_loginuid.
+ * Returns whether an auth line calls it. */
+bool cli_check_pam_sshd(struct cli_check *ck);
+/* UsePAM yes, and keyboard-interactive offered (AuthenticationMethods or KbdInteractive).
+ * Without pam_auth (no auth line calls the module), warns about a Match block whose
+ * AuthenticationMethods require keyboard-interactive: a lockout on key-only hosts. */
+void cli_check_sshd_config(struct cli_check *ck, bool pam_auth);
 /* All three, when ck->wiring is set. */
 void cli_check_wiring(struct cli_check *ck);
+/* The gate lists the first pam_changegate line of pam_dir/sshd passes (@include and include
+ * followed as above), or that sudo.conf's changegate_sudo.so Plugin line passes: 1 found,
+ * 0 no such line (out empty), -1 unreadable (the wiring checks say why), -2 a bad list. */
+int cli_wiring_pam_lists(const char *pam_dir, struct cg_gate_lists *out);
+int cli_wiring_sudo_lists(const char *sudo_conf, struct cg_gate_lists *out);
+
+/* ---- who is gated, per front: gate_fronts.c -------------------------------------------- */
+
+/* check-config: for each front (ssh: the pam.d/sshd line's lists, sudo: sudo.conf's, each
+ * added to the config's), the effective lists, or with user whether user is gated and why;
+ * a problem for each enforce name the name service does not know, a warning line for each
+ * such exempt name. Without wiring, the config's lists alone. */
+void cli_check_gate(struct cli_check *ck, const char *user);
+/* verify --user: the same per-front answer lines for user. */
+void cli_print_gate_fronts(const struct cg_config *cfg, const struct cli_wiring *wiring,
+			   const char *user);
+/* Whether the front (sudo, else ssh) would ask user for a token: "cannot judge" says yes,
+ * since it refuses. */
+bool cli_gate_front_says_gated(const struct cg_config *cfg, const struct cli_wiring *wiring,
+			       const char *user, bool sudo);
 
 #endif /* CG_CLI_H */

@@ -72,17 +72,6 @@ bool cli_valid_text(const char *s, size_t max, bool allow_space)
 	return true;
 }
 
-bool cli_valid_jti(const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-	if (n == 0 || n > CG_JTI_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] <= 0x20 || s[i] >= 0x7f)
-			return false;
-	return true;
-}
-
 bool cli_parse_scopes(const char *s, unsigned *out)
 {
 	unsigned set = 0;

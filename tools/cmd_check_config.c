@@ -17,12 +17,13 @@ static void (*const checks[])(struct cli_check *ck) = {
 	cli_check_wiring,       /* sudo.conf, pam.d/sshd, sshd_config; skipped when not asked */
 };
 
-enum { OPT_SUDO_CONF = 256, OPT_PAM_DIR, OPT_SSHD_CONFIG, OPT_WIRING, OPT_NO_WIRING };
+enum { OPT_SUDO_CONF = 256, OPT_PAM_DIR, OPT_SSHD_CONFIG, OPT_WIRING, OPT_NO_WIRING, OPT_USER };
 
 static void usage(void)
 {
 	printf("Usage: changegate check-config [--config FILE] [--sudo-conf FILE] [--pam-dir DIR]\n"
 	       "                               [--sshd-config FILE] [--wiring | --no-wiring]\n"
+	       "                               [--user USER]\n"
 	       "\n"
 	       "Loads the configuration as the PAM module and the sudo plugin do, then checks\n"
 	       "what it points at:\n"
@@ -42,6 +43,11 @@ static void usage(void)
 	       "    pam_loginuid.so (@include, include and substack followed one level);\n"
 	       "  - sshd_config (and its Include'd files): UsePAM yes, and keyboard-interactive in\n"
 	       "    an AuthenticationMethods line or KbdInteractiveAuthentication yes.\n"
+	       "Then who is gated, per front (ssh: the lists of the pam_changegate line in\n"
+	       "pam.d/sshd, sudo: those of sudo.conf's Plugin line, each added to the config's):\n"
+	       "the effective lists, or with --user whether that user is gated and why. A name\n"
+	       "in an enforce list that the name service does not know is a problem (everyone\n"
+	       "not exempt is refused with config_error); one in an exempt list a warning.\n"
 	       "The wiring is checked when the default configuration is, or when a wiring option\n"
 	       "is given.\n"
 	       "Prints one line per problem, then \"config OK\" when there is none.\n"
@@ -54,6 +60,7 @@ static void usage(void)
 	       "  --sshd-config FILE  sshd's configuration (default: /etc/ssh/sshd_config)\n"
 	       "  --wiring            check the wiring even with --config\n"
 	       "  --no-wiring         check the configuration only\n"
+	       "  --user USER         say, per front, whether USER is gated and why\n"
 	       "  -h, --help          show this help and exit\n"
 	       "\n"
 	       "Exit status: 0 no problem; 1 problems found (the verifier would deny everyone with\n"
@@ -88,7 +95,7 @@ static void describe_config(struct cli_check *ck)
 		 cfg->max_lifetime, cfg->leeway, single_use_name(cfg->single_use));
 }
 
-static int check_config(const char *path, const struct cli_wiring *wiring)
+static int check_config(const char *path, const struct cli_wiring *wiring, const char *user)
 {
 	struct cg_config cfg;
 	char err[512];
@@ -103,6 +110,7 @@ static int check_config(const char *path, const struct cli_wiring *wiring)
 		describe_config(&ck);
 		for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
 			checks[i](&ck);
+		cli_check_gate(&ck, user);
 		cg_config_free(&cfg);
 	}
 	if (ck.problems == 0) {
@@ -122,10 +130,11 @@ int cmd_check_config(int argc, char **argv)
 		{ "sshd-config", required_argument, NULL, OPT_SSHD_CONFIG },
 		{ "wiring", no_argument, NULL, OPT_WIRING },
 		{ "no-wiring", no_argument, NULL, OPT_NO_WIRING },
+		{ "user", required_argument, NULL, OPT_USER },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *config = NULL;
+	const char *config = NULL, *user = NULL;
 	struct cli_wiring wiring = {
 		.sudo_conf = "/etc/sudo.conf",
 		.pam_dir = "/etc/pam.d",
@@ -158,6 +167,9 @@ int cmd_check_config(int argc, char **argv)
 		case OPT_NO_WIRING:
 			want_wiring = 0;
 			break;
+		case OPT_USER:
+			user = optarg;
+			break;
 		case 'h':
 			usage();
 			return CLI_EXIT_OK;
@@ -172,5 +184,5 @@ int cmd_check_config(int argc, char **argv)
 	if (want_wiring == -1)
 		want_wiring = config == NULL || strcmp(config, cg_default_config_path()) == 0 ||
 			      wiring_path;
-	return check_config(config, want_wiring ? &wiring : NULL);
+	return check_config(config, want_wiring ? &wiring : NULL, user);
 }

@@ -11,14 +11,16 @@
 
 #define CMD "issue"
 #define ISSUE_DEFAULT_MAX_LIFETIME (4 * 3600L)
+/* long options without a short form */
+#define OPT_ALL_COMMANDS 256
 
 static void usage(void)
 {
 	printf("Usage: changegate issue --key FILE --kid KID --iss ISSUER --aud AUDIENCE\n"
 	       "           --sub USER --ticket CHANGE --approved-by APPROVER --scope SCOPES\n"
-	       "           --ttl DURATION [--hosts PATTERN]... [--cmd COMMAND]... [--runas USER]...\n"
-	       "           [--reason TEXT] [--emergency] [--jti ID] [--nbf EPOCH] [--alg ALG]\n"
-	       "           [--config HOSTCONF]\n"
+	       "           --ttl DURATION [--hosts PATTERN]... [--cmd COMMAND... | --all-commands]\n"
+	       "           [--runas USER]... [--runas-group GROUP]... [--reason TEXT] [--emergency]\n"
+	       "           [--jti ID] [--nbf EPOCH] [--alg ALG] [--config HOSTCONF]\n"
 	       "\n"
 	       "Mints a change-ticket token: a JWT signed with the change-approval service's\n"
 	       "private key, that lets USER into the hosts whose configuration trusts KID, for\n"
@@ -36,9 +38,12 @@ static void usage(void)
 	       "  -A, --aud AUDIENCE        the environment (`audience`), e.g. prod-eu-1; repeat for\n"
 	       "                            a token valid in several\n"
 	       "  -s, --sub USER            the account the token is for\n"
-	       "  -t, --ticket CHANGE       the change ticket id (claim `chg`), e.g. CHG0012345\n"
-	       "  -b, --approved-by NAME    who approved the change; must not be USER (required\n"
-	       "                            unless --emergency)\n"
+	       "  -t, --ticket CHANGE       the change ticket id (claim `chg`), e.g. CHG0012345:\n"
+	       "                            1-255 of A-Z a-z 0-9 . _ : - starting with a letter or\n"
+	       "                            digit\n"
+	       "  -b, --approved-by NAME    who approved the change; must not be USER, however\n"
+	       "                            spelled (case, width, invisible characters, @domain);\n"
+	       "                            required unless --emergency\n"
 	       "  -S, --scope SCOPES        login, sudo, or login,sudo\n"
 	       "  -T, --ttl DURATION        lifetime: seconds, or a number with s, m or h (e.g. 2h)\n"
 	       "  -H, --hosts PATTERN       a host-name pattern (fnmatch, e.g. 'web-*.prod.example');\n"
@@ -46,14 +51,19 @@ static void usage(void)
 	       "  -c, --cmd COMMAND         a sudo command: '/usr/bin/systemctl' allows any\n"
 	       "                            arguments, '/usr/bin/systemctl restart nginx' exactly\n"
 	       "                            those, a last argument '*' any rest; repeat for more;\n"
-	       "                            none means any command\n"
+	       "                            with --scope sudo and no --cmd, no command is allowed\n"
+	       "      --all-commands        allow every sudo command, shells included (cmds [\"*\"]);\n"
+	       "                            hosts log each use as unrestricted, at warning level\n"
 	       "  -u, --runas USER          a sudo target user; repeat for more; none means root only\n"
+	       "  -g, --runas-group GROUP   a group sudo may run the command with (sudo -g) beyond\n"
+	       "                            the target user's own groups; repeat for more\n"
 	       "  -r, --reason TEXT         why (free text, logged with each use)\n"
 	       "  -e, --emergency           a break-glass token: needs --reason, needs no\n"
 	       "                            --approved-by, and is accepted only when KID is listed in\n"
 	       "                            the hosts' emergency_keys\n"
 	       "  -j, --jti ID              the token id (default: 128 random bits in hex); the\n"
-	       "                            revocation list and single-use records key on it\n"
+	       "                            revocation list and single-use records key on it;\n"
+	       "                            1-128 characters, as for --ticket\n"
 	       "  -n, --nbf EPOCH           valid from EPOCH (seconds since 1970) instead of now;\n"
 	       "                            iat is set to the same time and exp to EPOCH + DURATION\n"
 	       "  -C, --config, --policy HOSTCONF\n"
@@ -81,6 +91,7 @@ static void opts_free(struct cli_issue *o)
 	cg_strlist_free(&o->hosts);
 	cg_strlist_free(&o->cmds);
 	cg_strlist_free(&o->runas);
+	cg_strlist_free(&o->runas_groups);
 }
 
 static void bad_text(const char *opt, size_t max, bool allow_space)
@@ -120,6 +131,96 @@ static bool check_text(const char *opt, const char *v, size_t max, bool required
 	return true;
 }
 
+/* Ticket and token ids: the alphabet every host and the revocation list share. */
+static bool check_id(const char *opt, const char *v, size_t max)
+{
+	char why[80];
+	if (v == NULL) {
+		cli_error(CMD, "--%s is required", opt);
+		return false;
+	}
+	if (!cg_id_valid(v, strlen(v), max, why, sizeof(why))) {
+		cli_error(CMD, "--%s %s: an id is a letter or digit, then letters, digits and ._:-",
+			  opt, why);
+		return false;
+	}
+	return true;
+}
+
+/* The hosts' four-eyes rule (cg_identity_fold), so that a refused token is never minted. */
+static bool check_four_eyes(const char *sub, const char *approver)
+{
+	char *a = cg_identity_fold(sub);
+	char *b = cg_identity_fold(approver);
+	bool ok = a != NULL && b != NULL && a[0] != '\0' && b[0] != '\0' && strcmp(a, b) != 0;
+	if (a == NULL || b == NULL)
+		cli_error(CMD, "--%s: not valid UTF-8", a == NULL ? "sub" : "approved-by");
+	else if (a[0] == '\0' || b[0] == '\0')
+		cli_error(CMD, "--%s names nobody once invisible characters and a domain part "
+			  "are set aside", a[0] == '\0' ? "sub" : "approved-by");
+	else if (!ok)
+		cli_error(CMD, "--approved-by must differ from --sub, ignoring case, width, "
+			  "invisible characters and a domain part: nobody approves their own change "
+			  "(for break-glass access use --emergency --reason and no --approved-by)");
+	free(a);
+	free(b);
+	return ok;
+}
+
+/* A relative word names a file only through the directory sudo runs in. The hosts refuse one
+ * that names a file root does not control there, but cannot see a file created after their
+ * check (docs/token-format.md): say so for every such word, without refusing. */
+static void warn_relative_words(const char *entry)
+{
+	char words[CG_CMD_MAX + 1], *save = NULL;
+	const char *w;
+
+	cg_strlcpy(words, entry, sizeof(words));
+	strtok_r(words, " \t", &save); /* the program's own absolute path */
+	for (w = strtok_r(NULL, " \t", &save); w != NULL; w = strtok_r(NULL, " \t", &save)) {
+		if (w[0] == '/' || w[0] == '-' || (strcmp(w, "*") == 0 && *save == '\0'))
+			continue;
+		cli_error(CMD, "warning: --cmd '%s': '%s' is a relative path if the command "
+			  "reads it as a file, and then names whatever the directory sudo runs in "
+			  "holds; name files by absolute path", entry, w);
+	}
+}
+
+/* "*" means every command: it is written only for --all-commands, never slipped in as one
+ * --cmd among others, and a sudo token without either allows nothing, which is said. */
+static bool check_cmds(const struct cli_issue *o)
+{
+	if (o->all_commands && !(o->scopes & CG_SCOPE_SUDO)) {
+		cli_error(CMD, "--all-commands only means something with --scope sudo");
+		return false;
+	}
+	if (o->all_commands && o->cmds.count > 0) {
+		cli_error(CMD, "--all-commands allows every command already; leave out --cmd, or "
+			  "leave out --all-commands to allow only the --cmd commands");
+		return false;
+	}
+	for (size_t i = 0; i < o->cmds.count; i++) {
+		if (strcmp(o->cmds.items[i], CG_CMDS_ALL) == 0) {
+			cli_error(CMD, "--cmd '*': a ticket for every command must say so: use "
+				  "--all-commands");
+			return false;
+		}
+		if (o->cmds.items[i][0] != '/') {
+			cli_error(CMD, "--cmd: '%s' does not start with an absolute path",
+				  o->cmds.items[i]);
+			return false;
+		}
+		warn_relative_words(o->cmds.items[i]);
+	}
+	if (o->all_commands)
+		cli_error(CMD, "warning: --all-commands: this token allows every sudo command, "
+			  "shells included; hosts log each use as unrestricted");
+	else if ((o->scopes & CG_SCOPE_SUDO) && o->cmds.count == 0)
+		cli_error(CMD, "warning: --scope sudo without --cmd: this token allows no sudo "
+			  "command (name each with --cmd, or use --all-commands)");
+	return true;
+}
+
 /* The rules that tie options together: four eyes, break-glass, scope. */
 static bool check_opts(struct cli_issue *o)
 {
@@ -140,21 +241,14 @@ static bool check_opts(struct cli_issue *o)
 	}
 	if (!check_text("iss", o->iss, CG_CLAIM_MAX, true) ||
 	    !check_text("sub", o->sub, CG_CLAIM_MAX, true) ||
-	    !check_text("ticket", o->ticket, CG_CLAIM_MAX, true) ||
+	    !check_id("ticket", o->ticket, CG_CLAIM_MAX) ||
 	    !check_text("approved-by", o->approved_by, CG_CLAIM_MAX, !o->emergency) ||
-	    !check_text("reason", o->reason, CG_TEXT_MAX, o->emergency))
+	    !check_text("reason", o->reason, CG_TEXT_MAX, o->emergency) ||
+	    (o->jti != NULL && !check_id("jti", o->jti, CG_JTI_MAX)))
 		return false;
 	/* Four eyes hold for break-glass too: such a token simply names no approver. */
-	if (o->approved_by != NULL && strcmp(o->approved_by, o->sub) == 0) {
-		cli_error(CMD, "--approved-by must differ from --sub: nobody approves their own "
-			  "change (for break-glass access use --emergency --reason and no "
-			  "--approved-by)");
+	if (o->approved_by != NULL && !check_four_eyes(o->sub, o->approved_by))
 		return false;
-	}
-	if (o->jti != NULL && !cli_valid_jti(o->jti)) {
-		cli_error(CMD, "--jti: 1-%d printable ASCII characters without spaces", CG_JTI_MAX);
-		return false;
-	}
 	if (!cli_parse_scopes(o->scope_text, &o->scopes)) {
 		cli_error(CMD, "--scope: login, sudo or login,sudo");
 		return false;
@@ -168,18 +262,13 @@ static bool check_opts(struct cli_issue *o)
 	if (o->ttl > ISSUE_DEFAULT_MAX_LIFETIME && o->policy == NULL)
 		cli_error(CMD, "warning: --ttl is longer than the default max_lifetime (4h); hosts "
 			  "that keep the default will refuse this token");
-	if ((o->cmds.count > 0 || o->runas.count > 0) && !(o->scopes & CG_SCOPE_SUDO)) {
-		cli_error(CMD, "--cmd and --runas only mean something with --scope sudo");
+	if ((o->cmds.count > 0 || o->runas.count > 0 || o->runas_groups.count > 0) &&
+	    !(o->scopes & CG_SCOPE_SUDO)) {
+		cli_error(CMD, "--cmd, --runas and --runas-group only mean something with --scope "
+			  "sudo");
 		return false;
 	}
-	for (size_t i = 0; i < o->cmds.count; i++) {
-		if (o->cmds.items[i][0] != '/') {
-			cli_error(CMD, "--cmd: '%s' does not start with an absolute path",
-				  o->cmds.items[i]);
-			return false;
-		}
-	}
-	return true;
+	return check_cmds(o);
 }
 
 /* --config: the host's own rules on the signed token, before anyone sees it. 0, or the exit
@@ -248,6 +337,7 @@ static int parse_option(int c, struct cli_issue *o)
 	case 'T': o->ttl_text = optarg; break;
 	case 'e': o->emergency = true; break;
 	case 'C': o->policy = optarg; break;
+	case OPT_ALL_COMMANDS: o->all_commands = true; break;
 	case 'A':
 		return add_item(&o->aud, "aud", optarg, CG_CLAIM_MAX) ? -1 : CLI_EXIT_USAGE;
 	case 'H':
@@ -256,6 +346,9 @@ static int parse_option(int c, struct cli_issue *o)
 		return add_item(&o->cmds, "cmd", optarg, CG_CMD_MAX) ? -1 : CLI_EXIT_USAGE;
 	case 'u':
 		return add_item(&o->runas, "runas", optarg, CG_CLAIM_MAX) ? -1 : CLI_EXIT_USAGE;
+	case 'g':
+		return add_item(&o->runas_groups, "runas-group", optarg, CG_CLAIM_MAX) ? -1 :
+		       CLI_EXIT_USAGE;
 	case 'n':
 		if (!cli_parse_epoch(optarg, &o->nbf)) {
 			cli_error(CMD, "--nbf: seconds since 1970, a whole number");
@@ -287,7 +380,9 @@ int cmd_issue(int argc, char **argv)
 		{ "ttl", required_argument, NULL, 'T' },
 		{ "hosts", required_argument, NULL, 'H' },
 		{ "cmd", required_argument, NULL, 'c' },
+		{ "all-commands", no_argument, NULL, OPT_ALL_COMMANDS },
 		{ "runas", required_argument, NULL, 'u' },
+		{ "runas-group", required_argument, NULL, 'g' },
 		{ "reason", required_argument, NULL, 'r' },
 		{ "emergency", no_argument, NULL, 'e' },
 		{ "jti", required_argument, NULL, 'j' },
@@ -299,7 +394,7 @@ int cmd_issue(int argc, char **argv)
 	};
 	struct cli_issue o = { 0 };
 	int c, rc = -1;
-	while (rc < 0 && (c = getopt_long(argc, argv, "k:K:a:i:A:s:t:b:S:T:H:c:u:r:ej:n:C:h", opts,
+	while (rc < 0 && (c = getopt_long(argc, argv, "k:K:a:i:A:s:t:b:S:T:H:c:u:g:r:ej:n:C:h", opts,
 					  NULL)) != -1)
 		rc = parse_option(c, &o);
 	if (rc < 0 && optind != argc) {

@@ -22,11 +22,13 @@ static void usage(void)
 	       "Options:\n"
 	       "  -c, --config FILE    configuration file (default:\n"
 	       "                       %s)\n"
-	       "  -t, --ticket CHANGE  revoke every token for this change ticket (claim chg)\n"
-	       "  -j, --jti ID         revoke the one token with this id (claim jti; see\n"
-	       "                       `changegate inspect`)\n"
+	       "  -t, --ticket CHANGE  revoke every token for this change ticket (claim chg;\n"
+	       "                       1-255 characters)\n"
+	       "  -j, --jti ID         revoke the one token with this id (claim jti, 1-128\n"
+	       "                       characters; see `changegate inspect`)\n"
 	       "  -h, --help           show this help and exit\n"
-	       "Give exactly one of --ticket and --jti.\n"
+	       "Give exactly one of --ticket and --jti. Either is a letter or digit, then\n"
+	       "letters, digits and . _ : -, which is every id a host accepts.\n"
 	       "\n"
 	       "Exit status: 0 appended; 1 the revocation list could not be written; 2 usage error,\n"
 	       "or a configuration that cannot be used or has no revocation_file.\n"
@@ -98,12 +100,14 @@ int cmd_revoke(int argc, char **argv)
 		cli_error(CMD, "give exactly one of --ticket and --jti");
 		return cli_usage_error(CMD);
 	}
-	if (ticket != NULL && !cli_valid_text(ticket, CG_CLAIM_MAX, false)) {
-		cli_error(CMD, "--ticket: empty, too long, or holds spaces or control characters");
-		return cli_usage_error(CMD);
-	}
-	if (jti != NULL && !cli_valid_jti(jti)) {
-		cli_error(CMD, "--jti: 1-%d printable ASCII characters without spaces", CG_JTI_MAX);
+	/* the verifier's limits: every id a host accepts can be revoked, and nothing else */
+	const char *opt = ticket != NULL ? "ticket" : "jti";
+	const char *value = ticket != NULL ? ticket : jti;
+	char why[80];
+	if (!cg_id_valid(value, strlen(value), ticket != NULL ? CG_CLAIM_MAX : CG_JTI_MAX, why,
+			 sizeof(why))) {
+		cli_error(CMD, "--%s %s: an id is a letter or digit, then letters, digits and "
+			  "._:-", opt, why);
 		return cli_usage_error(CMD);
 	}
 	return ticket ? revoke(config, "ticket", ticket) : revoke(config, "jti", jti);

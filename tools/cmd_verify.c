@@ -12,8 +12,11 @@
 
 #define CMD "verify"
 
+enum { OPT_SUDO_CONF = 256, OPT_PAM_DIR };
+
 struct verify_opts {
 	const char *config, *user, *host, *command, *runas;
+	struct cli_wiring wiring;       /* where the fronts' own gate lists are read */
 	bool json, have_at;
 	long long at;
 	unsigned scope;
@@ -26,6 +29,7 @@ static void usage(void)
 	       "       changegate verify [--config FILE] --user USER --scope sudo\n"
 	       "           --command \"PATH ARG...\" [--runas USER] [--host HOST] [--at EPOCH]\n"
 	       "           [--json] < token\n"
+	       "       (either form also takes [--sudo-conf FILE] [--pam-dir DIR])\n"
 	       "\n"
 	       "Reads one token from standard input and judges it exactly as the PAM module (scope\n"
 	       "login) or the sudo plugin (scope sudo) would for USER on this host: signature, key,\n"
@@ -48,6 +52,11 @@ static void usage(void)
 	       "  -t, --at EPOCH        judge at this time (seconds since 1970) instead of now\n"
 	       "  -j, --json            print one JSON object: decision, reason, detail, verified,\n"
 	       "                        ticket, jti, sub, approver, expires, emergency, gated\n"
+	       "  --sudo-conf FILE      sudo's front-end config, for the lists its changegate\n"
+	       "                        Plugin line adds (default: /etc/sudo.conf)\n"
+	       "  --pam-dir DIR         PAM configuration directory, for the lists the\n"
+	       "                        pam_changegate line of its sshd file adds\n"
+	       "                        (default: /etc/pam.d)\n"
 	       "  -h, --help            show this help and exit\n"
 	       "\n"
 	       "Output: the first line is \"allow\" or \"deny: REASON\", REASON one of the stable codes\n"
@@ -55,7 +64,9 @@ static void usage(void)
 	       "bad_audience, wrong_user, expired, not_yet_valid, lifetime_too_long, missing_claim,\n"
 	       "bad_claim, self_approved, scope_denied, host_denied, command_denied, runas_denied,\n"
 	       "revoked, replayed, config_error); then the reason in plain words, and what the\n"
-	       "token says: ticket, jti, sub, approver, expiry.\n"
+	       "token says: ticket, jti, sub, approver, expiry; then, per front (ssh, sudo), whether\n"
+	       "USER is gated and why (\"sudo: alice is gated: in enforce_groups developers\n"
+	       "(changegate.conf)\").\n"
 	       "\n"
 	       "Exit status: 0 allow; 1 deny; 2 usage error, or a configuration that cannot be used\n"
 	       "(\"deny: config_error\" on standard output, the file and line on standard error).\n"
@@ -77,6 +88,8 @@ static int parse_option(int c, struct verify_opts *o)
 	case 'C': o->command = optarg; break;
 	case 'r': o->runas = optarg; break;
 	case 'j': o->json = true; break;
+	case OPT_SUDO_CONF: o->wiring.sudo_conf = optarg; break;
+	case OPT_PAM_DIR: o->wiring.pam_dir = optarg; break;
 	case 's':
 		if (strcmp(optarg, "login") == 0) {
 			o->scope = CG_SCOPE_LOGIN;
@@ -165,8 +178,8 @@ static void too_large_decision(struct cg_decision *d)
 		 "standard input held more than %d bytes; nothing was decoded", CLI_STDIN_MAX);
 }
 
-static int report(const struct verify_opts *o, const struct cg_decision *d, time_t now,
-		  bool gated)
+static int report(const struct verify_opts *o, const struct cg_config *cfg,
+		  const struct cg_decision *d, time_t now, bool gated)
 {
 	if (o->json) {
 		if (cli_print_decision_json(d, gated) != 0) {
@@ -175,12 +188,9 @@ static int report(const struct verify_opts *o, const struct cg_decision *d, time
 		}
 	} else {
 		cli_print_decision_text(d, now);
-		if (!gated) {
-			fputs("note:     ", stdout);
-			cli_put_safe(stdout, o->user);
-			puts(" is not gated by this configuration: the PAM module and sudo "
-			     "plugin would not ask for a token");
-		}
+		/* per front: an allow means nothing to a user neither front asks */
+		if (cfg != NULL)
+			cli_print_gate_fronts(cfg, &o->wiring, o->user);
 	}
 	if (fflush(stdout) != 0)
 		return CLI_EXIT_USAGE;
@@ -206,7 +216,10 @@ static int verify(const struct verify_opts *o, const struct cg_config *cfg,
 	if (r > 0) {
 		too_large_decision(&d);
 	} else {
+		/* relative words in cmds name files here, as they would where sudo runs */
+		char cwd[4096];
 		struct cg_request req = {
+			.cwd = getcwd(cwd, sizeof(cwd)),
 			.scope = o->scope,
 			.user = o->user,
 			.host = o->host,
@@ -219,9 +232,11 @@ static int verify(const struct verify_opts *o, const struct cg_config *cfg,
 		cg_verify_token(cfg, token, len, &req, &d);
 		cg_wipe_free(token, CLI_TOKEN_BUF);
 	}
-	/* JSON gets the gating answer too: a script must not read "allow" as "needs no token". */
-	bool gated = cg_user_is_gated(&cfg->gate, o->user);
-	int rc = report(o, &d, now, gated);
+	/* JSON gets the gating answer too, from the front of --scope: a script must not read
+	 * "allow" as "needs no token". */
+	bool gated = cli_gate_front_says_gated(cfg, &o->wiring, o->user,
+					       o->scope == CG_SCOPE_SUDO);
+	int rc = report(o, cfg, &d, now, gated);
 	cg_decision_free(&d);
 	return rc;
 }
@@ -237,10 +252,14 @@ int cmd_verify(int argc, char **argv)
 		{ "runas", required_argument, NULL, 'r' },
 		{ "at", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "sudo-conf", required_argument, NULL, OPT_SUDO_CONF },
+		{ "pam-dir", required_argument, NULL, OPT_PAM_DIR },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct verify_opts o = { 0 };
+	struct verify_opts o = {
+		.wiring = { .sudo_conf = "/etc/sudo.conf", .pam_dir = "/etc/pam.d" },
+	};
 	int c, rc = -1;
 	while (rc < 0 && (c = getopt_long(argc, argv, "c:u:s:H:C:r:t:jh", opts, NULL)) != -1)
 		rc = parse_option(c, &o);
@@ -269,7 +288,7 @@ int cmd_verify(int argc, char **argv)
 		struct cg_decision d = { .reason = CG_CONFIG_ERROR };
 		cg_strlcpy(d.detail, err, sizeof(d.detail));
 		fprintf(stderr, "changegate verify: %s\n", err);
-		report(&o, &d, time(NULL), true);
+		report(&o, NULL, &d, time(NULL), true);
 		cg_strlist_free(&words);
 		return CLI_EXIT_USAGE;
 	}

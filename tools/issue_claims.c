@@ -77,8 +77,13 @@ char *cli_issue_payload(const struct cli_issue *o, const char *jti, long long no
 		ok = set(p, "hosts", string_array(&o->hosts));
 	if (ok && o->cmds.count > 0)
 		ok = set(p, "cmds", string_array(&o->cmds));
+	/* "*" is written only on this explicit request, never from --cmd */
+	if (ok && o->all_commands)
+		ok = set(p, "cmds", json_pack("[s]", CG_CMDS_ALL));
 	if (ok && o->runas.count > 0)
 		ok = set(p, "runas", string_array(&o->runas));
+	if (ok && o->runas_groups.count > 0)
+		ok = set(p, "runas_groups", string_array(&o->runas_groups));
 	if (ok && o->emergency)
 		ok = set(p, "emergency", json_true());
 	char *text = ok ? json_dumps(p, JSON_COMPACT) : NULL;

@@ -19,6 +19,19 @@ static void field(const char *label, const char *value)
 	putchar('\n');
 }
 
+/* A list claim on one line, its entries space-separated, each escaped. */
+static void list_field(const char *label, bool present, const struct cg_strlist *l)
+{
+	if (!present)
+		return;
+	printf("%-9s", label);
+	for (size_t i = 0; i < l->count; i++) {
+		putchar(' ');
+		cli_put_safe(stdout, l->items[i]);
+	}
+	putchar('\n');
+}
+
 void cli_print_decision_text(const struct cg_decision *d, time_t now)
 {
 	if (d->reason == CG_OK)
@@ -42,8 +55,12 @@ void cli_print_decision_text(const struct cg_decision *d, time_t now)
 	field("sub:", t->sub);
 	field("approver:", t->approved_by);
 	field("key:", t->kid);
+	list_field("runas:", t->has_runas, &t->runas);
+	list_field("groups:", t->has_runas_groups, &t->runas_groups);
 	if (t->emergency)
 		field("emergency:", "yes (break-glass)");
+	if (d->unrestricted)
+		field("commands:", "any (unrestricted: cmds is *)");
 	field("reason:", t->reason);
 	if (t->exp != 0) {
 		char when[64], rel[64];
@@ -72,7 +89,7 @@ int cli_print_decision_json(const struct cg_decision *d, bool gated)
 {
 	const struct cg_ticket *t = &d->ticket;
 	bool have = d->have_claims;
-	json_t *o = json_pack("{s:s, s:s, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:b, s:b}",
+	json_t *o = json_pack("{s:s, s:s, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:b}",
 			      "decision", d->reason == CG_OK ? "allow" : "deny",
 			      "reason", cg_reason_code(d->reason),
 			      "detail", claim(d->detail),
@@ -83,6 +100,7 @@ int cli_print_decision_json(const struct cg_decision *d, bool gated)
 			      "approver", have ? claim(t->approved_by) : json_null(),
 			      "expires", have && t->exp != 0 ? json_integer(t->exp) : json_null(),
 			      "emergency", have && t->emergency,
+			      "unrestricted", d->unrestricted,
 			      "gated", gated);
 	if (o == NULL)
 		return -1;

@@ -144,6 +144,32 @@ printf 'session required pam_loginuid.so\n' >"$W/pam.d/sshd"
 check_out "PAM: all three missing, three lines" '^3 problems found$' 1 cc
 good_pam
 
+# A rollback that stopped at PAM (issue 14.12): sshd's Match block still requires
+# keyboard-interactive, which now runs the plain PAM stack (a password prompt): a warning
+# naming the block, on top of the problems for the missing PAM lines.
+warned() { cc | grep '^warning:'; }
+check_rc "good wiring: no warning" 1 warned
+sed -i '/pam_changegate/d' "$W/pam.d/sshd"
+check_out "Match block requiring keyboard-interactive without the module: warned" \
+	'^warning: sshd_config .*/ssh/sshd_config.d/changegate.conf:2: Match Group developers requires keyboard-interactive, but no auth line of .*/pam.d/sshd calls pam_changegate.so.*reload sshd' \
+	0 warned
+check_out "... not counted: the three missing PAM lines are" '^3 problems found$' 1 cc
+printf 'auth required pam_changegate.so\n' >>"$W/pam.d/sshd"
+check_rc "... no warning once an auth line calls the module" 1 warned
+good_pam
+sed -i '/^auth.*pam_changegate/d' "$W/pam.d/sshd"
+check_out "... the account and session lines alone do not run at the prompt: warned" \
+	'^warning: sshd_config .*Match Group developers requires keyboard-interactive' 0 warned
+printf 'Match User ops\n\tAuthenticationMethods publickey,keyboard-interactive publickey,password\n' \
+	>"$W/ssh/sshd_config.d/changegate.conf"
+check_rc "... a Match block offering another way in is not a lockout: no warning" 1 warned
+printf 'Match User ops\n\tAuthenticationMethods keyboard-interactive:pam\n' \
+	>"$W/ssh/sshd_config.d/changegate.conf"
+check_out "... keyboard-interactive alone is required: warned" \
+	'^warning: sshd_config .*changegate.conf:1: Match User ops requires' 0 warned
+good_pam
+good_sshd
+
 # sshd_config
 sed -i 's/^UsePAM yes/UsePAM no/' "$W/ssh/sshd_config"
 only_problem "UsePAM no" '^problem: sshd_config .*UsePAM is not yes'

@@ -5,12 +5,14 @@ CLI_TESTS = \
 	tests/cli/usage.sh \
 	tests/cli/keygen.sh \
 	tests/cli/issue_verify.sh \
+	tests/cli/ids.sh \
 	tests/cli/no_network.sh \
 	tests/cli/denials.sh \
 	tests/cli/stdin.sh \
 	tests/cli/json_inspect.sh \
 	tests/cli/check_config.sh \
 	tests/cli/check_wiring.sh \
+	tests/cli/gate_fronts.sh \
 	tests/cli/interop.sh \
 	tests/cli/demo.sh \
 	tests/cli/manpage.sh \

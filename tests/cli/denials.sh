@@ -32,7 +32,7 @@ expect_verdict "runas not listed" "deny: runas_denied" "$tok" --user alice --sco
 expect_verdict "runas listed" allow "$tok" --user alice --scope sudo \
 	--command /usr/bin/journalctl --runas www-data
 
-tok_root=$(mint alice --scope sudo)
+tok_root=$(mint alice --scope sudo --cmd /usr/bin/id)
 expect_verdict "no runas claim: root allowed" allow "$tok_root" --user alice --scope sudo \
 	--command /usr/bin/id
 expect_verdict "no runas claim: others denied" "deny: runas_denied" "$tok_root" --user alice \

@@ -2,6 +2,9 @@
 """The other side of the interop test, with Debian's python3-jwt (PyJWT).
 
   mint KEY ALG KID SUB      print a token PyJWT signs with the private key KEY
+  mint-with KEY ALG KID SUB JSON
+                            the same, with the claims of the JSON object replacing the
+                            defaults (values `changegate issue` refuses to mint)
   forge-hs256 PUB KID SUB   print an HS256 token keyed with the public key's PEM text
                             (the algorithm-confusion attack; changegate must refuse it)
   verify PUB ALG ISS AUD    read a token on stdin, verify it with PyJWT, print its claims
@@ -27,6 +30,7 @@ def claims(sub):
         "iss": ISS, "aud": AUD, "sub": sub, "jti": "pyjwt-%d" % now,
         "chg": "CHG0077777", "approved_by": "approver",
         "iat": now, "nbf": now, "exp": now + 600, "scope": ["login", "sudo"],
+        "cmds": ["/usr/bin/id"],
     }
 
 
@@ -34,10 +38,12 @@ def b64url(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def mint(key_path, alg, kid, sub):
+def mint(key_path, alg, kid, sub, overrides="{}"):
     with open(key_path) as f:
         key = f.read()
-    print(jwt.encode(claims(sub), key, algorithm=alg, headers={"kid": kid}))
+    c = claims(sub)
+    c.update(json.loads(overrides))
+    print(jwt.encode(c, key, algorithm=alg, headers={"kid": kid}))
 
 
 def forge_hs256(pub_path, kid, sub):
@@ -66,7 +72,8 @@ def verify(pub_path, alg, iss, aud):
 
 
 def main(argv):
-    cmds = {"mint": (mint, 4), "forge-hs256": (forge_hs256, 3), "verify": (verify, 4)}
+    cmds = {"mint": (mint, 4), "mint-with": (mint, 5), "forge-hs256": (forge_hs256, 3),
+            "verify": (verify, 4)}
     if len(argv) < 2 or argv[1] not in cmds or len(argv) - 2 != cmds[argv[1]][1]:
         sys.exit(__doc__)
     try:

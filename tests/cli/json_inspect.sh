@@ -28,8 +28,14 @@ check_json "ticket, jti, sub, approver" \
 	"(o['ticket'], o['jti'], o['sub'], o['approver']) == ('CHG0099999', 'json-jti-1', 'alice', 'approver')" "$out"
 check_json "expires is the exp claim" "o['expires'] == $((now + 1800))" "$out"
 check_json "detail is words" "isinstance(o['detail'], str) and len(o['detail']) > 0" "$out"
-check_json "gated and emergency" "o['gated'] is True and o['emergency'] is False" "$out"
-check_json "exactly the documented keys" "set(o) == {'decision','reason','detail','verified','ticket','jti','sub','approver','expires','emergency','gated'}" "$out"
+check_json "gated, emergency, unrestricted" \
+	"o['gated'] is True and o['emergency'] is False and o['unrestricted'] is False" "$out"
+check_json "exactly the documented keys" "set(o) == {'decision','reason','detail','verified','ticket','jti','sub','approver','expires','emergency','unrestricted','gated'}" "$out"
+
+tok_all=$(mint alice --all-commands 2>/dev/null)
+out=$(verify "$tok_all" --user alice --scope sudo --command "/bin/sh -c id" --json)
+check_json "a * ticket's sudo decision is marked unrestricted" \
+	"o['decision'] == 'allow' and o['unrestricted'] is True" "$out"
 
 out=$(verify "$tok" --user alice --scope login --json --at $((now + 7200)))
 check "--json deny exits 1" test $? -eq 1
@@ -41,11 +47,11 @@ check_json "malformed: no claims, nulls" "o['reason'] == 'malformed' and o['tick
 # Claims are untrusted: a control character in a claim never reaches the output raw.
 "$CG" keygen --alg ES256 --out "$T/esc" >/dev/null && cp "$T/esc.pub" "$T/keys/esc.pem"
 tok_ctl=$("$CG" issue --key "$T/esc.key" --kid esc --iss "$CG_ISS" --aud "$CG_AUD" --sub alice \
-	--ticket 'CHG1"quoted"\back' --approved-by 'Zoë-Approver' --scope login --ttl 1h)
+	--ticket CHG1 --approved-by 'Zoë"quoted"\back' --scope login --ttl 1h)
 out=$(verify "$tok_ctl" --user alice --scope login --json)
-check_json "quotes, backslash and UTF-8 survive JSON" "o['ticket'] == 'CHG1\"quoted\"\\\\back' and o['approver'] == 'Zo\\u00eb-Approver'" "$out"
+check_json "quotes, backslash and UTF-8 survive JSON" "o['approver'] == 'Zo\\u00eb\"quoted\"\\\\back'" "$out"
 out=$(verify "$tok_ctl" --user alice --scope login)
-check "text output escapes non-ASCII bytes" grep -Fq 'approver: Zo\xc3\xab-Approver' <<<"$out"
+check "text output escapes non-ASCII bytes and the backslash" grep -Fq 'approver: Zo\xc3\xab"quoted"\x5cback' <<<"$out"
 
 out=$(printf '%s\n' "$tok" | "$CG" inspect)
 check "inspect exits 0" test $? -eq 0

@@ -22,7 +22,7 @@ cp "$T/rsa-1.pub" "$T/keys/rsa-1.pem" && chmod 0644 "$T/keys/rsa-1.pem" || exit 
 echo CHG0099999 >>"$T/revoked"
 
 ES=$(mint alice)
-RS=$(mint alice --key "$T/rsa-1.key" --kid rsa-1 --alg RS256)
+RS=$(mint alice --key "$T/rsa-1.key" --kid rsa-1 --alg RS256 --cmd /usr/bin/id)
 REVOKED=$(mint alice --ticket CHG0099999)
 check "tokens were minted" test -n "$ES" -a -n "$RS" -a -n "$REVOKED"
 

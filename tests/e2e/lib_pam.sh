@@ -4,6 +4,18 @@
 
 CG_PAM_MODULE=$top_builddir/pam_module/.libs/pam_changegate.so
 
+# sshd_prereqs: skips (exit 77) without sshd and ssh, fails without the built module.
+sshd_prereqs() {
+	if [ ! -x /usr/sbin/sshd ] || ! command -v ssh >/dev/null; then
+		echo "SKIP: openssh-server and openssh-client are not installed"
+		exit 77
+	fi
+	if [ ! -e "$CG_PAM_MODULE" ]; then
+		echo "pam_changegate.so is not built: $CG_PAM_MODULE" >&2
+		exit 1
+	fi
+}
+
 # sshd_start: host key, keys dir, sshd_config (test lines + the example's), pam.d/sshd
 # (the example, with the built module and the test config), then sshd itself.
 sshd_start() {

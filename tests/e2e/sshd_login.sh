@@ -4,15 +4,7 @@
 . "$top_srcdir/tests/e2e/nslib.sh"
 ns_enter "$@"
 . "$top_srcdir/tests/e2e/lib_pam.sh"
-
-if [ ! -x /usr/sbin/sshd ] || ! command -v ssh >/dev/null; then
-	echo "SKIP: openssh-server and openssh-client are not installed"
-	exit 77
-fi
-if [ ! -e "$CG_PAM_MODULE" ]; then
-	echo "pam_changegate.so is not built: $CG_PAM_MODULE" >&2
-	exit 1
-fi
+sshd_prereqs
 
 ns_changegate_env || exit 1
 ns_add_user alice developers          # gated: key, then token

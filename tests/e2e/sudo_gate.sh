@@ -10,6 +10,8 @@ sudo_available || { echo "SKIP: sudo or sudoers.so is not installed"; exit 77; }
 SESSION_PUT=$top_builddir/tests/sudo/session_record_put
 ns_changegate_env || { echo "cannot set up changegate"; exit 1; }
 echo "exempt_users = carol" >>"$CG_CONFIG"
+# issuer-1 may sign break-glass tokens here (only those with "emergency": true are such)
+echo "emergency_keys = issuer-1" >>"$CG_CONFIG"
 CG_ALWAYS_CONFIG=$CG_DIR/always.conf
 { cat "$CG_CONFIG"; echo "single_use = always"; } >"$CG_ALWAYS_CONFIG"
 chmod 0644 "$CG_ALWAYS_CONFIG"
@@ -22,16 +24,18 @@ sudo_setup carol || { echo "cannot set up sudo"; exit 1; }
 now=$(date +%s)
 T_OK=$(cg_mint alice --cmd /usr/bin/id --cmd "/bin/true *" --cmd "/usr/bin/sleep 60")
 T_EXPIRED=$(cg_mint alice --nbf $((now - 7200)) --ttl 1h)
-T_REVOKED=$(cg_mint alice --ticket CHG0099999)
+T_REVOKED=$(cg_mint alice --ticket CHG0099999 --cmd /usr/bin/id)
 T_BOB=$(cg_mint bob)
 T_OTHER_HOST=$(cg_mint alice --hosts "db-*.prod.example")
-T_ANY=$(cg_mint alice)
+T_ALL=$(cg_mint alice --all-commands)
 T_DAVE_ID=$(cg_mint dave --cmd "/usr/bin/id *")
-T_DAVE_ANY=$(cg_mint dave)
+T_DAVE_ANY=$(cg_mint dave --scope sudo 2>/dev/null)
+T_DAVE_ALL=$(cg_mint dave --all-commands 2>/dev/null)
+T_DAVE_GLASS=$(cg_mint dave --emergency --reason "INC-7 db down" --cmd /usr/bin/id)
 T_DAVE_PERL=$(cg_mint dave --cmd /usr/bin/perl)
 echo CHG0099999 >>"$CG_REVOKED"
-ALL_TOKENS=("$T_OK" "$T_EXPIRED" "$T_REVOKED" "$T_BOB" "$T_OTHER_HOST" "$T_ANY" "$T_DAVE_ID"
-	"$T_DAVE_ANY" "$T_DAVE_PERL")
+ALL_TOKENS=("$T_OK" "$T_EXPIRED" "$T_REVOKED" "$T_BOB" "$T_OTHER_HOST" "$T_ALL" "$T_DAVE_ID"
+	"$T_DAVE_ANY" "$T_DAVE_PERL" "$T_DAVE_ALL" "$T_DAVE_GLASS")
 for t in "${ALL_TOKENS[@]}"; do
 	[ -n "$t" ] || { echo "cg_mint failed"; exit 1; }
 done
@@ -60,11 +64,17 @@ common_cases() {
 		output_has "ticket CHG0012345 does not cover /usr/bin/whoami" \
 		sudo_as alice CHANGEGATE_TOKEN="$T_OK" sudo -n /usr/bin/whoami
 	ns_check "$m: wrong runas denied" \
-		denied_with runas_denied alice sudo_as alice CHANGEGATE_TOKEN="$T_ANY" sudo -n -u bob /usr/bin/id
+		denied_with runas_denied alice sudo_as alice CHANGEGATE_TOKEN="$T_ALL" sudo -n -u bob /usr/bin/id
 	ns_check "$m: expired token denied" \
 		denied_with expired alice sudo_as alice CHANGEGATE_TOKEN="$T_EXPIRED" sudo -n /usr/bin/id
 	ns_check "$m: revoked ticket denied" \
 		denied_with revoked alice sudo_as alice CHANGEGATE_TOKEN="$T_REVOKED" sudo -n /usr/bin/id
+	# issue 14 item 5: a withdrawn ticket says so before any question of what it covers
+	ns_check "$m: revoked ticket, a command it never covered: reason=revoked" \
+		denied_with revoked alice sudo_as alice CHANGEGATE_TOKEN="$T_REVOKED" sudo -n /bin/true
+	ns_check "$m: ... and the user is told it is revoked" \
+		output_has "ticket CHG0099999, or this token of it, has been revoked (revoked)" \
+		sudo_as alice CHANGEGATE_TOKEN="$T_REVOKED" sudo -n /bin/true
 	ns_check "$m: another user's token denied" \
 		denied_with wrong_user alice sudo_as alice CHANGEGATE_TOKEN="$T_BOB" sudo -n /usr/bin/id
 	ns_check "$m: token for other hosts denied" \
@@ -72,7 +82,7 @@ common_cases() {
 	ns_check "$m: sudo -v, then a command without token denied" \
 		denied_with no_token alice runuser -u alice -- sh -c 'sudo -n -v && sudo -n /usr/bin/id' </dev/null
 	ns_check_fails "$m: a sudoers denial stays a denial whatever the token" \
-		sudo_as alice CHANGEGATE_TOKEN="$T_ANY" sudo -n /usr/bin/cat /etc/hostname
+		sudo_as alice CHANGEGATE_TOKEN="$T_ALL" sudo -n /usr/bin/cat /etc/hostname
 	ns_check "$m: exempt user unaffected" \
 		prints_and_succeeds 0 sudo_as carol sudo -n /usr/bin/id -u
 	ns_check "$m: root unaffected" prints_and_succeeds 0 sudo -n /usr/bin/id -u
@@ -145,6 +155,69 @@ scope_cases() {
 		sudo -n -D /root /usr/bin/id -u
 	ns_check "$m: root keeps sudo -E and VAR=value" \
 		prints_and_succeeds 0 sudo -n -E FOO=bar /usr/bin/id -u
+}
+
+# ---- issue 14 item 2: cmds is an allow list. Under a ticket without cmds each of these ran
+# `id` as root through a list of forbidden shells; now none runs (each would create $PWNED).
+# A copy of /bin/sh under another name, in a root-owned directory sudoers lets dave run:
+install -d -o root -g root -m 0755 "$NS_DIR/rootbin"
+install -o root -g root -m 0755 /bin/sh "$NS_DIR/rootbin/notashell"
+LDSO=$(ls /lib64/ld-linux-*.so.* /lib/ld-linux-*.so.* 2>/dev/null | head -n 1)
+ALLOW_LIST_RUNS=(
+	"/usr/bin/setpriv /usr/bin/touch $PWNED"
+	"/usr/bin/timeout 9 /usr/bin/touch $PWNED"
+	"/usr/bin/nice /usr/bin/touch $PWNED"
+	"/usr/bin/stdbuf -o0 /usr/bin/touch $PWNED"
+	"/usr/bin/flock $NS_DIR/lock /usr/bin/touch $PWNED"
+	"/usr/bin/prlimit /usr/bin/touch $PWNED"
+	"/usr/bin/find $NS_DIR/rootbin -maxdepth 0 -exec /usr/bin/touch $PWNED ;"
+	"$NS_DIR/rootbin/notashell -c touch\ $PWNED"
+)
+[ -n "$LDSO" ] && ALLOW_LIST_RUNS+=("$LDSO /bin/sh -c touch\ $PWNED")
+
+# sudo_words TOKEN "WORDS": dave runs sudo -n WORDS (split on spaces; "\ " keeps one).
+sudo_words() {
+	local -a w
+	read -a w <<<"$2"
+	sudo_as dave CHANGEGATE_TOKEN="$1" sudo -n "${w[@]}"
+}
+
+allow_list_cases() {
+	local m=$1 run
+	[ -n "$LDSO" ] || echo "ok - $m: the dynamic loader case # SKIP no ld-linux found"
+	for run in "${ALLOW_LIST_RUNS[@]}"; do
+		ns_check "$m: ticket without cmds: sudo ${run%% *} ... denied, never runs" \
+			denied_unmarked command_denied dave sudo_words "$T_DAVE_ANY" "$run"
+	done
+	ns_check "$m: ... and the user is told the ticket names no commands" \
+		output_has "ticket CHG0012345 names no commands, so it allows no sudo command" \
+		sudo_words "$T_DAVE_ANY" "/usr/bin/id"
+	ns_log_mark
+	ns_check "$m: a * ticket allows sudo -n /usr/bin/id" \
+		prints_and_succeeds 0 sudo_words "$T_DAVE_ALL" "/usr/bin/id -u"
+	ns_check "$m: ... logged at warning priority and marked unrestricted" \
+		ns_log_wait '^<84>.*decision=allow reason=ok .*user=dave .*unrestricted=yes detail="ticket CHG0012345, approved by approver, allows any command \(an unrestricted ticket' 3
+	ns_check "$m: ... and in the JSON audit log" \
+		sh -c "tail -n 5 '$CG_AUDIT_LOG' | grep '\"user\":\"dave\"' | grep -q '\"unrestricted\":true'"
+	ns_check "$m: ... and the user is told so" \
+		output_has "note: ticket CHG0012345, approved by approver, allows any command" \
+		sudo_words "$T_DAVE_ALL" "/usr/bin/id -u"
+	ns_check "$m: a * ticket covers sudo -s too" \
+		sudo_as dave CHANGEGATE_TOKEN="$T_DAVE_ALL" SHELL=/usr/bin/perl sudo -n -s
+}
+
+# ---- issue 14 item 14: a break-glass use alerts with its incident reason, escaped once
+break_glass_cases() {
+	local m=$1
+	ns_log_mark
+	ns_check "$m: a break-glass ticket allows its command" \
+		prints_and_succeeds 0 sudo_words "$T_DAVE_GLASS" "/usr/bin/id -u"
+	ns_check "$m: ... the LOG_ALERT line carries the reason and an unescaped detail" \
+		ns_log_wait '^<81>.*user=dave .*emergency=1 change_reason="INC-7 db down" detail="break-glass ticket CHG0012345, approved by nobody \(break-glass\), allows this command' 3
+	ns_check_fails "$m: ... and escapes nothing twice" \
+		sh -c "grep -F 'emergency=1' '$NS_LOG' | grep -qF 'x5c'"
+	ns_check "$m: ... the JSON record carries the reason too" \
+		sh -c "tail -n 5 '$CG_AUDIT_LOG' | grep '\"alert\":true' | grep -qF '\"change_reason\":\"INC-7 db down\"'"
 }
 
 prompt_cases() {
@@ -227,6 +300,8 @@ sudo_conf_write "$NS_DIR/sudo.conf" "$APPROVAL_CONF"
 common_cases approval
 session_cases approval "$APPROVAL_CONF"
 scope_cases approval
+allow_list_cases approval
+break_glass_cases approval
 prompt_cases approval
 broken_cases approval "$APPROVAL_CONF"
 
@@ -235,6 +310,8 @@ sudo_conf_write "$NS_DIR/sudo.conf" "$POLICY_CONF"
 common_cases policy
 session_cases policy "$POLICY_CONF"
 scope_cases policy
+allow_list_cases policy
+break_glass_cases policy
 prompt_cases policy
 ns_check "policy: sudo -l shows the ticket and what it covers" \
 	output_has "change ticket CHG0012345" sudo_as alice CHANGEGATE_TOKEN="$T_OK" sudo -n -l
@@ -242,6 +319,12 @@ ns_check "policy: sudo -l still shows sudoers' rules" \
 	output_has "/usr/bin/whoami" sudo_as alice CHANGEGATE_TOKEN="$T_OK" sudo -n -l
 ns_check "policy: sudo -l without a token says so" \
 	output_has "no change ticket" sudo_as alice sudo -n -l
+ns_check "policy: sudo -l under a * ticket says it allows any command, unrestricted" \
+	output_has "commands: any command (an unrestricted ticket: its cmds is *)" \
+	sudo_as dave CHANGEGATE_TOKEN="$T_DAVE_ALL" sudo -n -l
+ns_check "policy: sudo -l under a ticket without cmds says it names none" \
+	output_has "names no commands, so it allows no sudo command (command_denied)" \
+	sudo_as dave CHANGEGATE_TOKEN="$T_DAVE_ANY" sudo -n -l
 
 kill_at_expiry() {
 	local t start rc=0 took

@@ -112,11 +112,18 @@ static void test_hostile_strings(void)
 	char *tok;
 
 	/* format directives: allowed by the rules alone (sub == user), and the log shows them
-	 * as inert text */
+	 * as inert text; a chg holding them is no id (bad_claim), and is logged inertly too */
 	static const char fmt_user[] = "al%s%n%x%99999999d";
 	cg_test_claims_default(&c, "alice", now);
-	c.sub = fmt_user;
 	c.chg = "CHG%n%s";
+	tok = cg_test_mint(ec256, "ES256", "ec256", &c);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tok);
+	CU_ASSERT_EQUAL(verify_as(tok, "alice", &d), CG_BAD_CLAIM);
+	check_log_line("alice", &d, NULL);
+	cg_decision_free(&d);
+	cg_wipe_free_str(tok);
+	cg_test_claims_default(&c, "alice", now);
+	c.sub = fmt_user;
 	c.approved_by = "b%sob";
 	tok = cg_test_mint(ec256, "ES256", "ec256", &c);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tok);

@@ -20,24 +20,13 @@ done
 
 . "${top_srcdir:?}/tests/packaging/lib.sh"
 
-log=$(mktemp /tmp/cg-deb.XXXXXX) || exit 1
-trap 'rm -f "$log"' EXIT
-# make deb and make rpm both use the build tree's distdir: one at a time (make check -j)
-exec 9>"$top_builddir/.packaging.lock"
-flock 9
-if ! make -C "$top_builddir" deb >"$log" 2>&1; then
-	tail -n 40 "$log"
+ctl=$(mktemp -d /tmp/cg-debctl.XXXXXX) || exit 1
+trap 'rm -rf "$ctl"' EXIT
+if ! build_deb "$ctl/changegate.deb"; then
 	echo "FAIL: make deb"
 	exit 1
 fi
 ok "make deb"
-version=$(sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' "$top_srcdir/packaging/debian/changelog")
-arch=$(dpkg --print-architecture)
-deb="$top_builddir/changegate_${version}_${arch}.deb"
-if [ ! -f "$deb" ]; then
-	echo "FAIL: $deb was not built"
-	exit 1
-fi
 
 # lintian: errors fail the test; warnings are printed for the reader
 lintian_out=$(lintian --fail-on error "$deb" 2>&1)
@@ -59,6 +48,7 @@ has /usr/libexec/sudo/changegate_sudo.so
 has /usr/libexec/sudo/changegate_sudo_verify.so
 has /usr/bin/changegate
 has /usr/bin/changegate-askpass
+has /usr/libexec/changegate/wired-check
 has /usr/share/man/man1/changegate.1.gz
 has /usr/share/man/man1/changegate-askpass.1.gz
 has /usr/share/doc/changegate/developers.md.gz
@@ -77,8 +67,6 @@ else
 	ok "no PAM, sudo or sshd configuration shipped"
 fi
 
-ctl=$(mktemp -d /tmp/cg-debctl.XXXXXX) || exit 1
-trap 'rm -f "$log"; rm -rf "$ctl"' EXIT
 dpkg-deb -e "$deb" "$ctl/DEBIAN"
 dpkg-deb -x "$deb" "$ctl/root"
 if grep -qxF /etc/changegate/changegate.conf "$ctl/DEBIAN/conffiles" 2>/dev/null; then

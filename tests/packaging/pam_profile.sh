@@ -3,7 +3,9 @@
 # pam-auth-update inside a private mount namespace over copies of /etc/pam.d, /var/lib/pam,
 # debconf's database and /usr/share/pam-configs. Checks that a package run leaves the stacks
 # without changegate (off by default), that enabling it gates sshd only with jumps that land
-# where they should, and that the package's removal takes it out again.
+# where they should (root and changegate-exempt jump over each pam_changegate line, so a
+# module that cannot load never refuses them), and that the package's removal takes it out
+# again.
 set -u
 : "${top_srcdir:?top_srcdir must be set (the automake harness exports it)}"
 
@@ -61,6 +63,32 @@ jump_lands_on_permit() {
 		}' /etc/pam.d/common-auth
 }
 
+# Does each pam_succeed_if guard in the three lines above a pam_changegate line jump to the
+# line right after it (skipping that line and only it)? Counts PAM lines as PAM does: comments
+# and blank lines are not lines.
+guards_land_past_module() {
+	awk '
+		/^[ \t]*#/ || NF == 0 { next }
+		{ n++; line[n] = $0 }
+		END {
+			found = 0
+			for (i = 1; i <= n; i++) {
+				if (index(line[i], "pam_changegate.so") == 0)
+					continue
+				found = 1
+				for (g = i - 3; g < i; g++) {
+					if (g < 1 || index(line[g], "pam_succeed_if.so") == 0 ||
+					    match(line[g], /success=[0-9]+/) == 0)
+						exit 1
+					skip = substr(line[g], RSTART + 8, RLENGTH - 8) + 0
+					if (g + skip + 1 != i + 1)
+						exit 1
+				}
+			}
+			exit found ? 0 : 1
+		}' "$1"
+}
+
 if ! pam-auth-update --package >"$work/out" 2>&1; then
 	cat "$work/out"
 	bad "pam-auth-update --package"
@@ -78,12 +106,25 @@ fi
 for t in auth account session; do
 	f=/etc/pam.d/common-$t
 	if grep -q "pam_changegate\.so" "$f"; then ok "enabled: common-$t has pam_changegate"; else bad "enabled: common-$t lacks pam_changegate"; fi
-	# the line before each pam_changegate line skips it for every service but sshd
-	if grep -v '^[[:space:]]*#' "$f" | grep -B1 'pam_changegate\.so' | head -n 1 |
-		grep -q 'success=1.*pam_succeed_if\.so quiet service notin sshd'; then
+	# the three lines before each pam_changegate line: the service guard (only sshd reaches
+	# it), then root and changegate-exempt, who get in even when the module cannot load
+	guards=$(grep -v '^[[:space:]]*#' "$f" | grep -B3 'pam_changegate\.so' | head -n 3)
+	if printf '%s\n' "$guards" | sed -n 1p | grep -q 'pam_succeed_if\.so quiet service notin sshd$'; then
 		ok "common-$t: only sshd reaches pam_changegate"
 	else
 		bad "common-$t: pam_changegate is not guarded by the sshd check"
+	fi
+	if printf '%s\n' "$guards" | sed -n 2p | grep -q 'pam_succeed_if\.so quiet uid eq 0$' &&
+		printf '%s\n' "$guards" | sed -n 3p |
+		grep -q 'pam_succeed_if\.so quiet user ingroup changegate-exempt$'; then
+		ok "common-$t: root and changegate-exempt are guarded past pam_changegate"
+	else
+		bad "common-$t: no uid 0 / changegate-exempt guard right before pam_changegate"
+	fi
+	if guards_land_past_module "$f"; then
+		ok "common-$t: each guard's success jump lands just past pam_changegate"
+	else
+		bad "common-$t: a guard's jump misses the line after pam_changegate"
 	fi
 done
 if jump_lands_on_permit pam_changegate.so; then ok "common-auth: a valid token jumps to pam_permit"; else bad "common-auth: pam_changegate's success jump misses pam_permit"; fi

@@ -2,7 +2,8 @@
 # Root only: builds the RPM with `make rpm` (rpmbuild -bb --nodeps from `make dist`'s tarball,
 # as Debian's rpm package can run it) and checks what it installs: Fedora/RHEL paths for the
 # PAM module and the sudo plugin, the command, the man pages, the config as
-# %config(noreplace), and no PAM, sudo or sshd configuration of its own.
+# %config(noreplace), and no PAM, sudo or sshd configuration of its own; then runs its %pre
+# and %preun over fake roots (rpm_scriptlets.sh).
 set -u
 : "${top_srcdir:?top_srcdir must be set (the automake harness exports it)}"
 : "${top_builddir:?top_builddir must be set (the automake harness exports it)}"
@@ -78,8 +79,9 @@ if [ -n "$flags" ] && [ $((flags & 16)) -ne 0 ]; then
 else
 	bad "changegate.conf is not noreplace (flags '$flags')"
 fi
+# the scriptlets only read the wiring (wired-check) and create a group: none edits it
 if rpm -qp --scripts "$rpm_file" 2>/dev/null | grep -q 'pam\|sudo'; then
-	bad "an install scriptlet touches PAM or sudo"
+	bad "a scriptlet touches PAM or sudo"
 else
 	ok "no scriptlet touches PAM or sudo"
 fi
@@ -94,5 +96,16 @@ done
 
 owners=$(rpm -qp --qf '[%{FILEUSERNAME}:%{FILEGROUPNAME}\n]' "$rpm_file" 2>/dev/null | sort -u)
 if [ "$owners" = root:root ]; then ok "every file owned by root:root"; else bad "owners: $owners"; fi
+
+# %pre and %preun, run as rpm runs them, over fake roots (issue 14.10 and the group)
+if unshare -m --propagation private true 2>/dev/null; then
+	if "$BASH" "$top_srcdir/tests/packaging/rpm_scriptlets.sh" "$rpm_file"; then
+		ok "rpm_scriptlets.sh"
+	else
+		bad "rpm_scriptlets.sh"
+	fi
+else
+	echo "# unshare -m is not available: the scriptlets are not run"
+fi
 
 finish rpm_package

@@ -36,6 +36,11 @@ static const struct pt_service services[] = {
 	{"cg-conf-exempt", "conf-exempt.conf", "exempt_groups=daemon"},
 	/* the config narrows the gate to enforce_users = news */
 	{"cg-conf-enforce", "conf-enforce.conf", "exempt_groups=daemon"},
+	/* issue 14 item 7: a typo in the config's enforce list; the line exempts mail */
+	{"cg-typo", "typo.conf", "exempt_users=mail"},
+	/* issue 14 item 8, the shipped profile: the config exempts ssl-cert (postgres is in it,
+	 * and in the enforced group postgres); the line adds exempt_groups=daemon */
+	{"cg-profile", "profile.conf", "exempt_groups=daemon"},
 	{NULL, NULL, NULL},
 };
 
@@ -88,25 +93,43 @@ static void test_lists_same(void)
 	cg_pam_args_free(&a);
 }
 
-/* The enforce lists count in the argument check only when both came from arguments; the view
- * must say so, or a config's enforce list would be taken as already judged. */
+/* Before the config is read only the arguments' exemptions count: the config's enforce
+ * lists add to the arguments' (the union rule), so these never settle who is gated. */
 static void test_view_enforce_rule(void)
 {
-	static const char *const one[] = {"enforce_users=alice"};
-	static const char *const both[] = {"enforce_users=alice", "enforce_groups=staff"};
+	static const char *const both[] = {"enforce_users=alice", "enforce_groups=staff",
+					   "exempt_users=mail"};
 	struct cg_pam_args a;
 	struct cg_gate_lists view;
 
-	parse(&a, one, 1);
+	parse(&a, both, 3);
 	cg_pam_args_exempt_lists(&a, &view);
 	CU_ASSERT_EQUAL(view.enforce_users.count, 0);
 	CU_ASSERT_EQUAL(view.enforce_groups.count, 0);
+	CU_ASSERT_EQUAL(view.exempt_users.count, 1);
 	cg_pam_args_free(&a);
+}
 
-	parse(&a, both, 2);
-	cg_pam_args_exempt_lists(&a, &view);
-	CU_ASSERT_EQUAL(view.enforce_users.count, 1);
-	CU_ASSERT_EQUAL(view.enforce_groups.count, 1);
+/* The arguments' lists are added to the config's, never replace them. */
+static void test_args_add_to_config(void)
+{
+	static const char *const line[] = {"exempt_groups=changegate-exempt", "enforce_users=bob"};
+	struct cg_pam_args a;
+	struct cg_config cfg;
+	char err[256];
+	static const char conf[] = "issuer = https://i\naudience = a\nkeys_dir = /k\n"
+				   "exempt_groups = sre\nenforce_groups = developers\n";
+
+	parse(&a, line, 2);
+	CU_ASSERT_EQUAL_FATAL(cg_config_init(&cfg), 0);
+	CU_ASSERT_EQUAL_FATAL(cg_config_parse(&cfg, "t", conf, sizeof(conf) - 1, err,
+					      sizeof(err)), 0);
+	CU_ASSERT_EQUAL(cg_pam_args_apply(&a, &cfg), 0);
+	CU_ASSERT_TRUE(cg_strlist_contains(&cfg.gate.exempt_groups, "sre"));
+	CU_ASSERT_TRUE(cg_strlist_contains(&cfg.gate.exempt_groups, "changegate-exempt"));
+	CU_ASSERT_TRUE(cg_strlist_contains(&cfg.gate.enforce_groups, "developers"));
+	CU_ASSERT_TRUE(cg_strlist_contains(&cfg.gate.enforce_users, "bob"));
+	cg_config_free(&cfg);
 	cg_pam_args_free(&a);
 }
 
@@ -157,6 +180,31 @@ static void test_config_enforce_still_counts(void)
 	expect_ignored("cg-conf-enforce", "mail");
 	expect_ignored("cg-conf-enforce", "bin");
 	expect_gated("cg-conf-enforce", "news");
+}
+
+/* Issue 14 item 7: enforce_groups names a group the name service does not know. Everyone not
+ * exempt is refused with config_error (never prompted: nothing could be judged); the
+ * line-exempt and root are let through. */
+static void test_enforce_typo(void)
+{
+	struct pt_conv conv = {.mode = PT_REPLY, .reply = "not-a-token"};
+	CU_ASSERT_EQUAL(pt_call("authenticate", "cg-typo", "news", &conv, 0, NULL), PAM_AUTH_ERR);
+	CU_ASSERT_EQUAL(conv.prompts, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(conv.errors, "(config_error)"));
+	memset(&conv, 0, sizeof(conv));
+	conv.mode = PT_REPLY;
+	CU_ASSERT_EQUAL(pt_call("acct_mgmt", "cg-typo", "bin", &conv, 0, NULL), PAM_PERM_DENIED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(conv.errors, "(config_error)"));
+	expect_ignored("cg-typo", "mail");
+	expect_ignored("cg-typo", "root");
+}
+
+/* Issue 14 item 8: the line's exempt_groups adds to the config's; postgres, in the config's
+ * exempt group ssl-cert and its enforced group postgres, is exempt, as at sudo. */
+static void test_shipped_profile(void)
+{
+	expect_ignored("cg-profile", "postgres");
+	expect_gated("cg-profile", "bin");
 }
 
 /* ---- part three: several calls on one handle ---------------------------------------------- */
@@ -297,6 +345,9 @@ static int write_config(const char *name, const char *extra)
 static int run_tests(void)
 {
 	if (write_config("conf-exempt.conf", "exempt_users = bin\n") != 0 ||
+	    write_config("typo.conf", "enforce_groups = bin, no-such-group-changegate\n") != 0 ||
+	    write_config("profile.conf", "exempt_groups = ssl-cert\n"
+			 "enforce_groups = postgres, bin\n") != 0 ||
 	    write_config("conf-enforce.conf", "enforce_users = news\n") != 0) {
 		fprintf(stderr, "cannot write the test configs in %s\n", pt_env.dir);
 		return 1;
@@ -306,7 +357,10 @@ static int run_tests(void)
 	CU_pSuite s = CU_add_suite("pam_changegate gate lists", NULL, NULL);
 	if (s == NULL ||
 	    CU_add_test(s, "lists compared name by name", test_lists_same) == NULL ||
-	    CU_add_test(s, "argument view: enforce rule", test_view_enforce_rule) == NULL ||
+	    CU_add_test(s, "argument view: exemptions only", test_view_enforce_rule) == NULL ||
+	    CU_add_test(s, "arguments add to the config", test_args_add_to_config) == NULL ||
+	    CU_add_test(s, "unknown enforce group: config_error", test_enforce_typo) == NULL ||
+	    CU_add_test(s, "shipped profile: union rule", test_shipped_profile) == NULL ||
 	    CU_add_test(s, "PAM line lists only", test_line_lists_only) == NULL ||
 	    CU_add_test(s, "config exemption still counts",
 			test_config_exemption_still_counts) == NULL ||

@@ -29,14 +29,14 @@ static const struct pt_service services[] = {
 	{"cg-debug", "changegate.conf", "debug exempt_users=mail"},
 	{"cg-toomany", "changegate.conf", too_many},
 	{"cg-exempt", "changegate.conf", "exempt_users=mail,news exempt_groups=daemon"},
-	{"cg-enforce", "changegate.conf", "enforce_users=alice enforce_groups=nosuchgroup"},
+	{"cg-enforce", "changegate.conf", "enforce_users=news enforce_groups=nogroup"},
 	{"cg-single", "single.conf", NULL},
 	{"cg-missing", "missing.conf", "exempt_users=mail"},
 	{"cg-broken", "broken.conf", "exempt_users=mail"},
 	{"cg-unknown", "changegate.conf", "exempt_users=mail frobnicate"},
 	{"cg-relative", NULL, "config=changegate.conf"},
 	{"cg-audit", "changegate.conf", "audit_only"},
-	{"cg-canon", "changegate.conf", "enforce_users=carol enforce_groups=nosuchgroup"},
+	{"cg-canon", "changegate.conf", "enforce_users=carol enforce_groups=nogroup"},
 	{NULL, NULL, NULL},
 };
 
@@ -111,7 +111,7 @@ static void test_exempt_by_arguments(void)
 	expect_ignored("cg-exempt", "news");
 	/* daemon's primary group is daemon */
 	expect_ignored("cg-exempt", "daemon");
-	/* enforce lists that both come from arguments: bin is in neither */
+	/* enforce lists from arguments (added to the config's empty ones): bin is in neither */
 	expect_ignored("cg-enforce", "bin");
 }
 

@@ -1,8 +1,8 @@
 #!/bin/bash
 # changegate_sudo.so exports exactly its two plugin structs, and changegate_sudo_verify.so its
 # one descriptor: every other symbol, the whole core included, stays local (the version
-# scripts' "local: *"). The front end must not pull in libjwt or OpenSSL: that is the point
-# of the verifier being a second object (sudo_plugin/verifier_load.c).
+# scripts' "local: *"). The front end must not pull in libjwt, OpenSSL or libunistring (four
+# eyes): that is the point of the verifier being a second object (sudo_plugin/verifier_load.c).
 d=$top_builddir/sudo_plugin/.libs
 command -v nm >/dev/null || { echo "SKIP: nm is not installed"; exit 77; }
 fail=0
@@ -21,8 +21,8 @@ exports_are changegate_sudo.so "changegate_approval changegate_policy "
 exports_are changegate_sudo_verify.so "changegate_sudo_verifier "
 needed=$(readelf -dW "$d/changegate_sudo.so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
 case $needed in
-*libjwt* | *libcrypto* | *libssl*)
-	echo "not ok - changegate_sudo.so needs $needed: the front end must not load libjwt or OpenSSL"
+*libjwt* | *libcrypto* | *libssl* | *libunistring*)
+	echo "not ok - changegate_sudo.so needs $needed: the front end must not load libjwt, OpenSSL or libunistring"
 	fail=1
 	;;
 *) echo "ok - changegate_sudo.so needs only: $needed" ;;

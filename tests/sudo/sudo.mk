@@ -23,8 +23,9 @@ EXTRA_tests_sudo_test_sudo_plugin_DEPENDENCIES = sudo_plugin/changegate_sudo.la 
 check_PROGRAMS += tests/sudo/session_record_put
 tests_sudo_session_record_put_SOURCES = tests/sudo/session_record_put.c
 tests_sudo_session_record_put_LDADD = shared/libcgcore.la
-TESTS += tests/e2e/sudo_gate.sh tests/e2e/sudo_after_ssh.sh
-dist_check_SCRIPTS += tests/e2e/sudo_gate.sh tests/e2e/sudo_after_ssh.sh
+TESTS += tests/e2e/sudo_gate.sh tests/e2e/sudo_after_ssh.sh tests/e2e/sudo_scope.sh
+dist_check_SCRIPTS += tests/e2e/sudo_gate.sh tests/e2e/sudo_after_ssh.sh \
+	tests/e2e/sudo_scope.sh
 # what the plugin leaves in state_dir (owner, stale temporaries), and the policy wrapper's
 # delegate under the verifier's trust rules (issue 14, item 13)
 TESTS += tests/e2e/sudo_state.sh

@@ -8,6 +8,7 @@
 
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,7 +181,7 @@ static void test_denials(void)
 	char *tok;
 
 	/* absent runas means root only */
-	tok = sudo_mint(GATED, NULL, NULL, 3600);
+	tok = sudo_mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
 	{
 		char *envp[] = { token_env(tok), NULL };
 
@@ -208,7 +209,7 @@ static void test_denials(void)
 	}
 	free(tok);
 	/* sudo described the command in a way we cannot judge: denied */
-	tok = sudo_mint(GATED, NULL, NULL, 3600);
+	tok = sudo_mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
 	{
 		char *envp[] = { token_env(tok), NULL };
 		char *info_nocmd[] = { "runas_uid=0", "runas_user=root", NULL };
@@ -224,8 +225,8 @@ static void test_denials(void)
 		CU_ASSERT_EQUAL(approval_run(opts, settings_int, user_gated, envp, info_id, argv_id), 1);
 	}
 	free(tok);
-	/* shells only when named */
-	tok = sudo_mint(GATED, NULL, NULL, 3600);
+	/* a shell only when named */
+	tok = sudo_mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
 	{
 		char *envp[] = { token_env(tok), NULL };
 		char *info_sh[] = { "command=/bin/bash", "runas_uid=0", "runas_user=root", NULL };
@@ -313,6 +314,79 @@ static void test_exempt_by_config(void)
 	reset();
 	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_daemon, no_env, info_id, argv_id), 1);
 	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, no_env, info_id, argv_id), 0);
+	cg_test_env_cleanup(&env2);
+}
+
+/* Issue 14 item 7: an enforce list naming a group the name service does not know refuses
+ * everyone not exempt with config_error; the sudo.conf-exempt and root keep sudo. */
+static void test_enforce_typo(void)
+{
+	struct cg_test_env env2;
+	char opt[400];
+	char *opts[] = { opt, "exempt_users=daemon", NULL };
+
+	CU_ASSERT_FATAL(cg_test_env_init(&env2) == 0);
+	CU_ASSERT_FATAL(cg_test_write_config(&env2, "enforce_groups = nogroup, "
+					     "no-such-group-changegate\n") == 0);
+	snprintf(opt, sizeof(opt), "config=%s", env2.config_path);
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, no_env, info_id, argv_id), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "config_error"));
+	CU_ASSERT_EQUAL(conv_calls, 0);
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_daemon, no_env, info_id, argv_id), 1);
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_root, no_env, info_id, argv_id), 1);
+	CU_ASSERT_STRING_EQUAL(seen, "");
+	cg_test_env_cleanup(&env2);
+}
+
+/* Enforce lists in sudo.conf add to the config's (empty here: everyone) as on the PAM line:
+ * enforce_users=daemon gates daemon only. Before the config is read they let nobody through,
+ * so a broken config still refuses nobody-the-ungated as well as daemon. An unknown name
+ * there is config_error, as in the config. */
+static void test_enforce_options(void)
+{
+	char *opts[] = { sudo_config_opt, "enforce_users=daemon", NULL };
+	char *broken[] = { broken_opt, "enforce_users=daemon", NULL };
+	char *typo[] = { sudo_config_opt, "enforce_groups=no-such-group-changegate",
+			 "exempt_users=daemon", NULL };
+	char *empty[] = { sudo_config_opt, "exempt_users=", NULL };
+
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, no_env, info_id, argv_id), 1);
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_daemon, no_env, info_id, argv_id), 0);
+	reset();
+	CU_ASSERT_EQUAL(approval_run(broken, settings_n, user_gated, no_env, info_id, argv_id), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "config_error"));
+	reset();
+	CU_ASSERT_EQUAL(approval_run(typo, settings_n, user_gated, no_env, info_id, argv_id), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "config_error"));
+	CU_ASSERT_EQUAL(approval_run(typo, settings_n, user_daemon, no_env, info_id, argv_id), 1);
+	/* a list option with no names is an error: gated users are refused */
+	reset();
+	CU_ASSERT_EQUAL(approval_run(empty, settings_n, user_gated, no_env, info_id, argv_id), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "config_error"));
+}
+
+/* Issue 14 item 8, the shipped profile: the config exempts ssl-cert, sudo.conf adds
+ * exempt_groups=daemon; postgres (in ssl-cert and in the enforced group postgres) is not
+ * gated, as at SSH (tests/pam/test_gate_lists.c), and bin is. */
+static void test_shipped_profile(void)
+{
+	struct cg_test_env env2;
+	char opt[400];
+	char *opts[] = { opt, "exempt_groups=daemon", NULL };
+	char *user_pg[] = { "user=postgres", "uid=101", "gid=104", "groups=104,103", "cwd=/",
+			    NULL };
+	char *user_bin[] = { "user=bin", "uid=2", "gid=2", "groups=2", "cwd=/", NULL };
+
+	CU_ASSERT_FATAL(cg_test_env_init(&env2) == 0);
+	CU_ASSERT_FATAL(cg_test_write_config(&env2, "exempt_groups = ssl-cert\n"
+					     "enforce_groups = postgres, bin\n") == 0);
+	snprintf(opt, sizeof(opt), "config=%s", env2.config_path);
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_pg, no_env, info_id, argv_id), 1);
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_bin, no_env, info_id, argv_id), 0);
 	cg_test_env_cleanup(&env2);
 }
 
@@ -447,39 +521,54 @@ static void test_env_approval(void)
 
 static void test_shell_mode(void)
 {
-	char *any = sudo_mint(GATED, NULL, NULL, 3600);
+	char *none = sudo_mint(GATED, NULL, NULL, 3600);
 	char *named = sudo_mint(GATED, "[\"/usr/bin/perl\"]", NULL, 3600);
-	char *e_any[] = { "SHELL=/usr/bin/perl", NULL }, *e_named[] = { NULL, NULL };
+	char *all = sudo_mint(GATED, "[\"*\"]", NULL, 3600);
+	char *e_none[] = { "SHELL=/usr/bin/perl", NULL }, *e_named[] = { NULL, NULL };
+	char *e_all[] = { NULL, NULL };
 	char *info_perl[] = { "command=/usr/bin/perl", "runas_uid=0", "runas_user=root", NULL };
 	char *argv_perl[] = { "perl", NULL };
 	char *set_s[] = { "progname=sudo", "noninteractive=true", "run_shell=true", NULL };
 	char *set_i[] = { "progname=sudo", "noninteractive=true", "login_shell=true", NULL };
 	char *opts[] = { sudo_config_opt, NULL };
-	static char var_any[CG_TOKEN_MAX + 64];
+	static char var_none[CG_TOKEN_MAX + 64], var_all[CG_TOKEN_MAX + 64];
 
-	snprintf(var_any, sizeof(var_any), "CHANGEGATE_TOKEN=%s", any);
-	e_any[0] = var_any;
+	snprintf(var_none, sizeof(var_none), "CHANGEGATE_TOKEN=%s", none);
+	e_none[0] = var_none;
+	snprintf(var_all, sizeof(var_all), "CHANGEGATE_TOKEN=%s", all);
+	e_all[0] = var_all;
 	e_named[0] = token_env(named);
 	reset();
-	/* sudo -s with SHELL=/usr/bin/perl, a ticket without cmds: the shell is not named */
-	CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_any, info_perl, argv_perl), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "lists no cmds"));
-	CU_ASSERT_EQUAL(approval_run(opts, set_i, user_gated, e_any, info_perl, argv_perl), 0);
-	/* a "shell" no list of shells and interpreters knows: the settings say what it is */
+	/* sudo -s with SHELL=/usr/bin/perl, a ticket without cmds: it names no command at all */
+	CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_none, info_perl, argv_perl), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "names no commands"));
+	CU_ASSERT_EQUAL(approval_run(opts, set_i, user_gated, e_none, info_perl, argv_perl), 0);
+	/* a "shell" no list of shells knows is just a command the ticket does not name */
 	{
 		char *info_awk[] = { "command=/usr/bin/awk", "runas_uid=0", "runas_user=root", NULL };
 		char *argv_awk[] = { "awk", NULL };
 
 		reset();
-		CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, e_any, info_awk, argv_awk),
-				1);
-		CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_any, info_awk, argv_awk), 0);
-		CU_ASSERT_PTR_NOT_NULL(strstr(seen, "lists no cmds"));
+		CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, e_none, info_awk, argv_awk),
+				0);
+		CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_named, info_awk, argv_awk), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(seen, "does not cover /usr/bin/awk"));
 	}
 	/* named in cmds: allowed */
 	CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_named, info_perl, argv_perl), 1);
-	free(any);
+	/* "*" says everything, sudo -s and -i included, and the user is told it is unrestricted */
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_all, info_perl, argv_perl), 1);
+	CU_ASSERT_EQUAL(approval_run(opts, set_i, user_gated, e_all, info_perl, argv_perl), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "note: ticket CHG0012345, approved by approver, allows "
+				      "any command (an unrestricted ticket"));
+	/* an ordinary allow stays silent */
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, set_s, user_gated, e_named, info_perl, argv_perl), 1);
+	CU_ASSERT_EQUAL(seen_len, 0);
+	free(none);
 	free(named);
+	free(all);
 }
 
 static void test_chroot_cwd(void)
@@ -501,6 +590,82 @@ static void test_chroot_cwd(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "sudo -D"));
 	/* the caller's own cwd (user_gated says /tmp) changes nothing */
 	CU_ASSERT_EQUAL(approval_run(opts, set_d_same, user_gated, envp, info_id, argv_id), 1);
+	free(tok);
+}
+
+/* sudo -g and the groups sudoers hands on (runas_gid=, runas_groups=) are judged against
+ * the target's own; relative words in cmds against the directory the command runs in
+ * (command_info cwd=, else user_info cwd=). Issue 14, items 1 and 3. */
+static void test_target_group_and_cwd(void)
+{
+	char *tok = sudo_mint(GATED, "[\"/usr/bin/id\",\"/usr/bin/cat passwd\"]", NULL, 3600);
+	char *envp[] = { token_env(tok), NULL };
+	char *opts[] = { sudo_config_opt, NULL };
+	struct group gr, *disk = NULL;
+	char grbuf[4096];
+	char gid_disk[48], groups_disk[48], cwd_work[300], work[280], file[300];
+	char *argv_cat[] = { "cat", "passwd", NULL };
+
+	CU_ASSERT_EQUAL_FATAL(getgrnam_r("disk", &gr, grbuf, sizeof(grbuf), &disk), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(disk);
+	snprintf(gid_disk, sizeof(gid_disk), "runas_gid=%u", (unsigned)disk->gr_gid);
+	snprintf(groups_disk, sizeof(groups_disk), "runas_groups=0,%u", (unsigned)disk->gr_gid);
+	char *info_g[] = { "command=/usr/bin/id", "runas_uid=0", "runas_user=root", gid_disk,
+			   "runas_groups=0", NULL };
+	char *info_own[] = { "command=/usr/bin/id", "runas_uid=0", "runas_user=root",
+			     "runas_gid=0", "runas_groups=0", NULL };
+	char *info_supp[] = { "command=/usr/bin/id", "runas_uid=0", "runas_user=root",
+			      "runas_gid=0", groups_disk, NULL };
+	char *info_kept[] = { "command=/usr/bin/id", "runas_uid=0", "runas_user=root",
+			      "runas_gid=0", "preserve_groups=true", NULL };
+	char *info_bad[] = { "command=/usr/bin/id", "runas_uid=0", "runas_user=root",
+			     "runas_gid=0", "runas_groups=0,x", NULL };
+
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, envp, info_g, argv_id), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "does not allow running with group disk"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "runas_denied"));
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, envp, info_supp, argv_id), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "group disk"));
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, envp, info_own, argv_id), 1);
+	/* preserve_groups: the caller keeps its own groups, gaining nothing */
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, envp, info_kept, argv_id), 1);
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, envp, info_bad, argv_id), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "target groups that cannot be read"));
+
+	/* cat passwd: /etc/passwd is root's; GATED's own file in a directory it owns is not */
+	snprintf(work, sizeof(work), "%s/work", sudo_env.dir);
+	snprintf(cwd_work, sizeof(cwd_work), "cwd=%s", work);
+	snprintf(file, sizeof(file), "%s/passwd", work);
+	CU_ASSERT_EQUAL_FATAL(mkdir(work, 0755), 0);
+	int fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	CU_ASSERT_EQUAL(chown(work, (uid_t)atoi(GATED_UID), (gid_t)atoi(GATED_UID)), 0);
+	CU_ASSERT_EQUAL(chown(file, (uid_t)atoi(GATED_UID), (gid_t)atoi(GATED_UID)), 0);
+	char *info_etc[] = { "command=/usr/bin/cat", "runas_uid=0", "runas_user=root",
+			     "runas_gid=0", "cwd=/etc", NULL };
+	char *info_work[] = { "command=/usr/bin/cat", "runas_uid=0", "runas_user=root",
+			      "runas_gid=0", cwd_work, NULL };
+	char *user_work[] = { "user=" GATED, "uid=" GATED_UID, "gid=" GATED_UID, cwd_work, NULL };
+	char *info_nocwd[] = { "command=/usr/bin/cat", "runas_uid=0", "runas_user=root",
+			       "runas_gid=0", NULL };
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, envp, info_etc, argv_cat), 1);
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, envp, info_work, argv_cat), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "passwd names "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "which root does not control"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "command_denied"));
+	/* no cwd= from sudoers: the caller's own directory is where the command runs */
+	reset();
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_work, envp, info_nocwd, argv_cat), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "passwd names "));
+	unlink(file);
+	rmdir(work);
 	free(tok);
 }
 
@@ -671,7 +836,7 @@ static void test_policy_allow_timeout(void)
 
 static void test_policy_delegate_decides_first(void)
 {
-	char *tok = sudo_mint(GATED, NULL, NULL, 600);
+	char *tok = sudo_mint(GATED, "[\"/usr/bin/id\"]", NULL, 600);
 	char *envp[] = { token_env(tok), NULL };
 	char *opts[] = { sudo_config_opt, delegate_opt, NULL };
 	char **info;
@@ -734,6 +899,31 @@ static void test_policy_list_and_options(void)
 	pol->invalidate(1);
 	CU_ASSERT_EQUAL(fake->invalidates, inval + 1);
 	pol->close(0, 0);
+
+	/* a "*" ticket is listed as what it is; one without cmds as good for nothing */
+	{
+		char *all = sudo_mint(GATED, "[\"*\"]", NULL, 600);
+		char *none = sudo_mint(GATED, NULL, NULL, 600);
+		char *e_all[] = { NULL, NULL }, *e_none[] = { NULL, NULL };
+		static char var_all[CG_TOKEN_MAX + 64];
+
+		snprintf(var_all, sizeof(var_all), "CHANGEGATE_TOKEN=%s", all);
+		e_all[0] = var_all;
+		e_none[0] = token_env(none);
+		reset();
+		CU_ASSERT_EQUAL_FATAL(policy_open_as(opts, settings_n, user_gated, e_all), 1);
+		CU_ASSERT_EQUAL(pol->list(0, NULL, 0, NULL, &errstr), 1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(seen, "commands: any command (an unrestricted ticket"));
+		pol->close(0, 0);
+		reset();
+		CU_ASSERT_EQUAL_FATAL(policy_open_as(opts, settings_n, user_gated, e_none), 1);
+		CU_ASSERT_EQUAL(pol->list(0, NULL, 0, NULL, &errstr), 1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(seen, "no usable change ticket: ticket CHG0012345 names "
+					      "no commands"));
+		pol->close(0, 0);
+		free(all);
+		free(none);
+	}
 
 	/* an unknown option denies the gated user (the log names it), sudo keeps working */
 	reset();
@@ -827,9 +1017,12 @@ int main(void)
 	CU_add_test(s, "an option typo denies gated users only", test_option_typo);
 	CU_add_test(s, "approval: environment from the command line, -E, gained vars",
 		    test_env_approval);
-	CU_add_test(s, "approval: sudo -s / -i need the shell named in cmds", test_shell_mode);
+	CU_add_test(s, "approval: sudo -s / -i need the shell named in cmds, or \"*\"",
+		    test_shell_mode);
 	CU_add_test(s, "approval: chroot and sudo -D refused", test_chroot_cwd);
 	CU_add_test(s, "approval: an unknown user name is denied", test_unknown_user);
+	CU_add_test(s, "approval: target group and working directory judged",
+		    test_target_group_and_cwd);
 	CU_add_test(s, "approval: token in the environment allows", test_env_token_allows);
 	CU_add_test(s, "approval: uncovered command names ticket and command", test_uncovered_named);
 	CU_add_test(s, "approval: runas, expired, wrong user, shell denied", test_denials);
@@ -837,6 +1030,9 @@ int main(void)
 	CU_add_test(s, "approval: prompt, and a reply cut at 1023 bytes", test_prompt);
 	CU_add_test(s, "root and option-exempt pass, broken config denies gated", test_not_gated);
 	CU_add_test(s, "exempt_users in the config", test_exempt_by_config);
+	CU_add_test(s, "unknown enforce group: config_error", test_enforce_typo);
+	CU_add_test(s, "shipped profile: union rule", test_shipped_profile);
+	CU_add_test(s, "enforce lists as plugin options", test_enforce_options);
 	CU_add_test(s, "audit_only lets a denial through, saying so", test_audit_only);
 	CU_add_test(s, "CHANGEGATE_TOKEN_FILE read with the user's privileges", test_token_file);
 	CU_add_test(s, "policy: an untrusted delegate is never loaded, for root either",

@@ -15,7 +15,10 @@ core_unit_tests = \
 	tests/unit/test_config \
 	tests/unit/test_gate \
 	tests/unit/test_match \
+	tests/unit/test_runas_group \
+	tests/unit/test_command_paths \
 	tests/unit/test_revocation \
+	tests/unit/test_ids \
 	tests/unit/test_replay \
 	tests/unit/test_session_record \
 	tests/unit/test_state_owner \
@@ -37,9 +40,18 @@ tests_unit_test_gate_LDADD = $(CORE_TEST_LDADD)
 tests_unit_test_match_SOURCES = tests/unit/test_match.c
 tests_unit_test_match_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_unit_test_match_LDADD = $(CORE_TEST_LDADD)
+tests_unit_test_runas_group_SOURCES = tests/unit/test_runas_group.c
+tests_unit_test_runas_group_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_unit_test_runas_group_LDADD = $(CORE_TEST_LDADD)
+tests_unit_test_command_paths_SOURCES = tests/unit/test_command_paths.c
+tests_unit_test_command_paths_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_unit_test_command_paths_LDADD = $(CORE_TEST_LDADD)
 tests_unit_test_revocation_SOURCES = tests/unit/test_revocation.c
 tests_unit_test_revocation_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_unit_test_revocation_LDADD = $(CORE_TEST_LDADD)
+tests_unit_test_ids_SOURCES = tests/unit/test_ids.c
+tests_unit_test_ids_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_unit_test_ids_LDADD = $(CORE_TEST_LDADD)
 tests_unit_test_replay_SOURCES = tests/unit/test_replay.c
 tests_unit_test_replay_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_unit_test_replay_LDADD = $(CORE_TEST_LDADD)

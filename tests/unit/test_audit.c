@@ -38,6 +38,7 @@ static void full_event(struct cg_audit_event *ev, const struct cg_decision *d)
 	ev->tty = "/dev/pts/3";
 	ev->cwd = "/home/alice";
 	ev->runas = "root";
+	ev->runas_group = "shadow";
 	ev->argv = argv;
 	ev->argc = 3;
 	ev->decision = d;
@@ -54,7 +55,7 @@ static void test_full_line(void)
 	CU_ASSERT_EQUAL(n, strlen(line));
 	CU_ASSERT_STRING_EQUAL(line,
 		"decision=allow reason=ok front=sudo event=check user=alice service=sudo "
-		"rhost=10.0.0.7 tty=/dev/pts/3 runas=root "
+		"rhost=10.0.0.7 tty=/dev/pts/3 runas=root runas_group=shadow "
 		"cmd=\"/usr/bin/systemctl restart nginx\" cwd=/home/alice verified=1 ticket=CHG0012345 "
 		"jti=jti-1 approver=bob expires=1900000000 detail=\"ticket CHG0012345 covers "
 		"this\"");
@@ -119,6 +120,7 @@ static void test_sanitising(void)
 	static const char *const argv[] = {"/bin/echo", "%n%s%x", "a b", "q\"uote", "\x1b[2J"};
 	struct cg_audit_event ev = {.front = "sudo", .event = "check",
 				    .user = "%s%s%s%n", .tty = "tty\tX", .argv = argv,
+				    .runas_group = "adm decision=allow",
 				    .argc = 5, .decision = &d};
 	char line[2048];
 	cg_audit_format(&ev, line, sizeof(line));
@@ -135,6 +137,8 @@ static void test_sanitising(void)
 	/* format directives are data, kept verbatim and never interpreted */
 	CU_ASSERT_PTR_NOT_NULL(strstr(line, " user=%s%s%s%n "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(line, " tty=tty\\x09X "));
+	/* a group name comes from the name service: data too */
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, " runas_group=adm\\x20decision\\x3dallow "));
 	CU_ASSERT_PTR_NOT_NULL(
 		strstr(line, " cmd=\"/bin/echo %n%s%x a\\x20b q\\x22uote \\x1b[2J\" "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(line, " ticket=CHG1\\x20decision\\x3dallow "));
@@ -142,6 +146,73 @@ static void test_sanitising(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(line, " approver=eve\\x0aJan\\x20\\x201"));
 	CU_ASSERT_PTR_NOT_NULL(
 		strstr(line, " detail=\"ticket \\x22x\\x22 is for user\\x3dmallory\\x0d\\x0a\""));
+}
+
+/* A break-glass decision, exactly as logged: the incident reason is in the line, and each
+ * claim is escaped once, where it entered the detail, never again (issue 14 item 14). */
+static void test_break_glass_line(void)
+{
+	struct cg_decision d;
+	struct cg_audit_event ev;
+	full_decision(&d, CG_OK);
+	full_event(&ev, &d);
+	d.ticket.emergency = true;
+	d.ticket.approved_by[0] = '\0';
+	strcpy(d.ticket.reason, "INC-7 db\tdown \"now\" a=b");
+	/* the verifier's detail: our words as they are, a claim already through cg_sanitize */
+	strcpy(d.detail, "break-glass ticket CHG\\x200012345, approved by nobody (break-glass), "
+	       "allows this command for 59 minutes more");
+	char line[2048];
+	cg_audit_format(&ev, line, sizeof(line));
+	CU_ASSERT_STRING_EQUAL(line,
+		"decision=allow reason=ok front=sudo event=check user=alice service=sudo "
+		"rhost=10.0.0.7 tty=/dev/pts/3 runas=root runas_group=shadow "
+		"cmd=\"/usr/bin/systemctl restart nginx\" cwd=/home/alice verified=1 "
+		"ticket=CHG0012345 jti=jti-1 expires=1900000000 emergency=1 "
+		"change_reason=\"INC-7 db\\x09down \\x22now\\x22 a\\x3db\" "
+		"detail=\"break-glass ticket CHG\\x200012345, approved by nobody (break-glass), "
+		"allows this command for 59 minutes more\"");
+	CU_ASSERT_EQUAL(cg_audit_priority(&ev), LOG_ALERT);
+
+	/* a long reason is cut, marked, and leaves room for the detail */
+	memset(d.ticket.reason, 'r', sizeof(d.ticket.reason) - 1);
+	d.ticket.reason[sizeof(d.ticket.reason) - 1] = '\0';
+	cg_audit_format(&ev, line, sizeof(line));
+	const char *cr = strstr(line, " change_reason=\"");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cr);
+	const char *end = strstr(cr, "...\" detail=\"break-glass ");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(end);
+	CU_ASSERT_EQUAL(end - (cr + strlen(" change_reason=\"")), 157);
+
+	/* an ordinary ticket's reason stays out of the syslog line */
+	d.ticket.emergency = false;
+	cg_audit_format(&ev, line, sizeof(line));
+	CU_ASSERT_PTR_NULL(strstr(line, "change_reason="));
+}
+
+/* A ticket for every command is logged as such, at warning level even when it allows. */
+static void test_unrestricted_line(void)
+{
+	struct cg_decision d;
+	struct cg_audit_event ev;
+	full_decision(&d, CG_OK);
+	full_event(&ev, &d);
+	d.unrestricted = true;
+	char line[2048];
+	cg_audit_format(&ev, line, sizeof(line));
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, " expires=1900000000 unrestricted=yes detail=\""));
+	CU_ASSERT_EQUAL(cg_audit_priority(&ev), LOG_WARNING);
+	d.reason = CG_RUNAS_DENIED;
+	CU_ASSERT_EQUAL(cg_audit_priority(&ev), LOG_WARNING);
+	/* break-glass still alerts */
+	d.ticket.emergency = true;
+	CU_ASSERT_EQUAL(cg_audit_priority(&ev), LOG_ALERT);
+	d.ticket.emergency = false;
+	d.reason = CG_OK;
+	d.unrestricted = false;
+	CU_ASSERT_EQUAL(cg_audit_priority(&ev), LOG_NOTICE);
+	cg_audit_format(&ev, line, sizeof(line));
+	CU_ASSERT_PTR_NULL(strstr(line, "unrestricted"));
 }
 
 static void test_long_values(void)
@@ -232,16 +303,38 @@ static void test_json(void)
 	ev.audit_only = true;
 	CU_ASSERT_EQUAL(cg_audit_append_json(path, &ev, 1800000001), 0);
 
+	/* a break-glass use under an unrestricted ticket: the incident reason, the marks, and a
+	 * detail escaped once (issue 14 items 2 and 14) */
+	full_decision(&d, CG_OK);
+	full_event(&ev, &d);
+	d.ticket.emergency = true;
+	d.unrestricted = true;
+	strcpy(d.ticket.reason, "INC-7 db down");
+	strcpy(d.detail, "break-glass ticket CHG\\x200012345, approved by nobody (break-glass), "
+	       "allows any command \\ \\x4");
+	CU_ASSERT_EQUAL(cg_audit_append_json(path, &ev, 1800000002), 0);
+
 	size_t count;
 	json_t *arr = read_lines(path, &count);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(arr);
-	CU_ASSERT_EQUAL(count, 2);
-	CU_ASSERT_EQUAL_FATAL(json_array_size(arr), 2);
+	CU_ASSERT_EQUAL(count, 3);
+	CU_ASSERT_EQUAL_FATAL(json_array_size(arr), 3);
 	json_t *a = json_array_get(arr, 0), *b = json_array_get(arr, 1);
+	json_t *c = json_array_get(arr, 2);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(c, "change_reason")),
+			       "INC-7 db down");
+	CU_ASSERT_TRUE(json_is_true(json_object_get(c, "emergency")));
+	CU_ASSERT_TRUE(json_is_true(json_object_get(c, "alert")));
+	CU_ASSERT_TRUE(json_is_true(json_object_get(c, "unrestricted")));
+	/* an escape already made is kept; a lone backslash still becomes one */
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(c, "detail")),
+			       "break-glass ticket CHG\\x200012345, approved by nobody "
+			       "(break-glass), allows any command \\x5c \\x5cx4");
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(a, "time")), 1800000000);
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(a, "decision")), "allow");
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(a, "reason")), "ok");
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(a, "user")), "alice");
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(a, "runas_group")), "shadow");
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(a, "ticket")), "CHG0012345");
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(a, "approver")), "bob");
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(a, "expires")), 1900000000);
@@ -261,6 +354,8 @@ static void test_json(void)
 			       "\\xc3");
 	CU_ASSERT_TRUE(json_is_true(json_object_get(b, "audit_only")));
 	CU_ASSERT_TRUE(json_is_false(json_object_get(b, "verified")));
+	CU_ASSERT_PTR_NULL(json_object_get(a, "unrestricted"));
+	CU_ASSERT_PTR_NULL(json_object_get(a, "alert"));
 	json_decref(arr);
 	cf_rmtree(dir);
 }
@@ -286,6 +381,7 @@ static void test_json_worst_case(void)
 	memset(d.ticket.reason, '"', sizeof(d.ticket.reason) - 1);
 	struct cg_audit_event ev = {.front = big, .event = big, .service = big, .user = big,
 				    .rhost = big, .tty = big, .cwd = big, .runas = big,
+				    .runas_group = big,
 				    .argv = argv, .argc = 100, .decision = &d};
 	CU_ASSERT_EQUAL(cg_audit_append_json(path, &ev, 5), 0);
 	size_t count;
@@ -339,6 +435,8 @@ int main(void)
 		{"full line and priorities", test_full_line},
 		{"minimal line", test_minimal_line},
 		{"sanitising", test_sanitising},
+		{"break-glass line", test_break_glass_line},
+		{"unrestricted line", test_unrestricted_line},
 		{"long values and small buffers", test_long_values},
 		{"JSON records", test_json},
 		{"JSON record, worst case", test_json_worst_case},

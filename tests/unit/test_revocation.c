@@ -33,7 +33,7 @@ static void test_lookup(void)
 				     "\n"
 				     "#jti-commented\n"
 				     "  # CHG0000009\n"
-				     "jti-with space\n"
+				     "urn:uuid:9b1f6c1e-5d0a_4c55.9d43\n"
 				     "last-no-newline",
 				     0644, path, sizeof(path)) == 0);
 	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-revoked", "CHG0012345", NULL), CG_REVOKED);
@@ -45,8 +45,9 @@ static void test_lookup(void)
 	CU_ASSERT_EQUAL(cg_revocation_check(path, "#jti-commented", NULL, NULL), CG_OK);
 	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-revoke", "CHG000000", NULL), CG_OK);
 	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-revoked2", "CHG00000011", NULL), CG_OK);
-	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-with", "space", NULL), CG_OK);
-	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-with space", NULL, NULL), CG_REVOKED);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "urn:uuid:9b1f6c1e-5d0a_4c55.9d43", NULL, NULL),
+			CG_REVOKED);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "urn:uuid", NULL, NULL), CG_OK);
 	/* empty values never match the blank lines */
 	CU_ASSERT_EQUAL(cg_revocation_check(path, "", "", NULL), CG_OK);
 	CU_ASSERT_EQUAL(cg_revocation_check(path, NULL, NULL, NULL), CG_OK);
@@ -55,6 +56,30 @@ static void test_lookup(void)
 	/* an empty list */
 	CU_ASSERT_FATAL(cf_write_str(dir, "empty", "", 0600, path, sizeof(path)) == 0);
 	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-revoked", "CHG0000001", NULL), CG_OK);
+	cf_rmtree(dir);
+}
+
+/* A line that is neither a comment nor an id can never match a token: whoever wrote it
+ * believes something is revoked that is not, so the list denies until it is fixed, and
+ * cg_revocation_list_valid (check-config) names the line. */
+static void test_not_an_id(void)
+{
+	static const char *const lines[] = {"CHG0012345 # the outage", "jti with space",
+					    "caf\xc3\xa9", "-x", "a/b"};
+	char path[512], err[256], text[128];
+	CU_ASSERT_FATAL(setup() == 0);
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		snprintf(text, sizeof(text), "# ok\njti-1\n\n%s\nCHG1\n", lines[i]);
+		CU_ASSERT_FATAL(cf_write_str(dir, "revoked", text, 0644, path, sizeof(path)) == 0);
+		CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-2", "CHG2", NULL), CG_CONFIG_ERROR);
+		CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-1", NULL, NULL), CG_CONFIG_ERROR);
+		err[0] = '\0';
+		CU_ASSERT_EQUAL(cg_revocation_list_valid(text, strlen(text), err, sizeof(err)), -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "line 4 "));
+	}
+	/* comments, blanks and ids are a valid list, whatever the blanks around them */
+	const char *good = "# c\n  #x y\n\t\r\n jti-1 \r\nCHG1";
+	CU_ASSERT_EQUAL(cg_revocation_list_valid(good, strlen(good), err, sizeof(err)), 0);
 	cf_rmtree(dir);
 }
 
@@ -122,11 +147,12 @@ static void test_append_refuses(void)
 	char path[512], link[512], err[256];
 	CU_ASSERT_FATAL(setup() == 0);
 	snprintf(path, sizeof(path), "%s/revoked", dir);
-	char long_value[130];
+	char long_value[CG_CLAIM_MAX + 2];
 	memset(long_value, 'x', sizeof(long_value));
-	long_value[129] = '\0';
+	long_value[CG_CLAIM_MAX + 1] = '\0';
 	const char *bad[] = {"", "two words", "tab\there", "#comment", "a#b", "new\nline",
-			     "caf\xc3\xa9", "bell\a", long_value};
+			     "caf\xc3\xa9", "bell\a", "-lead", ".lead", "a/b", "a@b", "a,b",
+			     long_value};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
 		CU_ASSERT_EQUAL(cg_revocation_append(path, bad[i], err, sizeof(err)), -1);
@@ -134,8 +160,10 @@ static void test_append_refuses(void)
 	}
 	CU_ASSERT_EQUAL(cg_revocation_append(path, NULL, err, sizeof(err)), -1);
 	CU_ASSERT_EQUAL(access(path, F_OK), -1); /* nothing was created */
-	long_value[128] = '\0';
+	/* the longest chg a token may carry can be revoked */
+	long_value[CG_CLAIM_MAX] = '\0';
 	CU_ASSERT_EQUAL(cg_revocation_append(path, long_value, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "j", long_value, NULL), CG_REVOKED);
 	CU_ASSERT_EQUAL(cg_revocation_append("relative", "x", err, sizeof(err)), -1);
 
 	/* never through a symlink, never into a file others can write */
@@ -248,7 +276,7 @@ static void test_index(void)
 	CU_ASSERT_FATAL(setup() == 0);
 	CU_ASSERT_FATAL(make_state(state, sizeof(state)) == 0);
 	CU_ASSERT_FATAL(cf_write_str(dir, "revoked",
-				     "# header\n jti-revoked \nCHG0000001\njti-with space\n"
+				     "# header\n jti-revoked \nCHG0000001\nurn:x:1\n"
 				     "#jti-commented\nlast-no-newline",
 				     0644, path, sizeof(path)) == 0);
 	snprintf(ipath, sizeof(ipath), "%s/revocation.idx", state);
@@ -264,7 +292,7 @@ static void test_index(void)
 	CU_ASSERT_FALSE(beside_list(path));
 	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-revoked", NULL, state), CG_REVOKED);
 	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-ok", "CHG0000001", state), CG_REVOKED);
-	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-with space", NULL, state), CG_REVOKED);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "urn:x:1", NULL, state), CG_REVOKED);
 	CU_ASSERT_EQUAL(cg_revocation_check(path, "last-no-newline", NULL, state), CG_REVOKED);
 	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-commented", "jti-revoke", state), CG_OK);
 	CU_ASSERT_EQUAL(cg_revocation_check(path, "", NULL, state), CG_OK);
@@ -287,7 +315,7 @@ static void test_index(void)
 	/* garbage where the index should be is ignored too */
 	CU_ASSERT_FATAL(cf_write_str(state, "revocation.idx", "not an index", 0644, ipath,
 				     sizeof(ipath)) == 0);
-	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-with space", NULL, state), CG_REVOKED);
+	CU_ASSERT_EQUAL(cg_revocation_check(path, "urn:x:1", NULL, state), CG_REVOKED);
 	CU_ASSERT_EQUAL(cg_revocation_check(path, "jti-other", NULL, state), CG_OK);
 	CU_ASSERT_FALSE(beside_list(path));
 	cf_rmtree(dir);
@@ -466,6 +494,7 @@ int main(void)
 {
 	static const struct cf_test tests[] = {
 		{"lookup", test_lookup},
+		{"a line that is not an id denies", test_not_an_id},
 		{"untrusted or missing list", test_untrusted},
 		{"append", test_append},
 		{"append refuses", test_append_refuses},

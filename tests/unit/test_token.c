@@ -78,6 +78,8 @@ void tfx_noop(void)
 void tfx_claims(struct cg_test_claims *c)
 {
 	cg_test_claims_default(c, "alice", tfx.now);
+	/* a sudo ticket covers only what it names: the default request, and id */
+	c->cmds_json = "[\"/usr/bin/systemctl restart postgresql\",\"/usr/bin/id\"]";
 }
 
 EVP_PKEY *tfx_key(const char *alg)
@@ -149,6 +151,7 @@ void tfx_request(struct cg_request *req, cg_scope scope)
 		req->argc = 3;
 		req->runas_user = "root";
 		req->runas_uid = 0;
+		req->cwd = "/"; /* relative words name files root controls, or nothing */
 	}
 }
 

@@ -27,7 +27,7 @@ int tfx_config_algorithms(const char *value);
 /* A CUnit per-test setup: puts the default config back after a test changed it. */
 void tfx_reset(void);
 void tfx_noop(void);
-/* Default claims for alice at tfx.now. */
+/* Default claims for alice at tfx.now; cmds covers the default sudo request and /usr/bin/id. */
 void tfx_claims(struct cg_test_claims *c);
 /* The key and kid the fixture uses for alg ("ES256" ... "RS512"). */
 EVP_PKEY *tfx_key(const char *alg);

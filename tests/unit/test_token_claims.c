@@ -91,10 +91,6 @@ static void test_string_claim_types(void)
 			ASSERT_REASON(verify_edit(names[n], bad[i]), CG_BAD_CLAIM);
 		}
 	}
-	/* jti: printable ASCII without spaces */
-	ASSERT_REASON(verify_edit("jti", "\"a b\""), CG_BAD_CLAIM);
-	ASSERT_REASON(verify_edit("jti", "\"caf\\u00e9\""), CG_BAD_CLAIM);
-	ASSERT_REASON(verify_edit("jti", "\"a-b_c.d:e/f\""), CG_OK);
 }
 
 static char *json_string_of(char ch, size_t n)
@@ -106,6 +102,67 @@ static char *json_string_of(char ch, size_t n)
 	s[n + 1] = '"';
 	s[n + 2] = '\0';
 	return s;
+}
+
+/* Checks c at login: the reason, and that the detail holds words. */
+static void check_detail(const struct cg_test_claims *c, cg_reason want, const char *words)
+{
+	struct cg_decision d;
+	ASSERT_REASON(tfx_check_d(c, CG_SCOPE_LOGIN, &d), want);
+	if (strstr(d.detail, words) == NULL)
+		CU_FAIL(words);
+	cg_decision_free(&d);
+}
+
+/* jti and chg keep to the id alphabet that the revocation list can hold: a letter or digit,
+ * then letters, digits and ._:- (anything else could be accepted and never revoked). */
+static void test_id_claims(void)
+{
+	static const char *const good[] = {
+		"CHG0012345", "9b1f6c1e-5d0a-4c55-9d43-1f0e1c7d2a10",
+		"0f3c9a7e5d2b41c8a6e4f2d0b8c6a4e2", "urn:uuid:9b1f6c1e", "OPS-1234", "a-b_c.d:e",
+		"x", "7",
+	};
+	static const struct {
+		const char *id, *why;
+	} bad[] = {
+		{"#abc", "does not start with a letter or digit"},
+		{"-abc", "does not start with a letter or digit"},
+		{".abc", "does not start with a letter or digit"},
+		{"a b", "holds a character other than"},
+		{"caf\xc3\xa9", "holds a character other than"},
+		{"\xef\xbc\xa3HG1", "does not start with a letter or digit"}, /* full-width C */
+		{"a#b", "holds a character other than"},
+		{"a,b", "holds a character other than"},
+		{"a/b", "holds a character other than"},
+		{"a@b", "holds a character other than"},
+		{"", "is empty"},
+	};
+	char jti_over[CG_JTI_MAX + 2], chg_over[CG_CLAIM_MAX + 2];
+	memset(jti_over, 'j', sizeof(jti_over) - 1);
+	jti_over[sizeof(jti_over) - 1] = '\0';
+	memset(chg_over, 'c', sizeof(chg_over) - 1);
+	chg_over[sizeof(chg_over) - 1] = '\0';
+	struct cg_test_claims c;
+	for (int claim = 0; claim < 2; claim++) {
+		const char **field = claim == 0 ? &c.jti : &c.chg;
+		const char *name = claim == 0 ? "jti claim" : "chg claim";
+		tfx_claims(&c);
+		for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+			*field = good[i];
+			ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_OK);
+		}
+		/* the detail says which claim and why */
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			*field = bad[i].id;
+			check_detail(&c, CG_BAD_CLAIM, name);
+			check_detail(&c, CG_BAD_CLAIM, bad[i].why);
+		}
+		/* one byte over the cap names the cap */
+		*field = claim == 0 ? jti_over : chg_over;
+		check_detail(&c, CG_BAD_CLAIM, claim == 0 ? "longer than 128 bytes" :
+			     "longer than 255 bytes");
+	}
 }
 
 static void test_claim_lengths(void)
@@ -276,6 +333,20 @@ static void test_four_eyes(void)
 	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_SELF_APPROVED);
 	c.approved_by = "alice2";
 	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_OK);
+	/* other spellings of alice (shared/identity_fold.c has the whole table) */
+	static const char *const same[] = {
+		"\xef\xbd\x81\xef\xbd\x8c\xef\xbd\x89\xef\xbd\x83\xef\xbd\x85", /* full-width */
+		"ali\xe2\x80\x8b" "ce", "al\xc2\xad" "ice", "alice@corp.example", "Alice@Corp",
+	};
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		c.approved_by = same[i];
+		check_detail(&c, CG_SELF_APPROVED, "the person it is for");
+	}
+	/* an approver who names nobody is no approver */
+	c.approved_by = "@corp";
+	check_detail(&c, CG_BAD_CLAIM, "approved_by claim names nobody");
+	c.approved_by = "al1ce";
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_OK);
 }
 
 static void test_emergency(void)
@@ -293,6 +364,18 @@ static void test_emergency(void)
 	ASSERT_REASON(tfx_check_d(&c, CG_SCOPE_LOGIN, &d), CG_OK);
 	CU_ASSERT(d.ticket.emergency);
 	CU_ASSERT_STRING_EQUAL(d.ticket.reason, "database down, INC42");
+	/* our own words are not escaped as if they were claims, and the line escapes nothing a
+	 * second time (issue 14 item 14) */
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "break-glass ticket CHG0012345, approved by "
+				      "nobody (break-glass), allows this login for "));
+	struct cg_audit_event ev = {.front = "pam", .event = "auth", .user = "alice",
+				    .decision = &d};
+	char line[2048];
+	cg_audit_format(&ev, line, sizeof(line));
+	CU_ASSERT_PTR_NULL(strchr(line, '\\'));
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, " emergency=1 change_reason=\"database down, INC42\" "
+				      "detail=\"break-glass ticket CHG0012345, approved by nobody "
+				      "(break-glass), allows this login for "));
 	cg_decision_free(&d);
 	/* the same claims from a key that is not listed */
 	char *t = tfx_mint("ES384", &c);
@@ -344,12 +427,16 @@ static void test_detail_is_sanitised(void)
 	struct cg_test_claims c;
 	struct cg_decision d;
 	tfx_claims(&c);
-	c.sub = "bob\"x=1";
-	c.chg = "CHG\\1=2";
+	c.sub = "bob\"x=1\\";
 	ASSERT_REASON(tfx_check_d(&c, CG_SCOPE_LOGIN, &d), CG_WRONG_USER);
 	CU_ASSERT_PTR_NULL(strchr(d.detail, '"'));
-	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "bob\\x22x\\x3d1"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "CHG\\x5c1\\x3d2"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "bob\\x22x\\x3d1\\x5c"));
+	cg_decision_free(&d);
+	/* a chg that could forge a field never reaches a detail: it is not an id */
+	c.sub = "alice";
+	c.chg = "CHG\\1=2";
+	ASSERT_REASON(tfx_check_d(&c, CG_SCOPE_LOGIN, &d), CG_BAD_CLAIM);
+	CU_ASSERT_PTR_NULL(strstr(d.detail, "CHG"));
 	cg_decision_free(&d);
 }
 
@@ -374,6 +461,7 @@ int test_token_claims_register(void)
 		{"lifetime", test_lifetime},
 		{"leeway setting", test_leeway_setting},
 		{"ticket_pattern", test_ticket_pattern},
+		{"jti and chg are ids", test_id_claims},
 		{"four eyes", test_four_eyes},
 		{"emergency", test_emergency},
 		{"claim faults wait for the signature", test_claim_fault_waits_for_signature},

@@ -3,8 +3,23 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "test_token.h"
+
+/* Verifies token t for req; the decision goes to keep when it is not NULL, else is freed. */
+static cg_reason verify_keep(const char *t, const struct cg_request *req, struct cg_decision *keep)
+{
+	struct cg_decision d;
+	cg_reason r = cg_verify_token(&tfx.cfg, t, strlen(t), req, &d);
+	tfx_saw(r);
+	if (keep != NULL)
+		*keep = d;
+	else
+		cg_decision_free(&d);
+	return r;
+}
 
 static cg_reason sudo_check(const struct cg_test_claims *c, const char *const *argv,
 			    size_t argc, const char *runas_user, uid_t runas_uid,
@@ -17,13 +32,7 @@ static cg_reason sudo_check(const struct cg_test_claims *c, const char *const *a
 	req.argc = argc;
 	req.runas_user = runas_user;
 	req.runas_uid = runas_uid;
-	struct cg_decision d;
-	cg_reason r = cg_verify_token(&tfx.cfg, t, strlen(t), &req, &d);
-	tfx_saw(r);
-	if (keep != NULL)
-		*keep = d;
-	else
-		cg_decision_free(&d);
+	cg_reason r = verify_keep(t, &req, keep);
 	free(t);
 	return r;
 }
@@ -89,32 +98,88 @@ static void test_hosts(void)
 	free(t);
 }
 
+/* An allow list: a ticket that names no command allows none. Everything the review ran as
+ * root under a ticket without cmds (launchers, the loader, interpreters, a shell copied under
+ * another name) is refused, and so is what the old list of shells knew. */
 static void test_commands_without_cmds(void)
 {
 	struct cg_test_claims c;
+	struct cg_decision d;
 	tfx_claims(&c);
-	ASSERT_REASON(SUDO(&c, "/usr/bin/systemctl", "restart", "postgresql"), CG_OK);
-	ASSERT_REASON(SUDO(&c, "/usr/bin/journalctl"), CG_OK);
-	/* shells and sudoedit need to be named */
+	c.cmds_json = NULL;
+	ASSERT_REASON(SUDO(&c, "/usr/bin/systemctl", "restart", "postgresql"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/journalctl"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/setpriv", "--reuid=0", "/bin/sh"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/timeout", "9", "/bin/sh"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/nice", "/bin/sh"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/stdbuf", "-o0", "/bin/sh"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/flock", "/tmp/l", "/bin/sh"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/prlimit", "/bin/sh"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/sg", "root", "sh"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/newgrp"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/lib64/ld-linux-x86-64.so.2", "/bin/sh"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/find", ".", "-exec", "/bin/sh", ";"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/awk", "BEGIN{system(\"sh\")}"), CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/perl5.36-x86_64-linux-gnu", "-e", "exec sh"),
+		      CG_COMMAND_DENIED);
+	ASSERT_REASON(SUDO(&c, "/srv/copy/notashell", "-c", "id"), CG_COMMAND_DENIED);
 	ASSERT_REASON(SUDO(&c, "/bin/bash"), CG_COMMAND_DENIED);
-	ASSERT_REASON(SUDO(&c, "/usr/bin/sh", "-c", "id"), CG_COMMAND_DENIED);
 	ASSERT_REASON(SUDO(&c, "/usr/bin/sudoedit", "/etc/hosts"), CG_COMMAND_DENIED);
-	ASSERT_REASON(SUDO(&c, "/bin/su", "-"), CG_COMMAND_DENIED);
-	/* and so do launchers and interpreters: each is a shell under another name */
-	ASSERT_REASON(SUDO(&c, "/usr/bin/sudo", "-n", "bash"), CG_COMMAND_DENIED);
-	ASSERT_REASON(SUDO(&c, "/usr/bin/env", "bash"), CG_COMMAND_DENIED);
-	ASSERT_REASON(SUDO(&c, "/usr/bin/python3"), CG_COMMAND_DENIED);
-	ASSERT_REASON(SUDO(&c, "/usr/bin/python3.11", "-c", "import os"), CG_COMMAND_DENIED);
-	ASSERT_REASON(SUDO(&c, "/usr/bin/perl", "-e", "exec '/bin/sh'"), CG_COMMAND_DENIED);
-	ASSERT_REASON(SUDO(&c, "/usr/bin/xargs", "sh"), CG_COMMAND_DENIED);
+	ASSERT_REASON(sudo_check(&c, ARGV("/usr/bin/id"), 1, "root", 0, &d), CG_COMMAND_DENIED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "ticket CHG0012345 names no commands, so it "
+				      "allows no sudo command"));
+	CU_ASSERT_FALSE(d.unrestricted);
+	cg_decision_free(&d);
+	/* an empty list is the same */
+	c.cmds_json = "[]";
+	ASSERT_REASON(sudo_check(&c, ARGV("/usr/bin/id"), 1, "root", 0, &d), CG_COMMAND_DENIED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "names no commands"));
+	cg_decision_free(&d);
 	/* a request without an absolute command is never covered */
+	c.cmds_json = "[\"*\"]";
 	ASSERT_REASON(SUDO(&c, "systemctl"), CG_COMMAND_DENIED);
 	ASSERT_REASON(sudo_check(&c, NULL, 0, "root", 0, NULL), CG_COMMAND_DENIED);
 	/* a request that claims arguments it does not have */
 	ASSERT_REASON(sudo_check(&c, NULL, 2, "root", 0, NULL), CG_COMMAND_DENIED);
+	/* a login does not need cmds */
+	c.cmds_json = NULL;
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_OK);
+}
+
+/* "*" is the honest "everything": shells included, and every decision under it says so. */
+static void test_commands_all(void)
+{
+	struct cg_test_claims c;
 	struct cg_decision d;
-	ASSERT_REASON(sudo_check(&c, ARGV("/bin/bash"), 1, "root", 0, &d), CG_COMMAND_DENIED);
-	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "/bin/bash is a shell"));
+	tfx_claims(&c);
+	c.cmds_json = "[\"*\"]";
+	ASSERT_REASON(sudo_check(&c, ARGV("/usr/bin/id"), 1, "root", 0, &d), CG_OK);
+	CU_ASSERT_TRUE(d.unrestricted);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "allows any command (an unrestricted ticket"));
+	cg_decision_free(&d);
+	ASSERT_REASON(SUDO(&c, "/bin/sh", "-c", "id"), CG_OK);
+	ASSERT_REASON(SUDO(&c, "/usr/bin/setpriv", "--reuid=0", "/bin/sh"), CG_OK);
+	/* other entries beside "*" narrow nothing, and the decision is still unrestricted */
+	c.cmds_json = "[\"/usr/bin/id\",\"*\"]";
+	ASSERT_REASON(sudo_check(&c, ARGV("/usr/bin/id"), 1, "root", 0, &d), CG_OK);
+	CU_ASSERT_TRUE(d.unrestricted);
+	cg_decision_free(&d);
+	/* the target user is still judged; the denial is marked too */
+	c.cmds_json = "[\"*\"]";
+	ASSERT_REASON(sudo_check(&c, ARGV("/usr/bin/id"), 1, "postgres", 107, &d),
+		      CG_RUNAS_DENIED);
+	CU_ASSERT_TRUE(d.unrestricted);
+	cg_decision_free(&d);
+	/* a path-only ticket is not unrestricted */
+	c.cmds_json = "[\"/usr/bin/id\"]";
+	ASSERT_REASON(sudo_check(&c, ARGV("/usr/bin/id"), 1, "root", 0, &d), CG_OK);
+	CU_ASSERT_FALSE(d.unrestricted);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "allows this command"));
+	cg_decision_free(&d);
+	/* a login under such a ticket is an ordinary login */
+	c.cmds_json = "[\"*\"]";
+	ASSERT_REASON(tfx_check_d(&c, CG_SCOPE_LOGIN, &d), CG_OK);
+	CU_ASSERT_FALSE(d.unrestricted);
 	cg_decision_free(&d);
 }
 
@@ -155,6 +220,12 @@ static void test_commands_with_cmds(void)
 	ASSERT_REASON(SUDO(&c, "/usr/bin/id"), CG_BAD_CLAIM);
 	c.cmds_json = "[[\"/usr/bin/id\"]]";
 	ASSERT_REASON(SUDO(&c, "/usr/bin/id"), CG_BAD_CLAIM);
+	/* only the whole entry "*" is special: any other entry that is not a path is refused */
+	static const char *const not_star[] = {"[\"* \"]", "[\"**\"]", "[\"* /usr/bin/id\"]"};
+	for (size_t i = 0; i < sizeof(not_star) / sizeof(not_star[0]); i++) {
+		c.cmds_json = not_star[i];
+		ASSERT_REASON(SUDO(&c, "/usr/bin/id"), CG_BAD_CLAIM);
+	}
 	/* a login does not look at cmds */
 	c.cmds_json = "[\"/usr/bin/id\"]";
 	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_OK);
@@ -205,6 +276,116 @@ static void test_runas(void)
 	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_OK);
 }
 
+/* A token for c with runas_groups set to the raw JSON groups (NULL: no claim), verified for
+ * /usr/bin/id as target with the group facts f. */
+static cg_reason groups_check(const struct cg_test_claims *c, const char *groups,
+			      const char *target, uid_t uid, const struct cg_group_facts *f,
+			      struct cg_decision *keep)
+{
+	char *p = tfx_payload_edit(c, "runas_groups", groups);
+	char *t = tfx_sign("ES256", "{\"alg\":\"ES256\",\"typ\":\"JWT\",\"kid\":\"es256-a\"}",
+			   p);
+	struct cg_request req;
+	tfx_request(&req, CG_SCOPE_SUDO);
+	req.argv = ARGV("/usr/bin/id");
+	req.argc = 1;
+	req.runas_user = target;
+	req.runas_uid = uid;
+	req.groups = f;
+	cg_reason r = verify_keep(t, &req, keep);
+	free(t);
+	free(p);
+	return r;
+}
+
+/* sudo -u svc1 -g shadow: the group must be the target's own or named in runas_groups */
+static void test_runas_groups(void)
+{
+	struct cg_test_claims c;
+	struct cg_group_facts f;
+	struct cg_decision d;
+	tfx_claims(&c);
+	c.runas_json = "[\"svc1\"]";
+	memset(&f, 0, sizeof(f));
+	f.target_gid = 1001;
+	f.target_groups[0] = 1001;
+	f.ntarget = 1;
+	f.gids[0] = 42;
+	f.nset = f.count = 1;
+	f.names[0].gid = 42;
+	strcpy(f.names[0].name, "shadow");
+	f.nnames = 1;
+	ASSERT_REASON(groups_check(&c, NULL, "svc1", 1001, &f, &d), CG_RUNAS_DENIED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "ticket CHG0012345 does not allow running with "
+				      "group shadow"));
+	cg_decision_free(&d);
+	ASSERT_REASON(groups_check(&c, "[\"shadow\"]", "svc1", 1001, &f, NULL), CG_OK);
+	ASSERT_REASON(groups_check(&c, "[\"disk\",\"shadow\"]", "svc1", 1001, &f, NULL), CG_OK);
+	ASSERT_REASON(groups_check(&c, "[\"disk\"]", "svc1", 1001, &f, NULL), CG_RUNAS_DENIED);
+	ASSERT_REASON(groups_check(&c, "[]", "svc1", 1001, &f, NULL), CG_RUNAS_DENIED);
+	/* the claim is read as strictly as runas */
+	ASSERT_REASON(groups_check(&c, "\"shadow\"", "svc1", 1001, &f, NULL), CG_BAD_CLAIM);
+	ASSERT_REASON(groups_check(&c, "[42]", "svc1", 1001, &f, NULL), CG_BAD_CLAIM);
+	ASSERT_REASON(groups_check(&c, "[\"\"]", "svc1", 1001, &f, NULL), CG_BAD_CLAIM);
+	/* a group names no user: the target is judged first */
+	ASSERT_REASON(groups_check(&c, "[\"shadow\"]", "root", 0, &f, NULL), CG_RUNAS_DENIED);
+	/* the target's own primary group needs no claim */
+	f.gids[0] = 1001;
+	ASSERT_REASON(groups_check(&c, NULL, "svc1", 1001, &f, NULL), CG_OK);
+	/* root's target, sudo -g disk: a ticket without runas is root only, not disk too */
+	c.runas_json = NULL;
+	f.target_gid = 0;
+	f.target_groups[0] = 0;
+	f.gids[0] = 6;
+	f.names[0].gid = 6;
+	strcpy(f.names[0].name, "disk");
+	ASSERT_REASON(groups_check(&c, NULL, "root", 0, &f, NULL), CG_RUNAS_DENIED);
+}
+
+/* cmds ["/usr/bin/cat passwd"]: the word names a file through the directory sudo runs in */
+static void test_relative_words(void)
+{
+	struct cg_test_claims c;
+	struct cg_decision d;
+	tfx_claims(&c);
+	c.cmds_json = "[\"/usr/bin/cat passwd\",\"/usr/bin/cat *\"]";
+	char *t = tfx_mint("ES256", &c);
+	struct cg_request req;
+	tfx_request(&req, CG_SCOPE_SUDO);
+	req.argv = ARGV("/usr/bin/cat", "passwd");
+	req.argc = 2;
+	req.cwd = "/etc";
+	/* a later entry that allows any argument covers it anyway */
+	ASSERT_REASON(tfx_verify(t, &req), CG_OK);
+	free(t);
+	c.cmds_json = "[\"/usr/bin/cat passwd\"]";
+	t = tfx_mint("ES256", &c);
+	ASSERT_REASON(tfx_verify(t, &req), CG_OK);
+	/* a directory under /tmp (world-writable): nothing in it is root's alone */
+	char path[64];
+	snprintf(path, sizeof(path), "/tmp/cg-grant-%ld", (long)getpid());
+	req.cwd = path;
+	CU_ASSERT_EQUAL_FATAL(mkdir(path, 0755), 0);
+	char file[96];
+	snprintf(file, sizeof(file), "%s/passwd", path);
+	FILE *fp = fopen(file, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	fclose(fp);
+	ASSERT_REASON(cg_verify_token(&tfx.cfg, t, strlen(t), &req, &d), CG_COMMAND_DENIED);
+	tfx_saw(d.reason);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "ticket CHG0012345: passwd names /tmp/cg-grant-"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "the ticket must name it by absolute path"));
+	cg_decision_free(&d);
+	unlink(file);
+	/* a word that names nothing where the command runs is allowed */
+	ASSERT_REASON(tfx_verify(t, &req), CG_OK);
+	rmdir(path);
+	/* without a directory, a relative word cannot be judged */
+	req.cwd = NULL;
+	ASSERT_REASON(tfx_verify(t, &req), CG_COMMAND_DENIED);
+	free(t);
+}
+
 static void test_bad_request(void)
 {
 	struct cg_test_claims c;
@@ -241,8 +422,11 @@ int test_token_grant_register(void)
 		{"hosts", test_hosts},
 		{"sudo without cmds", test_commands_without_cmds},
 		{"sudo with cmds", test_commands_with_cmds},
+		{"sudo with cmds [\"*\"]", test_commands_all},
 		{"command detail is sanitised", test_command_detail_is_sanitised},
 		{"runas", test_runas},
+		{"runas groups", test_runas_groups},
+		{"relative words", test_relative_words},
 		{"bad requests", test_bad_request},
 	};
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {

@@ -43,6 +43,56 @@ static void test_revoked(void)
 	write_revocations("");
 }
 
+/* A withdrawn ticket says "revoked" before any question of what it covers: the user is told
+ * the ticket is gone, not sent to ask for a wider one (issue 14 item 5). */
+static void test_revoked_before_grant(void)
+{
+	struct cg_test_claims c;
+	struct cg_decision d;
+	tfx_claims(&c);
+	c.cmds_json = "[\"/usr/bin/id\"]";
+	write_revocations("CHG0012345\n");
+	/* the default sudo request (systemctl restart postgresql) is not in cmds */
+	ASSERT_REASON(tfx_check_d(&c, CG_SCOPE_SUDO, &d), CG_REVOKED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "has been revoked"));
+	cg_decision_free(&d);
+	c.cmds_json = NULL;
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_SUDO), CG_REVOKED);
+	c.scope_json = "[\"login\"]";
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_SUDO), CG_REVOKED);
+	c.hosts_json = "[\"db-*\"]";
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_REVOKED);
+	/* an expired ticket says so before revocation and scope alike */
+	c.exp = (long long)tfx.now - 3600;
+	c.nbf = c.iat = (long long)tfx.now - 7200;
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_SUDO), CG_EXPIRED);
+	write_revocations("");
+}
+
+/* The single-use record is spent last: a command the ticket does not cover, or a ticket that
+ * is revoked, never burns its jti. */
+static void test_denial_keeps_single_use(void)
+{
+	CU_ASSERT_EQUAL_FATAL(tfx_config("single_use = always\n"), 0);
+	struct cg_test_claims c;
+	tfx_claims(&c);
+	c.cmds_json = "[\"/usr/bin/id\"]";
+	char *t = tfx_mint("ES256", &c);
+	struct cg_request req;
+	tfx_request(&req, CG_SCOPE_SUDO);
+	req.replay = CG_REPLAY_REDEEM;
+	ASSERT_REASON(tfx_verify(t, &req), CG_COMMAND_DENIED);
+	write_revocations("CHG0012345\n");
+	ASSERT_REASON(tfx_verify(t, &req), CG_REVOKED);
+	write_revocations("");
+	static const char *const id[] = {"/usr/bin/id"};
+	req.argv = id;
+	req.argc = 1;
+	ASSERT_REASON(tfx_verify(t, &req), CG_OK);
+	ASSERT_REASON(tfx_verify(t, &req), CG_REPLAYED);
+	free(t);
+}
+
 static void test_revocation_list_unusable(void)
 {
 	struct cg_test_claims c;
@@ -152,6 +202,8 @@ int test_token_lists_register(void)
 		CU_TestFunc fn;
 	} tests[] = {
 		{"revoked jti or ticket", test_revoked},
+		{"revoked says so before the grant", test_revoked_before_grant},
+		{"a denial spends no single-use jti", test_denial_keeps_single_use},
 		{"revocation list unusable", test_revocation_list_unusable},
 		{"single_use = always", test_single_use_always},
 		{"single_use = login", test_single_use_login},

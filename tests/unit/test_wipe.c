@@ -173,6 +173,7 @@ static void verify_as(const char *token, size_t len, cg_scope scope, const char 
 		.argc = scope == CG_SCOPE_SUDO ? 3 : 0,
 		.runas_user = scope == CG_SCOPE_SUDO ? "root" : NULL,
 		.runas_uid = 0,
+		.cwd = "/",
 		.now = time(NULL),
 		.replay = replay,
 	};
@@ -240,9 +241,15 @@ static void test_control(void)
 	free(token);
 }
 
+/* cmds is an allow list: the sudo request below must be named */
+static void covering(struct cg_test_claims *c)
+{
+	c->cmds_json = "[\"/usr/bin/systemctl restart nginx\"]";
+}
+
 static void test_verify_valid(void)
 {
-	char *token = mint(NULL);
+	char *token = mint(covering);
 	verify(token, "alice", CG_OK);
 	verify_as(token, strlen(token), CG_SCOPE_SUDO, "alice", CG_REPLAY_PEEK, CG_OK);
 	/* redeemed (single_use = always), then refused as replayed past the signature */

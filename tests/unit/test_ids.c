@@ -1,0 +1,167 @@
+/* The two ways the core tells names apart: the id alphabet of chg and jti
+ * (shared/ticket_id.c), and the comparison form of people for four eyes
+ * (shared/identity_fold.c), each as a table. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "changegate.h"
+#include "core_fixture.h"
+
+static void test_id_alphabet(void)
+{
+	static const char *const good[] = {
+		"CHG0012345", "9b1f6c1e-5d0a-4c55-9d43-1f0e1c7d2a10", "urn:uuid:9b1f6c1e",
+		"OPS-1234", "a", "0", "a._:-z", "Z9",
+	};
+	static const struct {
+		const char *id, *why;
+	} bad[] = {
+		{"", "is empty"},
+		{"#x", "does not start with a letter or digit"},
+		{"#", "does not start with a letter or digit"},
+		{"-x", "does not start with a letter or digit"},
+		{".x", "does not start with a letter or digit"},
+		{":x", "does not start with a letter or digit"},
+		{"_x", "does not start with a letter or digit"},
+		{" x", "does not start with a letter or digit"},
+		{"a b", "holds a character other than letters, digits and ._:-"},
+		{"a\tb", "holds a character other than"},
+		{"a\nb", "holds a character other than"},
+		{"a#b", "holds a character other than"},
+		{"a,b", "holds a character other than"},
+		{"a/b", "holds a character other than"},
+		{"a@b", "holds a character other than"},
+		{"a+b", "holds a character other than"},
+		{"caf\xc3\xa9", "holds a character other than"},
+		{"\xef\xbc\xa3HG1", "does not start with a letter or digit"}, /* full-width C */
+		{"a\x7f", "holds a character other than"},
+	};
+	char why[80];
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		CU_ASSERT_TRUE(cg_id_valid(good[i], strlen(good[i]), CG_JTI_MAX, why, sizeof(why)));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why[0] = '\0';
+		CU_ASSERT_FALSE(cg_id_valid(bad[i].id, strlen(bad[i].id), CG_JTI_MAX, why,
+					    sizeof(why)));
+		CU_ASSERT_PTR_NOT_NULL(strstr(why, bad[i].why));
+	}
+	/* the length is the caller's, so an embedded NUL is a character like any other */
+	CU_ASSERT_FALSE(cg_id_valid("a\0b", 3, CG_JTI_MAX, NULL, 0));
+	CU_ASSERT_FALSE(cg_id_valid(NULL, 0, CG_JTI_MAX, NULL, 0));
+}
+
+static void test_id_limits(void)
+{
+	char id[CG_CLAIM_MAX + 2], why[80];
+	memset(id, 'a', sizeof(id));
+	CU_ASSERT_TRUE(cg_id_valid(id, CG_JTI_MAX, CG_JTI_MAX, why, sizeof(why)));
+	CU_ASSERT_FALSE(cg_id_valid(id, CG_JTI_MAX + 1, CG_JTI_MAX, why, sizeof(why)));
+	CU_ASSERT_STRING_EQUAL(why, "is longer than 128 bytes");
+	CU_ASSERT_TRUE(cg_id_valid(id, CG_CLAIM_MAX, CG_CLAIM_MAX, why, sizeof(why)));
+	CU_ASSERT_FALSE(cg_id_valid(id, CG_CLAIM_MAX + 1, CG_CLAIM_MAX, why, sizeof(why)));
+	CU_ASSERT_STRING_EQUAL(why, "is longer than 255 bytes");
+}
+
+/* Whether a and b fold to the same person. */
+static int same(const char *a, const char *b)
+{
+	char *x = cg_identity_fold(a), *y = cg_identity_fold(b);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(y);
+	int r = strcmp(x, y) == 0;
+	free(x);
+	free(y);
+	return r;
+}
+
+static void test_fold_same_person(void)
+{
+	static const struct {
+		const char *sub, *approver, *what;
+	} table[] = {
+		{"dev1", "dev1", "the same bytes"},
+		{"dev1", "\xef\xbd\x84\xef\xbd\x85\xef\xbd\x96\xef\xbc\x91", "full-width"},
+		{"dev1", "dev\xe2\x80\x8b" "1", "zero-width space"},
+		{"dev1", "de\xc2\xad" "v1", "soft hyphen"},
+		{"dev1", "\xe2\x81\xa0" "dev1\xef\xbb\xbf", "word joiner, BOM"},
+		{"dev1", "dev1\xef\xb8\x8f", "variation selector"},
+		{"dev1", "dev1@corp", "a domain part"},
+		{"dev1", "dev1@", "an empty domain part"},
+		{"dev1", "dev1\xef\xbc\xa0" "corp", "a full-width @"},
+		{"dev1", "DEV1", "case"},
+		{"dev1", "Dev1@Corp.Example", "case and domain"},
+		{"dev1@corp", "dev1", "a domain part on the user's side"},
+		{"strasse", "STRA\xc3\x9f" "E", "sharp s folds to ss"},
+		{"jos\xc3\xa9", "jose\xcc\x81", "composed and decomposed"},
+		{"jos\xc3\xa9", "jose\xe2\x80\x8b\xcc\x81", "an invisible split of a letter and its accent"},
+		{"\xef\xac\x81" "nn", "finn", "the fi ligature"},
+	};
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		if (!same(table[i].sub, table[i].approver))
+			CU_FAIL(table[i].what);
+	}
+}
+
+static void test_fold_other_person(void)
+{
+	static const struct {
+		const char *sub, *approver;
+	} table[] = {
+		{"dev1", "dev2"},
+		{"dev1", "dev11"},
+		{"dev1", "de-v1"},
+		{"dev1", "dev1.corp"},
+		{"dev1", "corp\\dev1"},
+		{"alice", "bob"},
+		{"jos\xc3\xa9", "jose"},
+		{"dev1", "d\xd0\xb5v1"}, /* Cyrillic e: a confusable, but another name */
+	};
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		CU_ASSERT_FALSE(same(table[i].sub, table[i].approver));
+}
+
+static void test_fold_form(void)
+{
+	char *f = cg_identity_fold("\xef\xbc\xa4" "ev\xe2\x80\x8b" "1@Corp");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_STRING_EQUAL(f, "dev1");
+	free(f);
+	/* nothing but invisible characters and a domain, or nothing at all: the empty form */
+	static const char *const nobody[] = {"\xe2\x80\x8b@corp", "\xe2\x80\x8b\xc2\xad", "", "@"};
+	for (size_t i = 0; i < sizeof(nobody) / sizeof(nobody[0]); i++) {
+		f = cg_identity_fold(nobody[i]);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+		CU_ASSERT_STRING_EQUAL(f, "");
+		free(f);
+	}
+}
+
+static void test_fold_invalid_utf8(void)
+{
+	static const char *const bad[] = {
+		"dev\xff" "1", "dev1\xc3", "\xc0\xaf" "dev1", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		errno = 0;
+		CU_ASSERT_PTR_NULL(cg_identity_fold(bad[i]));
+		CU_ASSERT_EQUAL(errno, EILSEQ);
+	}
+	CU_ASSERT_PTR_NULL(cg_identity_fold(NULL));
+}
+
+int main(void)
+{
+	static const struct cf_test tests[] = {
+		{"id alphabet", test_id_alphabet},
+		{"id lengths at the limits", test_id_limits},
+		{"four eyes: one person, many spellings", test_fold_same_person},
+		{"four eyes: other people stay other", test_fold_other_person},
+		{"four eyes: the comparison form", test_fold_form},
+		{"four eyes: invalid UTF-8 has no form", test_fold_invalid_utf8},
+		{NULL, NULL},
+	};
+	return cf_run("ids", tests);
+}

@@ -75,7 +75,7 @@ check_out "of two, the token that expires last" "^$later\$" 0 "$AP" "$P"
 
 # ---- a long token, in ssh-sized pieces
 cmds=()
-for i in $(seq -w 1 24); do cmds+=(--cmd "/usr/bin/systemctl restart service-$i.service"); done
+for i in $(seq -w 1 24); do cmds+=(--cmd "/usr/local/sbin/deploy-service-$i"); done
 long=$(mint "$me" --ticket CHG0000004 --ttl 3h "${cmds[@]}")
 printf '%s\n' "$long" >"$T/long.jwt"
 chmod 0600 "$T/long.jwt"

@@ -7,6 +7,7 @@
 . "$top_srcdir/tests/e2e/nslib.sh"
 ns_enter "$@"
 . "$top_srcdir/tests/e2e/lib_pam.sh"
+. "$top_srcdir/tests/e2e/lib_sudo.sh"
 
 if [ ! -x /usr/sbin/sshd ] || ! command -v ssh >/dev/null || ! command -v setpriv >/dev/null; then
 	echo "SKIP: openssh-server, openssh-client and setpriv are needed"
@@ -20,6 +21,12 @@ fi
 ns_changegate_env || exit 1
 ns_add_user alice developers
 sshd_start || exit 1
+# sudo in the login, when it is installed: the long token's ticket, recorded at login
+HAVE_SUDO=0
+if sudo_available && sudo_setup; then
+	sudo_conf_write "$NS_DIR/sudo.conf" "$APPROVAL_CONF"
+	HAVE_SUDO=1
+fi
 
 # The programs as a developer has them: installed where the user can run them.
 BIN=$NS_DIR/bin
@@ -71,7 +78,8 @@ login() {
 tokfile() {
 	local name=$1 mode=$2
 	shift 2
-	cg_mint alice "$@" >"$SSHD_DIR/$name.tok" || return 1
+	# issue's advice (a sudo scope without --cmd) is for issuers, not this test's log
+	cg_mint alice "$@" >"$SSHD_DIR/$name.tok" 2>>"$SSHD_DIR/mint.err" || return 1
 	chown alice:alice "$SSHD_DIR/$name.tok"
 	chmod "$mode" "$SSHD_DIR/$name.tok"
 	echo "$SSHD_DIR/$name.tok"
@@ -127,8 +135,8 @@ chmod 0600 "$tf"
 
 # ---- a token longer than ssh's answer: 24 cmds
 cmds=()
-for i in $(seq -w 1 24); do cmds+=(--cmd "/usr/bin/systemctl restart service-$i.service"); done
-lf=$(tokfile long 0600 --ticket CHG0024024 "${cmds[@]}") || exit 1
+for i in $(seq -w 1 24); do cmds+=(--cmd "/usr/local/sbin/deploy-service-$i"); done
+lf=$(tokfile long 0600 --ticket CHG0024024 "${cmds[@]}" --cmd /usr/bin/id) || exit 1
 ns_check "the long token is over 1023 bytes ($(($(wc -c <"$lf") - 1)))" \
 	test "$(($(wc -c <"$lf") - 1))" -gt 1023
 ns_check "a token over 1023 bytes: in" logged_in long id_ed25519 CHANGEGATE_TOKEN_FILE="$lf" --
@@ -136,10 +144,17 @@ ns_check "... through a continuation prompt" \
 	grep -q "continued from byte 1023 (the answer was cut after 1023 characters" \
 	"$SSHD_DIR/prompts.log"
 ns_check "... with its own ticket" grep -qx "in-CHG0024024" "$SSHD_DIR/long.out"
+if [ "$HAVE_SUDO" = 1 ]; then
+	long_sudo() {
+		login id_ed25519 CHANGEGATE_TOKEN_FILE="$lf" -- 'sudo -n /usr/bin/id -u' | grep -qx 0
+	}
+	ns_check "... and sudo in that login uses the long token's ticket, unasked" long_sudo
+fi
 
 # ---- the token directory
 install -d -m 0700 -o alice -g alice "$AHOME/.config" "$AHOME/.config/changegate" "$STORE"
-CG_AUDIENCE=prod-elsewhere cg_mint alice --ticket CHG0099001 >"$STORE/other-audience"
+CG_AUDIENCE=prod-elsewhere cg_mint alice --ticket CHG0099001 >"$STORE/other-audience" \
+	2>>"$SSHD_DIR/mint.err"
 chown alice:alice "$STORE/other-audience"
 chmod 0600 "$STORE/other-audience"
 ns_check "token directory with another audience's token only: refused" refused otheraud no_token \

@@ -170,7 +170,9 @@ int client_tokens_load(int dirfd, const char *dir, struct client_token **out, si
 	*n = 0;
 	if (t == NULL || d == NULL) {
 		cg_set_err(err, errlen, "%s: %s", dir, strerror(errno));
-		if (d == NULL && fd >= 0)
+		if (d != NULL)
+			closedir(d);
+		else if (fd >= 0)
 			close(fd);
 		free(t);
 		return -1;

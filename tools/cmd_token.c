@@ -2,6 +2,7 @@
  *   add FILE|-   stores a token in ${XDG_CONFIG_HOME:-$HOME/.config}/changegate/tokens/
  *                (created 0700; the file 0600, written aside and renamed into place)
  *   list         what each stored token is for, and whether it is still good
+ *   prune        removes the stored tokens that have expired
  * Decoding only: the host verifies. */
 #include "config.h"
 
@@ -24,6 +25,7 @@ static void usage(void)
 {
 	puts("Usage: changegate token add FILE|-\n"
 	     "       changegate token list\n"
+	     "       changegate token prune\n"
 	     "\n"
 	     "Keeps your change ticket tokens where changegate-askpass(1) finds them:\n"
 	     "  ${XDG_CONFIG_HOME:-$HOME/.config}/changegate/tokens/\n"
@@ -34,6 +36,8 @@ static void usage(void)
 	     "               that has expired, is refused.\n"
 	     "  list         one line per stored token: ticket, audience, user, expiry, whether it\n"
 	     "               is still good, and the file.\n"
+	     "  prune        removes the stored tokens that have expired (files whose claims\n"
+	     "               cannot be read are left alone, and named).\n"
 	     "\n"
 	     "The token is decoded, not verified: the host verifies it at login.\n"
 	     "\n"
@@ -245,37 +249,83 @@ static void list_one(const struct client_token *t, time_t now)
 	fputc('\n', stdout);
 }
 
+/* The stored tokens, for list and prune: 1 with *dfd open and *t loaded, 0 when there is no
+ * directory yet (said on stdout), -1 with the reason printed. */
+static int load_store(char *dir, size_t dirlen, int *dfd, struct client_token **t, size_t *n)
+{
+	char err[PATH_MAX + 128];
+
+	if (client_token_dir(dir, dirlen, err, sizeof(err)) != 0) {
+		cli_error(CMD, "%s", err);
+		return -1;
+	}
+	*dfd = client_token_dir_open(dir, err, sizeof(err));
+	if (*dfd < 0 && errno == ENOENT) {
+		printf("no tokens: %s does not exist (changegate token add FILE creates it)\n", dir);
+		return 0;
+	}
+	if (*dfd < 0) {
+		cli_error(CMD, "%s", err);
+		return -1;
+	}
+	if (client_tokens_load(*dfd, dir, t, n, warn_line, err, sizeof(err)) != 0) {
+		cli_error(CMD, "%s", err);
+		close(*dfd);
+		return -1;
+	}
+	return 1;
+}
+
 static int list(void)
 {
-	char dir[PATH_MAX], err[PATH_MAX + 128];
+	char dir[PATH_MAX];
 	struct client_token *t = NULL;
 	size_t n = 0;
+	int dfd = -1;
 
-	if (client_token_dir(dir, sizeof(dir), err, sizeof(err)) != 0) {
-		cli_error(CMD, "%s", err);
-		return CLI_EXIT_FAIL;
-	}
-	int dfd = client_token_dir_open(dir, err, sizeof(err));
-	if (dfd < 0 && errno == ENOENT) {
-		printf("no tokens: %s does not exist (changegate token add FILE creates it)\n", dir);
-		return CLI_EXIT_OK;
-	}
-	if (dfd < 0) {
-		cli_error(CMD, "%s", err);
-		return CLI_EXIT_FAIL;
-	}
-	int rc = client_tokens_load(dfd, dir, &t, &n, warn_line, err, sizeof(err));
+	int r = load_store(dir, sizeof(dir), &dfd, &t, &n);
+	if (r <= 0)
+		return r == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 	close(dfd);
-	if (rc != 0) {
-		cli_error(CMD, "%s", err);
-		return CLI_EXIT_FAIL;
-	}
 	time_t now = time(NULL);
 	printf("TICKET\tAUDIENCE\tUSER\tEXPIRES\tSTATE\tFILE (in %s)\n", dir);
 	for (size_t i = 0; i < n; i++)
 		list_one(&t[i], now);
 	client_tokens_free(t, n);
 	return CLI_EXIT_OK;
+}
+
+/* Only what is known to have expired goes: a file whose claims cannot be read may be
+ * something the user put there, and is named instead. */
+static int prune(void)
+{
+	char dir[PATH_MAX];
+	struct client_token *t = NULL;
+	size_t n = 0;
+	int dfd = -1, rc = CLI_EXIT_OK;
+
+	int r = load_store(dir, sizeof(dir), &dfd, &t, &n);
+	if (r <= 0)
+		return r == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+	time_t now = time(NULL);
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].peeked != CG_OK) {
+			fputs("left alone (not a token whose claims can be read): ", stdout);
+		} else if (t[i].ticket.exp > (long long)now) {
+			continue;
+		} else if (unlinkat(dfd, t[i].name, 0) == 0) {
+			fputs("removed (expired): ", stdout);
+		} else {
+			cli_error(CMD, "cannot remove %s/%s: %s", dir, t[i].name, strerror(errno));
+			rc = CLI_EXIT_FAIL;
+			continue;
+		}
+		cli_put_safe(stdout, t[i].name);
+		fputc('\n', stdout);
+	}
+	close(dfd);
+	client_tokens_free(t, n);
+	return rc;
 }
 
 int cmd_token(int argc, char **argv)
@@ -288,6 +338,8 @@ int cmd_token(int argc, char **argv)
 		return add(argv[2]);
 	if (argc == 2 && strcmp(argv[1], "list") == 0)
 		return list();
-	cli_error(CMD, "expected 'add FILE|-' or 'list'");
+	if (argc == 2 && strcmp(argv[1], "prune") == 0)
+		return prune();
+	cli_error(CMD, "expected 'add FILE|-', 'list' or 'prune'");
 	return cli_usage_error(CMD);
 }

@@ -107,6 +107,13 @@ chmod 0755 "$store"
 check_out "a store others can enter is refused" "$store: mode 0755" 1 "$AP" "$P"
 check_out "... and token list says so" "$store: mode 0755" 1 "$CG" token list
 chmod 0700 "$store"
+# ---- prune: the expired go, what is not a token stays
+printf '%s\n' "$expired" >"$store/old" && chmod 0600 "$store/old"
+echo "notes" >"$store/notes" && chmod 0600 "$store/notes"
+check_out "token prune removes the expired token" "^removed \\(expired\\): old\$" 0 "$CG" token prune
+check "... which is gone" test ! -e "$store/old"
+check "... and leaves what it cannot read" test -e "$store/notes"
+check "... and the good tokens" sh -c "ls '$store' | grep -q '^CHG0000001-'"
 check "the helper never writes a token to stderr" \
 	sh -c "! '$AP' 'Change ticket token for $me on $CG_HOST (other): ' 2>&1 >/dev/null | grep -qF -- '${good##*.}'"
 finish

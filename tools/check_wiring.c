@@ -201,6 +201,7 @@ void cli_check_sudo_conf(struct cli_check *ck)
 	else
 		cli_note(ck, "sudo.conf: %s loads %s from %s", path, safe_symbol, safe_file);
 	check_sudo_plugin(ck, plugin_dir, plugin_file);
+	cli_check_sudoers_runcwd(ck);
 }
 
 /* ---- /etc/pam.d/sshd ------------------------------------------------------------------ */

@@ -149,12 +149,16 @@ struct cli_wiring {
 	const char *sudo_conf;          /* /etc/sudo.conf */
 	const char *pam_dir;            /* /etc/pam.d (its sshd file is checked) */
 	const char *sshd_config;        /* /etc/ssh/sshd_config, with its Include'd files */
+	const char *sudoers;            /* /etc/sudoers, with what it includes; NULL unchecked */
 };
 
 /* "problem: ..." on stdout, counted. */
 void cli_problem(struct cli_check *ck, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* An informational line ("key issuer-1: EC P-256 ..."), not counted. */
 void cli_note(struct cli_check *ck, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Once sudo.conf loads the plugin: a warning when no sudoers Defaults line sets runcwd
+ * (check_runcwd.c). */
+void cli_check_sudoers_runcwd(struct cli_check *ck);
 
 /* keys_dir: trusted, every *.pem a public key a token can name, usable with the configured
  * algorithms; emergency_keys present. */

@@ -58,6 +58,8 @@ has /usr/share/man/man8/changegate_sudo.8.gz
 has /etc/changegate/changegate.conf
 has /etc/changegate/keys/
 has /usr/share/pam-configs/changegate
+# the runcwd=/ pin for gated users' sudo (issue 14 item 3): an example, never enabled
+has /usr/share/doc/changegate/examples/sudoers.d/changegate
 
 if printf '%s\n' "$files" | grep -q '\.la$'; then bad "ships libtool archives"; else ok "no .la files"; fi
 # nothing the package installs may wire changegate in by itself

@@ -276,10 +276,11 @@ void cg_gate_judge(const struct cg_gate_lists *lists, const char *user,
  * 0, or -1 when a list would pass CG_LIST_MAX or on allocation failure. */
 int cg_gate_lists_add(struct cg_gate_lists *dst, const struct cg_gate_lists *add);
 /* One "name=a,b" option of a PAM line, sudo.conf or the command line, where name is one of
- * enforce_users, enforce_groups, exempt_users, exempt_groups: 1 it set that list of g (added
- * to it, or replaced it when replace), 0 it names no list, -1 a bad value (empty, too many
- * names) or allocation failure. One parser, so the fronts and the tools read the same names. */
-int cg_gate_lists_option(struct cg_gate_lists *g, const char *opt, bool replace);
+ * enforce_users, enforce_groups, exempt_users, exempt_groups: 1 its names were added to that
+ * list of g (a list given twice adds up, on every front: never replaced), 0 it names no list,
+ * -1 a bad value (empty, too many names) or allocation failure. One parser, so the fronts and
+ * the tools read the same names. */
+int cg_gate_lists_option(struct cg_gate_lists *g, const char *opt);
 /* The names of lists that the name service does not know, "list name, ..." (as in
  * cg_gate_result.unknown_exempt), enforce and exempt lists apart; -1 on a name-service
  * error (the strings then name what was found so far). */

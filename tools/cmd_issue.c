@@ -156,11 +156,12 @@ static bool check_four_eyes(const char *sub, const char *approver)
 	if (a == NULL || b == NULL)
 		cli_error(CMD, "--%s: not valid UTF-8", a == NULL ? "sub" : "approved-by");
 	else if (a[0] == '\0' || b[0] == '\0')
-		cli_error(CMD, "--%s names nobody once invisible characters and a domain part "
-			  "are set aside", a[0] == '\0' ? "sub" : "approved-by");
+		cli_error(CMD, "--%s names nobody once invisible characters, spaces and domain "
+			  "parts are set aside", a[0] == '\0' ? "sub" : "approved-by");
 	else if (!ok)
 		cli_error(CMD, "--approved-by must differ from --sub, ignoring case, width, "
-			  "invisible characters and a domain part: nobody approves their own change "
+			  "invisible characters and spaces, and a domain part (user@domain, "
+			  "DOMAIN\\user): nobody approves their own change "
 			  "(for break-glass access use --emergency --reason and no --approved-by)");
 	free(a);
 	free(b);

@@ -92,6 +92,12 @@ printf 'Plugin changegate_other %s/plugins/changegate_sudo.so\n' "$W" >"$W/sudo.
 only_problem "plugin under a wrong symbol" "is loaded as 'changegate_other'"
 printf 'Plugin changegate_policy %s/plugins/changegate_sudo.so\n' "$W" >"$W/sudo.conf"
 check_out "changegate_policy by absolute path" '^config OK$' 0 cc
+# sudo reads its keywords and path names in any case (sudo_conf.c, strncasecmp): so do we
+printf 'path PLUGIN_DIR %s\nplugin changegate_approval changegate_sudo.so exempt_users=daemon\n' \
+	"$W/plugins" >"$W/sudo.conf"
+check_out "lowercase plugin and path lines" '^config OK$' 0 cc
+check_out "lowercase plugin line: its lists count" \
+	'^sudo: gate lists \(changegate\.conf \+ sudo\.conf\): .*exempt_users: daemon;' 0 cc
 good_sudo
 rm "$W/plugins/changegate_sudo.so"
 only_problem "plugin file missing" '^problem: sudo plugin .*changegate_sudo.so: No such file'

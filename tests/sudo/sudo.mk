@@ -52,3 +52,19 @@ tests_sudo_test_verifier_load_LDADD = tests/common/libcgtest.la $(CUNIT_LIBS) $(
 EXTRA_tests_sudo_test_verifier_load_DEPENDENCIES = sudo_plugin/changegate_sudo.la \
 	sudo_plugin/changegate_sudo_verify.la tests/sudo/fake_delegate.la \
 	tests/sudo/stale_verifier.la
+
+# the policy wrapper's and the verifier's loader without /proc: by path, then checked to be
+# the file it opened and checked (issue 14 item 13, review)
+check_PROGRAMS += tests/sudo/test_trusted_dlopen
+TESTS += tests/sudo/test_trusted_dlopen
+tests_sudo_test_trusted_dlopen_SOURCES = tests/sudo/test_trusted_dlopen.c \
+	sudo_plugin/trusted_dlopen.c sudo_plugin/trusted_dlopen.h
+tests_sudo_test_trusted_dlopen_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sudo_plugin \
+	-I$(top_srcdir)/tests/unit \
+	-DCGS_FAKE_DELEGATE_SO='"$(abs_top_builddir)/tests/sudo/.libs/fake_delegate.so"' \
+	-DCGS_STALE_VERIFIER_SO='"$(abs_top_builddir)/tests/sudo/.libs/stale_verifier.so"'
+tests_sudo_test_trusted_dlopen_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_sudo_test_trusted_dlopen_LDADD = tests/unit/libcorefixture.la shared/libcgbase.la \
+	$(CUNIT_LIBS) -ldl
+EXTRA_tests_sudo_test_trusted_dlopen_DEPENDENCIES = tests/sudo/fake_delegate.la \
+	tests/sudo/stale_verifier.la

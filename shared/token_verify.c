@@ -11,8 +11,16 @@ static cg_reason check_lists(const struct cg_config *cfg, const struct cg_ticket
 {
 	char name[80];
 	cg_ticket_name(t, name, sizeof(name));
-	cg_reason r = cg_revocation_check(cfg->revocation_file, t->jti, t->chg,
-					  cfg->state_dir);
+	/* the signed list first: a list that cannot be trusted denies before anything else */
+	cg_reason r = cg_revlist_check(cfg, t->jti, t->chg, req->now, detail, detlen);
+	if (r == CG_REVOKED) {
+		cg_detail(detail, detlen, "%s, or this token of it, has been revoked (signed "
+			  "revocation list)", name);
+		return r;
+	}
+	if (r != CG_OK)
+		return r;
+	r = cg_revocation_check(cfg->revocation_file, t->jti, t->chg, cfg->state_dir);
 	if (r == CG_REVOKED) {
 		cg_detail(detail, detlen, "%s, or this token of it, has been revoked", name);
 		return r;

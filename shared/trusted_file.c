@@ -83,17 +83,27 @@ int cg_read_trusted_file(const char *path, size_t max, char **buf, size_t *len, 
 		errno = e;
 		return -1;
 	}
-	if ((unsigned long long)st.st_size > max) {
+	int rc = cg_read_trusted_fd(fd, path, &st, max, buf, len, err, errlen);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
+int cg_read_trusted_fd(int fd, const char *path, const struct stat *stp, size_t max, char **buf,
+		       size_t *len, char *err, size_t errlen)
+{
+	*buf = NULL;
+	*len = 0;
+	if ((unsigned long long)stp->st_size > max) {
 		cg_set_err(err, errlen, "%s: larger than %zu bytes", path, max);
-		close(fd);
 		errno = EFBIG;
 		return -1;
 	}
-	size_t cap = (size_t)st.st_size;
+	size_t cap = (size_t)stp->st_size;
 	char *data = malloc(cap + 1);
 	if (data == NULL) {
 		cg_set_err(err, errlen, "%s: out of memory", path);
-		close(fd);
 		errno = ENOMEM;
 		return -1;
 	}
@@ -108,7 +118,6 @@ int cg_read_trusted_file(const char *path, size_t max, char **buf, size_t *len, 
 			int e = errno;
 			cg_set_err(err, errlen, "%s: read: %s", path, strerror(e));
 			cg_wipe_free(data, cap + 1);
-			close(fd);
 			errno = e;
 			return -1;
 		}
@@ -117,13 +126,11 @@ int cg_read_trusted_file(const char *path, size_t max, char **buf, size_t *len, 
 		if (got >= cap) {
 			cg_set_err(err, errlen, "%s: changed while being read", path);
 			cg_wipe_free(data, cap + 1);
-			close(fd);
 			errno = EAGAIN;
 			return -1;
 		}
 		got += (size_t)n;
 	}
-	close(fd);
 	data[got] = '\0';
 	*buf = data;
 	*len = got;

@@ -28,6 +28,10 @@ int cmd_verify(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
 int cmd_revoke(int argc, char **argv);
+int cmd_revocations(int argc, char **argv);
+/* `changegate revocations sign` (revocations_sign.c) and `show` (revocations_show.c). */
+int cli_revocations_sign(int argc, char **argv);
+int cli_revocations_show(int argc, char **argv);
 
 /* ---- cli_io.c ------------------------------------------------------------------------- */
 
@@ -41,6 +45,11 @@ int cmd_revoke(int argc, char **argv);
  * cg_wipe_free(*buf, CLI_TOKEN_BUF). Returns 0, 1 when stdin held more than CLI_STDIN_MAX
  * bytes (*buf NULL), or -1 on a read error (message printed). */
 int cli_read_token(char **buf, size_t *len);
+
+/* Reads all of fd (a list, not a secret), at most max bytes: 0 with a malloc'd,
+ * NUL-terminated *buf (free it), 1 when fd held more than max, -1 on a read error (message
+ * printed). */
+int cli_read_all(int fd, size_t max, char **buf, size_t *len);
 
 /* Writes s to f with every byte outside printable ASCII, and the backslash, as \xNN: claims
  * are untrusted and must not drive the terminal. NULL prints "-". */

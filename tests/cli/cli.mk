@@ -13,8 +13,9 @@ CLI_TESTS = \
 	tests/cli/check_config.sh \
 	tests/cli/check_wiring.sh \
 	tests/cli/interop.sh \
+	tests/cli/revocations.sh \
 	tests/cli/demo.sh \
 	tests/cli/manpage.sh
 dist_check_SCRIPTS += $(CLI_TESTS)
 TESTS += $(CLI_TESTS)
-EXTRA_DIST += tests/cli/lib.sh tests/cli/interop_jwt.py demo/cli_demo.sh
+EXTRA_DIST += tests/cli/lib.sh tests/cli/interop_jwt.py tests/cli/revlist_jwt.py demo/cli_demo.sh

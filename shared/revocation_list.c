@@ -142,7 +142,7 @@ static bool tail_signature(int fd, const struct stat *st, char *buf, size_t bufl
 {
 	size_t n = (size_t)st->st_size < buflen ? (size_t)st->st_size : buflen;
 	ssize_t r = pread(fd, buf, n, st->st_size - (off_t)n);
-	if (r < 0 || (size_t)r != n || n == (size_t)st->st_size)
+	if (r < 0 || (size_t)r != n)
 		return false;
 	return cg_revlist_signature(buf, n, sig, siglen);
 }

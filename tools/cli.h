@@ -166,6 +166,8 @@ void cli_check_keys(struct cli_check *ck);
 /* revocation_file, state_dir and the audit log's directory: present and trusted. */
 void cli_check_revocation(struct cli_check *ck);
 void cli_check_state_dir(struct cli_check *ck);
+/* revocation_list (check_revlist.c): missing, badly signed, rolled back, stale, near stale. */
+void cli_check_revocation_list(struct cli_check *ck);
 void cli_check_audit_log(struct cli_check *ck);
 
 /* ---- check-config: check_wiring.c ------------------------------------------------------ */

@@ -85,14 +85,28 @@ printf '%s\n' "$tok" >"$T/bad"
 refuse "a token offered as a list" revocation_invalid "$T/bad"
 check_out "after the refusals seq 2 is still in force" "seq: 2 " 0 "$CG" revocations show \
 	--config "$CONF"
+check_out "check-config: the list in force" "revocation_list: .*seq 2, 0 chg and 1 jti, signed by issuer-1" 0 \
+	"$CG" check-config --config "$CONF"
 expect_verdict "a list offered as a token: bad_claim" "deny: bad_claim" "$(cat "$T/l2")" \
 	--user alice --scope login
 
+pylist 3 '[]' '[]' ", \"iat\": $((now - 3000)), \"exp\": $((now + 600))" >"$T/l3"
+check_out "a list with 10 of its 60 minutes left installs" "^installed: seq 3" 0 install "$T/l3"
+check_out "check-config: near stale" "^problem: revocation_list .*\(seq 3\) is near stale" 1 \
+	"$CG" check-config --config "$CONF"
+
 # ---- the list in force changed behind install's back ------------------------------------------
-cp "$T/l2" "$T/good"
+cp "$T/l3" "$T/good"
 pylist 1 >"$T/lists/revoked.jws"
 expect_verdict "a lower seq written by hand: revocation_rollback" "deny: revocation_rollback" \
 	"$tok" --user alice --scope login
+check_out "check-config: rolled back" "^problem: revocation_list .*\(revocation_rollback\)" 1 \
+	"$CG" check-config --config "$CONF"
+pylist 9 '[]' '[]' ", \"iat\": $((now - 7200)), \"exp\": $((now - 3600))" >"$T/lists/revoked.jws"
+expect_verdict "a stale list written by hand: revocation_stale" "deny: revocation_stale" \
+	"$tok" --user alice --scope login
+check_out "check-config: stale" "^problem: revocation_list .*\(revocation_stale\)" 1 \
+	"$CG" check-config --config "$CONF"
 "$PY" "$RL" tamper '{"iss": "https://change.example.test"}' <"$T/good" | tr 'A-Ma-m' 'N-Zn-z' \
 	>"$T/lists/revoked.jws"
 expect_verdict "a broken list written by hand: revocation_invalid" "deny: revocation_invalid" \
@@ -100,10 +114,14 @@ expect_verdict "a broken list written by hand: revocation_invalid" "deny: revoca
 sed 's/\.[^.]*$/.AAAA/' "$T/good" >"$T/lists/revoked.jws"
 expect_verdict "a broken signature written by hand: revocation_invalid" \
 	"deny: revocation_invalid" "$tok" --user alice --scope login
+check_out "check-config: badly signed" "^problem: revocation_list .*\(revocation_invalid\)" 1 \
+	"$CG" check-config --config "$CONF"
 rm "$T/lists/revoked.jws"
 expect_verdict "a missing list: revocation_invalid" "deny: revocation_invalid" "$tok" \
 	--user alice --scope login
 check_rc "show on a missing list: exit 1" 1 "$CG" revocations show --config "$CONF"
+check_out "check-config: missing" "^problem: revocation_list is missing" 1 \
+	"$CG" check-config --config "$CONF"
 
 # ---- our own signer, and time -------------------------------------------------------------------
 sign() {

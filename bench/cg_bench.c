@@ -262,7 +262,7 @@ static int cmd_revlist(int argc, char **argv)
 		.scope = CG_SCOPE_LOGIN, .user = argv[4], .now = time(NULL),
 		.replay = CG_REPLAY_PEEK,
 	};
-	double us[2][REVLIST_ROUNDS], ratio[REVLIST_ROUNDS];
+	double us[2][REVLIST_ROUNDS] = {{0}}, ratio[REVLIST_ROUNDS] = {0};
 	int bad = 0;
 	for (int round = -1; round < REVLIST_ROUNDS; round++) {
 		for (int c = 0; c < 2; c++) {

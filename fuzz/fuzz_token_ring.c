@@ -160,26 +160,25 @@ static char *sign_list(EVP_PKEY *key, const char *alg, const char *kid, const ch
 
 int cg_fuzz_ring_mint_lists(const char *dir)
 {
+	/* the members after iss, iat and exp */
 	static const struct {
-		const char *alg, *kid, *fmt;
+		const char *alg, *kid, *rest;
 	} lists[] = {
-		{"ES256", "k-es256", "{\"iss\":\"https://change.example.test\",\"aud\":\"prod-test\","
-		 "\"iat\":%lld,\"exp\":%lld,\"revocations\":{\"seq\":7,\"chg\":[\"CHG0099999\","
-		 "\"CHG1\"],\"jti\":[\"jti-revoked\"]}}"},
-		{"RS256", "k-rs256", "{\"iss\":\"https://change.example.test\",\"aud\":[\"x\","
-		 "\"prod-test\"],\"iat\":%lld,\"exp\":%lld,\"revocations\":{\"seq\":1,"
-		 "\"chg\":[],\"jti\":[]}}"},
-		{"ES384", "k-es384", "{\"iss\":\"https://change.example.test\",\"aud\":\"prod-test\","
-		 "\"iat\":%lld,\"exp\":%lld,\"revocations\":{\"seq\":2,\"chg\":[\"a\"],"
-		 "\"jti\":[\"b:c\"]},\"sub\":\"alice\"}"},
+		{"ES256", "k-es256", "\"aud\":\"prod-test\",\"revocations\":{\"seq\":7,"
+		 "\"chg\":[\"CHG0099999\",\"CHG1\"],\"jti\":[\"jti-revoked\"]}"},
+		{"RS256", "k-rs256", "\"aud\":[\"x\",\"prod-test\"],\"revocations\":{\"seq\":1,"
+		 "\"chg\":[],\"jti\":[]}"},
+		{"ES384", "k-es384", "\"aud\":\"prod-test\",\"revocations\":{\"seq\":2,"
+		 "\"chg\":[\"a\"],\"jti\":[\"b:c\"]},\"sub\":\"alice\""},
 	};
 	int bad = 0, n = 0;
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
 		EVP_PKEY *key = strcmp(lists[i].alg, "RS256") == 0 ? key_rs256 :
 				strcmp(lists[i].alg, "ES384") == 0 ? key_es384 : key_es256;
 		char payload[512];
-		snprintf(payload, sizeof(payload), lists[i].fmt, CG_FUZZ_NOW - 60,
-			 CG_FUZZ_NOW + 3600);
+		snprintf(payload, sizeof(payload),
+			 "{\"iss\":\"https://change.example.test\",\"iat\":%lld,\"exp\":%lld,%s}",
+			 CG_FUZZ_NOW - 60, CG_FUZZ_NOW + 3600, lists[i].rest);
 		char path[4096];
 		snprintf(path, sizeof(path), "%s/list-%02d", dir, n++);
 		char *t = sign_list(key, lists[i].alg, lists[i].kid, payload);

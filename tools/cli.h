@@ -125,9 +125,10 @@ char *cli_issue_payload(const struct cli_issue *o, const char *jti, long long no
  * the private key at key_path (EC: its curve; RSA: want_alg, default RS256). The key file must
  * be a regular file that group and others cannot read, at most CG_KEY_FILE_MAX bytes; its
  * bytes are wiped after use. Returns the malloc'd token (free with cg_wipe_free_str), or NULL
- * with the reason printed. */
-char *cli_sign_token(const char *key_path, const char *want_alg, const char *kid,
-		     const char *payload_json);
+ * with the reason printed as cmd's ("issue", "revocations"). `revocations sign` signs its
+ * lists here too, at any size (OpenSSL, not libjwt's encoder). */
+char *cli_sign_token(const char *cmd, const char *key_path, const char *want_alg,
+		     const char *kid, const char *payload_json);
 
 /* ---- verify_output.c ------------------------------------------------------------------ */
 

@@ -20,42 +20,41 @@
 
 #include "cli.h"
 
-#define CMD "issue"
 #define RSA_MIN_BITS 2048
 
 /* The whole key file, NUL-terminated; *len excludes the NUL. Refuses a key that others can
  * read, as ssh does: a readable issuer key has to be treated as leaked. */
-static char *read_private_key(const char *path, size_t *len)
+static char *read_private_key(const char *cmd, const char *path, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
-		cli_error(CMD, "cannot open %s: %s", path, strerror(errno));
+		cli_error(cmd, "cannot open %s: %s", path, strerror(errno));
 		return NULL;
 	}
 	struct stat st;
 	char *buf = NULL;
 	if (fstat(fd, &st) != 0) {
-		cli_error(CMD, "cannot stat %s: %s", path, strerror(errno));
+		cli_error(cmd, "cannot stat %s: %s", path, strerror(errno));
 		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		cli_error(CMD, "%s: not a regular file", path);
+		cli_error(cmd, "%s: not a regular file", path);
 		goto fail;
 	}
 	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		cli_error(CMD, "%s: mode %04o lets others read the private key; chmod 600 it",
+		cli_error(cmd, "%s: mode %04o lets others read the private key; chmod 600 it",
 			  path, (unsigned)(st.st_mode & 07777));
 		goto fail;
 	}
 	if (st.st_size <= 0 || st.st_size > CG_KEY_FILE_MAX) {
-		cli_error(CMD, "%s: size %lld is not that of a PEM key", path,
+		cli_error(cmd, "%s: size %lld is not that of a PEM key", path,
 			  (long long)st.st_size);
 		goto fail;
 	}
 	size_t want = (size_t)st.st_size, n = 0;
 	buf = malloc(want + 1);
 	if (buf == NULL) {
-		cli_error(CMD, "out of memory");
+		cli_error(cmd, "out of memory");
 		goto fail;
 	}
 	while (n < want) {
@@ -63,7 +62,7 @@ static char *read_private_key(const char *path, size_t *len)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0) {
-			cli_error(CMD, "reading %s failed", path);
+			cli_error(cmd, "reading %s failed", path);
 			cg_wipe_free(buf, want + 1);
 			buf = NULL;
 			goto fail;
@@ -80,33 +79,33 @@ fail:
 }
 
 /* The JOSE alg this key signs with; NULL (message printed) when it cannot serve want_alg. */
-static const char *choose_alg(const char *path, const char *pem, size_t len,
+static const char *choose_alg(const char *cmd, const char *path, const char *pem, size_t len,
 			      const char *want_alg)
 {
 	BIO *bio = BIO_new_mem_buf(pem, (int)len);
 	EVP_PKEY *key = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
 	BIO_free(bio);
 	if (key == NULL) {
-		cli_error(CMD, "%s: not a PEM private key (encrypted keys are not supported)",
+		cli_error(cmd, "%s: not a PEM private key (encrypted keys are not supported)",
 			  path);
 		return NULL;
 	}
 	struct cli_key_info info;
 	const char *alg = NULL;
 	if (cli_key_describe(key, &info) != 0) {
-		cli_error(CMD, "%s: neither an EC nor an RSA key", path);
+		cli_error(cmd, "%s: neither an EC nor an RSA key", path);
 	} else if (info.is_ec) {
 		alg = info.ec_alg;
 		if (alg == NULL)
-			cli_error(CMD, "%s: EC curve %s is not P-256, P-384 or P-521", path,
+			cli_error(cmd, "%s: EC curve %s is not P-256, P-384 or P-521", path,
 				  info.curve);
 		else if (want_alg != NULL && strcmp(want_alg, alg) != 0) {
-			cli_error(CMD, "--alg %s does not fit %s, a %s key (%s)", want_alg, path,
+			cli_error(cmd, "--alg %s does not fit %s, a %s key (%s)", want_alg, path,
 				  info.curve, alg);
 			alg = NULL;
 		}
 	} else if (info.bits < RSA_MIN_BITS) {
-		cli_error(CMD, "%s: RSA key of %d bits; at least %d are needed", path, info.bits,
+		cli_error(cmd, "%s: RSA key of %d bits; at least %d are needed", path, info.bits,
 			  RSA_MIN_BITS);
 	} else if (want_alg == NULL) {
 		alg = "RS256";
@@ -114,7 +113,7 @@ static const char *choose_alg(const char *path, const char *pem, size_t len,
 		   strcmp(want_alg, "RS512") == 0) {
 		alg = want_alg;
 	} else {
-		cli_error(CMD, "--alg %s does not fit %s, an RSA key", want_alg, path);
+		cli_error(cmd, "--alg %s does not fit %s, an RSA key", want_alg, path);
 	}
 	EVP_PKEY_free(key);
 	return alg;
@@ -195,7 +194,7 @@ static unsigned char *sign_input(EVP_PKEY *key, const EVP_MD *md, size_t half,
 /* header.payload.signature, signed with OpenSSL directly: libjwt's encoder puts the whole
  * payload on the stack (alloca) and crashes on a revocation list of a few megabytes, so
  * tokens and lists are both signed here, by one code path, at any size. */
-static char *encode(const char *alg, const char *kid, const char *payload_json,
+static char *encode(const char *cmd, const char *alg, const char *kid, const char *payload_json,
 		    const char *pem, size_t len)
 {
 	size_t half = 0;
@@ -221,7 +220,7 @@ static char *encode(const char *alg, const char *kid, const char *payload_json,
 			sprintf(out, "%s.%s", input, s64);
 	}
 	if (out == NULL)
-		cli_error(CMD, "signing failed");
+		cli_error(cmd, "signing failed");
 	EVP_PKEY_free(key);
 	free(htext);
 	free(h64);
@@ -232,17 +231,17 @@ static char *encode(const char *alg, const char *kid, const char *payload_json,
 	return out;
 }
 
-char *cli_sign_token(const char *key_path, const char *want_alg, const char *kid,
-		     const char *payload_json)
+char *cli_sign_token(const char *cmd, const char *key_path, const char *want_alg,
+		     const char *kid, const char *payload_json)
 {
 	size_t len = 0;
-	char *pem = read_private_key(key_path, &len);
+	char *pem = read_private_key(cmd, key_path, &len);
 	if (pem == NULL)
 		return NULL;
 	char *token = NULL;
-	const char *alg = choose_alg(key_path, pem, len, want_alg);
+	const char *alg = choose_alg(cmd, key_path, pem, len, want_alg);
 	if (alg != NULL)
-		token = encode(alg, kid, payload_json, pem, len);
+		token = encode(cmd, alg, kid, payload_json, pem, len);
 	cg_wipe_free(pem, len + 1);
 	return token;
 }

@@ -130,7 +130,7 @@ static int sign(struct list_opts *o)
 		cli_error(CMD, "out of memory");
 		return CLI_EXIT_FAIL;
 	}
-	char *list = cli_sign_token(o->key, o->alg, o->kid, text);
+	char *list = cli_sign_token(CMD, o->key, o->alg, o->kid, text);
 	free(text);
 	if (list == NULL)
 		return CLI_EXIT_FAIL;

@@ -381,7 +381,8 @@ struct cg_revlist_info {
 cg_reason cg_revlist_verify(const struct cg_config *cfg, const char *text, size_t len,
 			    time_t now, struct cg_revlist_info *info, char *detail, size_t detlen);
 /* Freshness of a verified list: CG_REVOCATION_ROLLBACK when info->seq < recorded,
- * CG_REVOCATION_STALE when now >= exp + leeway, else CG_OK; detail says why. */
+ * CG_REVOCATION_INVALID when it was issued after now + leeway, CG_REVOCATION_STALE when
+ * now >= exp + leeway, else CG_OK; detail says why. */
 cg_reason cg_revlist_judge(const struct cg_config *cfg, const struct cg_revlist_info *info,
 			   long long recorded, time_t now, char *detail, size_t detlen);
 /* The highest seq installed on this host (state_dir/revocation_list.seq): 0 and *seq = 0

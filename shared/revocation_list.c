@@ -90,6 +90,13 @@ cg_reason cg_revlist_judge(const struct cg_config *cfg, const struct cg_revlist_
 			  recorded);
 		return CG_REVOCATION_ROLLBACK;
 	}
+	/* also here, not only when parsing: a list judged from its index at an earlier clock
+	 * (verify --at) is judged as one verified at that clock */
+	if (info->iat > (long long)now + leeway) {
+		cg_detail(detail, detlen, "the signed revocation list (seq %lld) was issued after "
+			  "this moment (iat)", info->seq);
+		return CG_REVOCATION_INVALID;
+	}
 	if ((long long)now >= info->exp + leeway) {
 		char ago[40];
 		cg_duration_words((long long)now - info->exp, ago, sizeof(ago));

@@ -143,6 +143,15 @@ static void test_decisions(void)
 	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_REVOKED);
 	c.jti = "jti-other";
 	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_OK);
+	/* judged at a clock before its iat, from its index too: not a list of that moment */
+	struct cg_request req;
+	c.iat = c.nbf = tfx.now - 3600;
+	char *tok = tfx_mint("ES256", &c);
+	tfx_request(&req, CG_SCOPE_LOGIN);
+	ASSERT_REASON(tfx_verify(tok, &req), CG_OK);
+	req.now -= 600;
+	ASSERT_REASON(tfx_verify(tok, &req), CG_REVOCATION_INVALID);
+	free(tok);
 	/* seq 4 was seen valid: it is the floor now, and seq 3 is a rollback */
 	long long seq = 0;
 	CU_ASSERT_EQUAL(cg_revlist_seq_read(tfx.env.state_dir, &seq), 0);

@@ -59,6 +59,12 @@ void cg_pam_tell_denial(struct cg_pam_ctx *ctx, const struct cg_decision *dec)
 			  CG_PAM_MISCONFIGURED);
 		return;
 	}
+	if (dec->reason == CG_REVOCATION_INVALID) {
+		/* the same for the signed revocation list: its path and fault are for the log */
+		pam_error(ctx->pamh, "Access denied (%s): %s", cg_reason_code(dec->reason),
+			  cg_reason_summary(dec->reason));
+		return;
+	}
 	if (dec->reason == CG_NO_TOKEN && ctx->phase != CG_PAM_AUTH) {
 		char user[CG_CLAIM_MAX + 1];
 		cg_printable(user, sizeof(user), ctx->user);

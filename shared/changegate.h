@@ -58,6 +58,9 @@ typedef enum cg_reason {
 	CG_RUNAS_DENIED,
 	CG_REVOKED,
 	CG_REPLAYED,
+	CG_REVOCATION_INVALID,  /* the signed list is missing, unreadable or badly signed */
+	CG_REVOCATION_STALE,    /* the signed list is past its next update (exp + leeway) */
+	CG_REVOCATION_ROLLBACK, /* the signed list's seq is lower than the highest installed */
 	CG_REASON_COUNT
 } cg_reason;
 
@@ -205,6 +208,8 @@ struct cg_config {
 	char *ticket_pattern;           /* POSIX ERE source, or NULL */
 	void *ticket_re;                /* compiled regex_t *, owned */
 	char *revocation_file;          /* or NULL */
+	char *revocation_list;          /* the signed list (revocation_list.c), or NULL */
+	struct cg_strlist revocation_kids; /* keys that may sign the list; empty: any key */
 	struct cg_strlist emergency_keys;
 	char *state_dir;                /* default CG_STATEDIR */
 	cg_single_use single_use;       /* default no */
@@ -465,6 +470,49 @@ int cg_revocation_append(const char *path, const char *value, char *err, size_t 
  * line blank, a comment ('#' first, after blanks) or one id (cg_id_valid, at most
  * CG_CLAIM_MAX). 0, or -1 with err naming the first line that is none of these. */
 int cg_revocation_list_valid(const char *buf, size_t len, char *err, size_t errlen);
+
+/* ---- the signed revocation list (revocation_list*.c, docs/token-format.md section 7) ----- */
+
+#define CG_REVLIST_FILE_MAX (64 * 1024 * 1024) /* bytes of the list file, before decoding */
+#define CG_REVLIST_IDS_MAX 2000000             /* chg and jti entries together */
+#define CG_REVLIST_SEQ_MAX 9007199254740991LL  /* 2^53 - 1: every JSON reader's integer */
+
+/* What a verified list says (and who signed it). */
+struct cg_revlist_info {
+	long long seq, iat, exp;
+	size_t nchg, njti;
+	char kid[CG_KID_MAX + 1];
+	char alg[8];
+};
+
+/* The whole pipeline on a list text (one trailing newline forgiven): size cap, strict
+ * decoding, header allow list, kid (and revocation_kids), key fit, signature, the list's
+ * claim profile, issuer and audience, and iat not in the future at now. Not the freshness:
+ * see cg_revlist_judge. CG_OK with *info filled, else CG_REVOCATION_INVALID (or
+ * CG_CONFIG_ERROR when the keys cannot be read) with detail. */
+cg_reason cg_revlist_verify(const struct cg_config *cfg, const char *text, size_t len,
+			    time_t now, struct cg_revlist_info *info, char *detail, size_t detlen);
+/* Freshness of a verified list: CG_REVOCATION_ROLLBACK when info->seq < recorded,
+ * CG_REVOCATION_INVALID when it was issued after now + leeway, CG_REVOCATION_STALE when
+ * now >= exp + leeway, else CG_OK; detail says why. */
+cg_reason cg_revlist_judge(const struct cg_config *cfg, const struct cg_revlist_info *info,
+			   long long recorded, time_t now, char *detail, size_t detlen);
+/* The highest seq installed on this host (state_dir/revocation_list.seq): 0 and *seq = 0
+ * when none was; -1 when the record exists but cannot be trusted or read. */
+int cg_revlist_seq_read(const char *state_dir, long long *seq);
+/* At a decision, with cfg->revocation_list set: the list in force is verified (or its
+ * verified index in state_dir reused, bound to the exact list and key files), judged at now,
+ * then jti and chg looked up. CG_OK, CG_REVOKED, CG_REVOCATION_INVALID, _STALE, _ROLLBACK
+ * (or CG_CONFIG_ERROR), with detail. NULL revocation_list: CG_OK. */
+cg_reason cg_revlist_check(const struct cg_config *cfg, const char *jti, const char *chg,
+			   time_t now, char *detail, size_t detlen);
+/* `changegate revocations install`: verifies text, refuses a stale list, a lower seq and
+ * the same seq with other bytes, then replaces cfg->revocation_list atomically (root:root
+ * 0644, fsync, rename) and records seq. CG_OK (*unchanged when it was the installed list
+ * already), a refusal reason, or CG_CONFIG_ERROR when the files could not be written. */
+cg_reason cg_revlist_install(const struct cg_config *cfg, const char *text, size_t len,
+			     time_t now, struct cg_revlist_info *info, bool *unchanged,
+			     char *detail, size_t detlen);
 
 /* The single-use record for jti in state_dir. CG_OK, CG_REPLAYED, or CG_CONFIG_ERROR when the
  * state cannot be read or written (which denies: fail closed). keep_until is the last second

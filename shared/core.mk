@@ -24,4 +24,9 @@ shared_libcgcore_la_SOURCES += \
 	shared/revocation.c \
 	shared/revocation_index.h \
 	shared/revocation_index.c \
+	shared/revocation_list.h \
+	shared/revocation_list.c \
+	shared/revocation_list_parse.c \
+	shared/revocation_list_cache.c \
+	shared/revocation_list_install.c \
 	shared/replay.c

@@ -19,6 +19,7 @@ shared_libcgcore_la_SOURCES += \
 	shared/token_key.c \
 	shared/token_key_der.c \
 	shared/token_signature.c \
+	shared/jws_signature_evp.c \
 	shared/token_claims_check.c \
 	shared/identity_fold.c \
 	shared/token_grant.c \

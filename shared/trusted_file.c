@@ -83,17 +83,24 @@ int cg_read_trusted_file(const char *path, size_t max, char **buf, size_t *len, 
 		errno = e;
 		return -1;
 	}
-	if ((unsigned long long)st.st_size > max) {
-		cg_set_err(err, errlen, "%s: larger than %zu bytes", path, max);
-		close(fd);
-		errno = EFBIG;
-		return -1;
-	}
-	int rc = cg_read_fd_all(fd, path, (size_t)st.st_size, buf, len, err, errlen);
+	int rc = cg_read_trusted_fd(fd, path, &st, max, buf, len, err, errlen);
 	int e = errno;
 	close(fd);
 	errno = e;
 	return rc;
+}
+
+int cg_read_trusted_fd(int fd, const char *path, const struct stat *stp, size_t max, char **buf,
+		       size_t *len, char *err, size_t errlen)
+{
+	*buf = NULL;
+	*len = 0;
+	if ((unsigned long long)stp->st_size > max) {
+		cg_set_err(err, errlen, "%s: larger than %zu bytes", path, max);
+		errno = EFBIG;
+		return -1;
+	}
+	return cg_read_fd_all(fd, path, (size_t)stp->st_size, buf, len, err, errlen);
 }
 
 int cg_check_trusted_dir(const char *path, char *err, size_t errlen)

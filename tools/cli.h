@@ -29,6 +29,10 @@ int cmd_inspect(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
 int cmd_revoke(int argc, char **argv);
 int cmd_token(int argc, char **argv);
+int cmd_revocations(int argc, char **argv);
+/* `changegate revocations sign` (revocations_sign.c) and `show` (revocations_show.c). */
+int cli_revocations_sign(int argc, char **argv);
+int cli_revocations_show(int argc, char **argv);
 
 /* ---- cli_io.c ------------------------------------------------------------------------- */
 
@@ -42,6 +46,11 @@ int cmd_token(int argc, char **argv);
  * cg_wipe_free(*buf, CLI_TOKEN_BUF). Returns 0, 1 when stdin held more than CLI_STDIN_MAX
  * bytes (*buf NULL), or -1 on a read error (message printed). */
 int cli_read_token(char **buf, size_t *len);
+
+/* Reads all of fd (a list, not a secret), at most max bytes: 0 with a malloc'd,
+ * NUL-terminated *buf (free it), 1 when fd held more than max, -1 on a read error (message
+ * printed). */
+int cli_read_all(int fd, size_t max, char **buf, size_t *len);
 
 /* Writes s to f with every byte outside printable ASCII, and the backslash, as \xNN: claims
  * are untrusted and must not drive the terminal. NULL prints "-". */
@@ -119,9 +128,10 @@ char *cli_issue_payload(const struct cli_issue *o, const char *jti, long long no
  * the private key at key_path (EC: its curve; RSA: want_alg, default RS256). The key file must
  * be a regular file that group and others cannot read, at most CG_KEY_FILE_MAX bytes; its
  * bytes are wiped after use. Returns the malloc'd token (free with cg_wipe_free_str), or NULL
- * with the reason printed. */
-char *cli_sign_token(const char *key_path, const char *want_alg, const char *kid,
-		     const char *payload_json);
+ * with the reason printed as cmd's ("issue", "revocations"). `revocations sign` signs its
+ * lists here too, at any size (OpenSSL, not libjwt's encoder). */
+char *cli_sign_token(const char *cmd, const char *key_path, const char *want_alg,
+		     const char *kid, const char *payload_json);
 
 /* ---- verify_output.c ------------------------------------------------------------------ */
 
@@ -166,6 +176,8 @@ void cli_check_keys(struct cli_check *ck);
 /* revocation_file, state_dir and the audit log's directory: present and trusted. */
 void cli_check_revocation(struct cli_check *ck);
 void cli_check_state_dir(struct cli_check *ck);
+/* revocation_list (check_revlist.c): missing, badly signed, rolled back, stale, near stale. */
+void cli_check_revocation_list(struct cli_check *ck);
 void cli_check_audit_log(struct cli_check *ck);
 
 /* ---- check-config: check_wiring.c ------------------------------------------------------ */

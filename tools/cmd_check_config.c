@@ -12,6 +12,7 @@
 static void (*const checks[])(struct cli_check *ck) = {
 	cli_check_keys,
 	cli_check_revocation,
+	cli_check_revocation_list,
 	cli_check_state_dir,
 	cli_check_audit_log,
 	cli_check_wiring,       /* sudo.conf, pam.d/sshd, sshd_config; skipped when not asked */
@@ -34,6 +35,9 @@ static void usage(void)
 	       "    at least 2048 bits) in a trusted file, described with the algorithms it serves;\n"
 	       "    at least one key usable with `algorithms`; every emergency_keys entry present;\n"
 	       "  - revocation_file: a trusted regular file;\n"
+	       "  - revocation_list: present, validly signed for this issuer and audience, not\n"
+	       "    rolled back (seq), not stale, and not near stale (less than a quarter of its\n"
+	       "    lifetime left);\n"
 	       "  - state_dir: a trusted directory (needed when single_use is on);\n"
 	       "  - audit_log: its directory trusted, the file (if present) root's and mode 0600.\n"
 	       "Then the host's wiring, without which nothing is gated:\n"

@@ -310,7 +310,7 @@ static int issue(struct cli_issue *o)
 		cli_error(CMD, "cannot build the claims");
 		return CLI_EXIT_USAGE;
 	}
-	char *token = cli_sign_token(o->key, o->alg, o->kid, payload);
+	char *token = cli_sign_token(CMD, o->key, o->alg, o->kid, payload);
 	free(payload);
 	if (token == NULL)
 		return CLI_EXIT_FAIL;

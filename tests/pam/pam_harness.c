@@ -112,7 +112,8 @@ static int write_services(const char *svc_dir)
 	return 0;
 }
 
-/* Extra configs beside the good one: single_use, and a broken one. A missing one is simply
+/* Extra configs beside the good one: single_use, a signed revocation list that is missing,
+ * and a broken one. A missing one is simply
  * a name that is never written. */
 static int write_configs(void)
 {
@@ -126,8 +127,15 @@ static int write_configs(void)
 	size_t n = fread(text, 1, sizeof(text) - 64, f);
 	fclose(f);
 	text[n] = '\0';
+	size_t base = strlen(text);
 	strcat(text, "single_use = login\n");
 	if (join(path, sizeof(path), pt_env.dir, "single.conf") != 0 ||
+	    put_file(path, text, 0600) != 0)
+		return -1;
+	/* a signed revocation list that was never installed */
+	snprintf(text + base, sizeof(text) - base, "revocation_list = %s/never-installed.jws\n",
+		 pt_env.dir);
+	if (join(path, sizeof(path), pt_env.dir, "nolist.conf") != 0 ||
 	    put_file(path, text, 0600) != 0)
 		return -1;
 	if (join(path, sizeof(path), pt_env.dir, "broken.conf") != 0 ||

@@ -33,6 +33,7 @@ static const struct pt_service services[] = {
 	{"cg-single", "single.conf", NULL},
 	{"cg-missing", "missing.conf", "exempt_users=mail"},
 	{"cg-broken", "broken.conf", "exempt_users=mail"},
+	{"cg-nolist", "nolist.conf", "exempt_users=mail"},
 	{"cg-unknown", "changegate.conf", "exempt_users=mail frobnicate"},
 	{"cg-relative", NULL, "config=changegate.conf"},
 	{"cg-audit", "changegate.conf", "audit_only"},
@@ -640,6 +641,23 @@ static void test_config_missing(void)
 	expect_ignored("cg-missing", "mail");
 }
 
+/* revocation_list set and the list missing: root and the exempt in as always, a gated user
+ * with a valid token out (revocation_invalid), told nothing of the host's files. */
+static void test_revocation_list_missing(void)
+{
+	expect_ignored("cg-nolist", "root");
+	expect_ignored("cg-nolist", "mail");
+	char *token = pt_token("alice", NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(token);
+	expect_auth_refused_as("cg-nolist", "alice", token, "revocation_invalid",
+			       "signed revocation list is missing, unreadable or not validly signed");
+	struct pt_conv conv = {.mode = PT_REPLY, .reply = token};
+	CU_ASSERT_EQUAL(pt_call("acct_mgmt", "cg-nolist", "alice", &conv, 0, NULL),
+			PAM_PERM_DENIED);
+	CU_ASSERT_PTR_NULL(strstr(conv.errors, pt_env.dir));
+	free(token);
+}
+
 static void test_config_broken(void)
 {
 	expect_gated_denied("cg-broken");
@@ -841,6 +859,7 @@ static int run_tests(void)
 	    CU_add_test(s, "planted environment", test_planted_environment) == NULL ||
 	    CU_add_test(s, "config missing", test_config_missing) == NULL ||
 	    CU_add_test(s, "config broken", test_config_broken) == NULL ||
+	    CU_add_test(s, "signed revocation list missing", test_revocation_list_missing) == NULL ||
 	    CU_add_test(s, "config error found by the verifier",
 			test_verifier_config_error) == NULL ||
 	    CU_add_test(s, "unknown argument", test_unknown_argument) == NULL ||

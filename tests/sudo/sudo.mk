@@ -30,6 +30,9 @@ dist_check_SCRIPTS += tests/e2e/sudo_gate.sh tests/e2e/sudo_after_ssh.sh \
 # delegate under the verifier's trust rules (issue 14, item 13)
 TESTS += tests/e2e/sudo_state.sh
 dist_check_SCRIPTS += tests/e2e/sudo_state.sh
+# the signed revocation list through the real sudo (issue 13)
+TESTS += tests/e2e/sudo_revlist.sh
+dist_check_SCRIPTS += tests/e2e/sudo_revlist.sh
 EXTRA_DIST += tests/e2e/lib_sudo.sh tests/e2e/sudo/sudoers tests/e2e/sudo/broken.conf
 
 # the front end opens the verifier only for a gated user's token, and only one it can trust;

@@ -29,9 +29,13 @@ static char dir[256];
 /* dir/name becomes a 0644 copy of src; its full name in path. */
 static int copy_to(const char *src, const char *name, char *path, size_t pathlen)
 {
-	char cmd[1024];
-	snprintf(path, pathlen, "%s/%s", dir, name);
-	snprintf(cmd, sizeof(cmd), "cp '%s' '%s' && chmod 0644 '%s'", src, path, path);
+	char cmd[4096];
+	int n = snprintf(path, pathlen, "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= pathlen)
+		return -1;
+	n = snprintf(cmd, sizeof(cmd), "cp '%s' '%s' && chmod 0644 '%s'", src, path, path);
+	if (n < 0 || (size_t)n >= sizeof(cmd))
+		return -1;
 	return system(cmd) == 0 ? 0 : -1;
 }
 

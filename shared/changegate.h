@@ -391,6 +391,18 @@ cg_reason cg_verify_token(const struct cg_config *cfg, const char *token, size_t
 			  const struct cg_request *req, struct cg_decision *out);
 void cg_decision_free(struct cg_decision *d);
 
+/* Judges req from claims t that were verified earlier with the key file whose identity is
+ * key (a login record's, or this process's own earlier verification), without checking the
+ * signature again and without cryptography: every check of cg_verify_token after the
+ * signature (but four eyes, which depends on t alone) runs on t with today's config, clock
+ * and revocation list, and the key file keys_dir/<kid>.pem must still be the same file (same
+ * identity, still trusted) with its algorithm still configured. True with out an allow only
+ * then; false on any doubt or denial (out then holds no allow, why says which): the caller
+ * verifies the token in full, which decides. Release out with cg_decision_free. */
+bool cg_recorded_allows(const struct cg_config *cfg, const struct cg_ticket *t,
+			const struct cg_file_id *key, const struct cg_request *req,
+			struct cg_decision *out, char *why, size_t whylen);
+
 /* Decodes header and payload without trusting anything, for `changegate inspect`. Returns
  * CG_OK with two malloc'd, pretty-printed JSON texts, or CG_TOO_LARGE / CG_MALFORMED. */
 cg_reason cg_token_inspect(const char *token, size_t len, char **header_json,

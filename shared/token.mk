@@ -8,9 +8,7 @@ shared_libcgcore_la_SOURCES += \
 	shared/token_key_der.c \
 	shared/token_signature.c \
 	shared/token_claims_read.c \
-	shared/token_claims_check.c \
+	shared/token_four_eyes.c \
 	shared/identity_fold.c \
-	shared/token_grant.c \
-	shared/token_detail.c \
 	shared/token_verify.c \
 	shared/token_inspect.c

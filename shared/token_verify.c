@@ -6,27 +6,6 @@
 
 #include "token_internal.h"
 
-/* A withdrawn ticket says so before any question of scope: "revoked" tells the user what to
- * do, "command_denied" would send them asking for a wider ticket. */
-static cg_reason check_revoked(const struct cg_config *cfg, const struct cg_ticket *t,
-			       char *detail, size_t detlen)
-{
-	char name[80];
-	cg_ticket_name(t, name, sizeof(name));
-	cg_reason r = cg_revocation_check(cfg->revocation_file, t->jti, t->chg,
-					  cfg->state_dir);
-	if (r == CG_REVOKED) {
-		cg_detail(detail, detlen, "%s, or this token of it, has been revoked", name);
-		return r;
-	}
-	if (r != CG_OK) {
-		cg_detail(detail, detlen, "the revocation list cannot be read, so no token is "
-			  "accepted");
-		return CG_CONFIG_ERROR;
-	}
-	return CG_OK;
-}
-
 /* Last of all, so that a request the ticket does not cover never spends a single-use jti. */
 static cg_reason check_single_use(const struct cg_config *cfg, const struct cg_ticket *t,
 				  const struct cg_request *req, char *detail, size_t detlen)
@@ -50,25 +29,6 @@ static cg_reason check_single_use(const struct cg_config *cfg, const struct cg_t
 		return CG_CONFIG_ERROR;
 	}
 	return CG_OK;
-}
-
-static void describe_allow(const struct cg_ticket *t, const struct cg_request *req,
-			   bool unrestricted, char *detail, size_t detlen)
-{
-	char name[80], who[80], left[40];
-	cg_ticket_name(t, name, sizeof(name));
-	/* the claim is sanitised here, where it enters the detail, and nowhere again; our own
-	 * words are not claims */
-	if (t->emergency)
-		cg_strlcpy(who, "nobody (break-glass)", sizeof(who));
-	else
-		cg_sanitize(who, sizeof(who), t->approved_by);
-	cg_duration_words(t->exp - (long long)req->now, left, sizeof(left));
-	cg_detail(detail, detlen, "%s%s, approved by %s, allows %s for %s more",
-		  t->emergency ? "break-glass " : "", name, who,
-		  req->scope != CG_SCOPE_SUDO ? "this login"
-		  : unrestricted ? "any command (an unrestricted ticket: its cmds is *)"
-		  : "this command", left);
 }
 
 /* Steps 3 (header) to 9, on a decoded token. */
@@ -108,14 +68,13 @@ static cg_reason verify_decoded(const struct cg_config *cfg, const struct cg_tok
 	 * (grant), and only then spending it (single use) */
 	r = cg_token_check_claims(cfg, t, req, out->detail, sizeof(out->detail));
 	if (r == CG_OK)
-		r = check_revoked(cfg, t, out->detail, sizeof(out->detail));
-	if (r == CG_OK)
-		r = cg_token_check_grant(cfg, t, req, &out->unrestricted, out->detail,
-					 sizeof(out->detail));
+		r = cg_token_check_standing(cfg, t, req, &out->unrestricted, out->detail,
+					    sizeof(out->detail));
 	if (r == CG_OK)
 		r = check_single_use(cfg, t, req, out->detail, sizeof(out->detail));
 	if (r == CG_OK)
-		describe_allow(t, req, out->unrestricted, out->detail, sizeof(out->detail));
+		cg_token_describe_allow(t, req, out->unrestricted, out->detail,
+					sizeof(out->detail));
 	return r;
 }
 

@@ -390,6 +390,9 @@ struct cg_decision {
 cg_reason cg_verify_token(const struct cg_config *cfg, const char *token, size_t len,
 			  const struct cg_request *req, struct cg_decision *out);
 void cg_decision_free(struct cg_decision *d);
+/* A deep copy of src's claims (its lists copied); -1 on allocation failure (dst then holds
+ * what was copied so far: release it with cg_decision_free on the decision around it). */
+int cg_ticket_copy(struct cg_ticket *dst, const struct cg_ticket *src);
 
 /* Judges req from claims t that were verified earlier with the key file whose identity is
  * key (a login record's, or this process's own earlier verification), without checking the
@@ -402,6 +405,13 @@ void cg_decision_free(struct cg_decision *d);
 bool cg_recorded_allows(const struct cg_config *cfg, const struct cg_ticket *t,
 			const struct cg_file_id *key, const struct cg_request *req,
 			struct cg_decision *out, char *why, size_t whylen);
+/* The same for a token this very process verified earlier (PAM auth, then account), with
+ * the single-use step of cg_verify_token on top (req->replay as there). True with out an
+ * allow; false: verify the token in full. Never across processes: the caller keeps t and
+ * key in its own memory only. */
+bool cg_verify_again(const struct cg_config *cfg, const struct cg_ticket *t,
+		     const struct cg_file_id *key, const struct cg_request *req,
+		     struct cg_decision *out);
 
 /* Decodes header and payload without trusting anything, for `changegate inspect`. Returns
  * CG_OK with two malloc'd, pretty-printed JSON texts, or CG_TOO_LARGE / CG_MALFORMED. */

@@ -58,20 +58,6 @@ static bool same_key(const struct cg_config *cfg, const struct cg_ticket *t,
 	return same;
 }
 
-static int copy_ticket(struct cg_ticket *dst, const struct cg_ticket *src)
-{
-	*dst = *src;
-	dst->aud = dst->hosts = dst->cmds = dst->runas = dst->runas_groups =
-		(struct cg_strlist){ NULL, 0 };
-	if (cg_strlist_copy(&dst->aud, &src->aud) != 0 ||
-	    cg_strlist_copy(&dst->hosts, &src->hosts) != 0 ||
-	    cg_strlist_copy(&dst->cmds, &src->cmds) != 0 ||
-	    cg_strlist_copy(&dst->runas, &src->runas) != 0 ||
-	    cg_strlist_copy(&dst->runas_groups, &src->runas_groups) != 0)
-		return -1;
-	return 0;
-}
-
 bool cg_recorded_allows(const struct cg_config *cfg, const struct cg_ticket *t,
 			const struct cg_file_id *key, const struct cg_request *req,
 			struct cg_decision *out, char *why, size_t whylen)
@@ -90,7 +76,7 @@ bool cg_recorded_allows(const struct cg_config *cfg, const struct cg_ticket *t,
 	}
 	if (!same_key(cfg, t, key, why, whylen))
 		return false;
-	if (copy_ticket(&out->ticket, t) != 0) {
+	if (cg_ticket_copy(&out->ticket, t) != 0) {
 		cg_decision_free(out);
 		cg_detail(why, whylen, "out of memory");
 		return false;

@@ -200,6 +200,45 @@ static void test_fallbacks(void)
 	free(t);
 }
 
+/* The same process verifying its token again (PAM auth, then account): the single-use step
+ * runs as in the full verification, so a memo never spends a jti twice or skips spending it. */
+static void test_again_single_use(void)
+{
+	struct cg_decision rec, d;
+	struct cg_request req;
+	struct cg_test_claims c;
+	CU_ASSERT_FATAL(tfx_config("single_use = login\n") == 0);
+	tfx_claims(&c);
+	char *t = tfx_mint("ES256", &c);
+	tfx_request(&req, CG_SCOPE_LOGIN);
+	req.replay = CG_REPLAY_PEEK;    /* as auth does */
+	ASSERT_REASON(cg_verify_token(&tfx.cfg, t, strlen(t), &req, &rec), CG_OK);
+	CU_ASSERT_TRUE(cg_verify_again(&tfx.cfg, &rec.ticket, &rec.key, &req, &d));
+	ASSERT_REASON(d.reason, CG_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "allows this login"));
+	cg_decision_free(&d);
+	/* account redeems, once */
+	req.replay = CG_REPLAY_REDEEM;
+	CU_ASSERT_TRUE(cg_verify_again(&tfx.cfg, &rec.ticket, &rec.key, &req, &d));
+	cg_decision_free(&d);
+	CU_ASSERT_FALSE(cg_verify_again(&tfx.cfg, &rec.ticket, &rec.key, &req, &d));
+	cg_decision_free(&d);
+	ASSERT_REASON(cg_verify_token(&tfx.cfg, t, strlen(t), &req, &d), CG_REPLAYED);
+	cg_decision_free(&d);
+	/* the session of the same login skips */
+	req.replay = CG_REPLAY_SKIP;
+	CU_ASSERT_TRUE(cg_verify_again(&tfx.cfg, &rec.ticket, &rec.key, &req, &d));
+	cg_decision_free(&d);
+	/* and what falls back for a record falls back here too */
+	struct cg_file_id other = rec.key;
+	other.ino++;
+	CU_ASSERT_FALSE(cg_verify_again(&tfx.cfg, &rec.ticket, &other, &req, &d));
+	cg_decision_free(&d);
+	CU_ASSERT_FALSE(cg_verify_again(NULL, &rec.ticket, &rec.key, &req, &d));
+	cg_decision_free(&rec);
+	free(t);
+}
+
 static void test_bad_arguments(void)
 {
 	struct cg_decision d;
@@ -232,6 +271,7 @@ int test_token_recorded_register(void)
 	} tests[] = {
 		{"the same allow as the full verification", test_same_as_full},
 		{"everything that changed falls back", test_fallbacks},
+		{"verified again in one process: single use as in full", test_again_single_use},
 		{"bad arguments", test_bad_arguments},
 	};
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)

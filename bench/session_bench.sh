@@ -19,10 +19,7 @@ ns_enter "$@"
 . "$top_srcdir/tests/e2e/lib_pam.sh"
 . "$top_srcdir/tests/e2e/lib_sudo.sh"
 
-if [ ! -x /usr/sbin/sshd ] || ! command -v ssh >/dev/null; then
-	echo "SKIP: openssh-server and openssh-client are needed"
-	exit 77
-fi
+sshd_prereqs
 sudo_available || { echo "SKIP: sudo or sudoers.so is not installed"; exit 77; }
 ROUNDS=${BENCH_SESSION_ROUNDS:-15}
 CALLS=${BENCH_SESSION_CALLS:-10}

@@ -78,6 +78,8 @@ static void spki(struct buf *o, const void *algid, size_t alen, unsigned char un
 
 static void der_of(EVP_PKEY *k, struct buf *o)
 {
+	/* o is the caller's uninitialised buffer: written, never read (cppcheck ctuuninitvar) */
+	o->n = 0;
 	unsigned char *p = o->b;
 	int n = i2d_PUBKEY(k, NULL);
 	CU_ASSERT_FATAL(n > 0 && (size_t)n <= sizeof(o->b));

@@ -20,20 +20,24 @@ shared_libcgbase_la_SOURCES += \
 	shared/audit_log.h \
 	shared/audit_log.c \
 	shared/audit_json.c
-# the checks after the signature, revocation (its index hashes with FNV-1a: no libcrypto) and
-# the judgement of recorded, verified claims: libcgbase, so that the sudo front end judges a
-# login record without loading the verifier (docs/performance.md)
+# the checks after the signature, the plain revocation list (its index hashes with FNV-1a: no
+# libcrypto) and the judgement of recorded, verified claims: libcgbase, so that the sudo
+# front end judges a login record without loading the verifier (docs/performance.md)
 shared_libcgbase_la_SOURCES += \
 	shared/token_internal.h \
-	shared/token_detail.c \
 	shared/token_claims_check.c \
 	shared/token_grant.c \
 	shared/token_standing.c \
 	shared/token_recorded.c \
-	shared/ticket_id.c \
 	shared/revocation.c \
 	shared/revocation_index.h \
 	shared/revocation_index.c
-# single use: record names hashed with libcrypto, and only ever asked by the verifier
+# the signed revocation list (its signature: libcrypto) and single use (record names hashed
+# with libcrypto): only ever asked by the verifier
 shared_libcgcore_la_SOURCES += \
+	shared/revocation_list.h \
+	shared/revocation_list.c \
+	shared/revocation_list_parse.c \
+	shared/revocation_list_cache.c \
+	shared/revocation_list_install.c \
 	shared/replay.c

@@ -8,12 +8,7 @@ void cg_decision_free(struct cg_decision *d)
 {
 	if (d == NULL)
 		return;
-	cg_strlist_free(&d->ticket.aud);
-	cg_strlist_free(&d->ticket.hosts);
-	cg_strlist_free(&d->ticket.cmds);
-	cg_strlist_free(&d->ticket.runas);
-	cg_strlist_free(&d->ticket.runas_groups);
-	explicit_bzero(&d->ticket, sizeof(d->ticket));
+	cg_ticket_clear(&d->ticket);
 	d->have_claims = false;
 	d->verified = false;
 }
@@ -30,4 +25,16 @@ int cg_ticket_copy(struct cg_ticket *dst, const struct cg_ticket *src)
 	    cg_strlist_copy(&dst->runas_groups, &src->runas_groups) != 0)
 		return -1;
 	return 0;
+}
+
+void cg_ticket_clear(struct cg_ticket *t)
+{
+	if (t == NULL)
+		return;
+	cg_strlist_free(&t->aud);
+	cg_strlist_free(&t->hosts);
+	cg_strlist_free(&t->cmds);
+	cg_strlist_free(&t->runas);
+	cg_strlist_free(&t->runas_groups);
+	explicit_bzero(t, sizeof(*t));
 }

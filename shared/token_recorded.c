@@ -67,6 +67,12 @@ bool cg_recorded_allows(const struct cg_config *cfg, const struct cg_ticket *t,
 	cg_detail(why, whylen, "internal error");
 	if (cfg == NULL || t == NULL || key == NULL || req == NULL)
 		return false;
+	/* a signed revocation list (issue 13) is verified with libcrypto: its check is the
+	 * verifier's, so with one configured the token is verified in full */
+	if (cfg->revocation_list != NULL) {
+		cg_detail(why, whylen, "a signed revocation list is configured");
+		return false;
+	}
 	/* a single-use redemption needs the verifier's state (replay.c): not judged here */
 	bool once = cfg->single_use == CG_SINGLE_USE_ALWAYS ||
 		    (cfg->single_use == CG_SINGLE_USE_LOGIN && req->scope == CG_SCOPE_LOGIN);

@@ -6,6 +6,22 @@
 
 #include "token_internal.h"
 
+/* The signed revocation list (issue 13) comes first: a list that cannot be trusted denies
+ * before anything else. It needs libcrypto, so it stays here; the plain list and the grant
+ * are token_standing.c, shared with the judgement of recorded claims (which falls back to
+ * this full verification whenever a signed list is configured). */
+static cg_reason check_signed_list(const struct cg_config *cfg, const struct cg_ticket *t,
+				   const struct cg_request *req, char *detail, size_t detlen)
+{
+	char name[80];
+	cg_ticket_name(t, name, sizeof(name));
+	cg_reason r = cg_revlist_check(cfg, t->jti, t->chg, req->now, detail, detlen);
+	if (r == CG_REVOKED)
+		cg_detail(detail, detlen, "%s, or this token of it, has been revoked (signed "
+			  "revocation list)", name);
+	return r;
+}
+
 /* Last of all, so that a request the ticket does not cover never spends a single-use jti. */
 static cg_reason check_single_use(const struct cg_config *cfg, const struct cg_ticket *t,
 				  const struct cg_request *req, char *detail, size_t detlen)
@@ -67,6 +83,8 @@ static cg_reason verify_decoded(const struct cg_config *cfg, const struct cg_tok
 	/* what the ticket is (claims), whether it still stands (revocation), what it covers
 	 * (grant), and only then spending it (single use) */
 	r = cg_token_check_claims(cfg, t, req, out->detail, sizeof(out->detail));
+	if (r == CG_OK)
+		r = check_signed_list(cfg, t, req, out->detail, sizeof(out->detail));
 	if (r == CG_OK)
 		r = cg_token_check_standing(cfg, t, req, &out->unrestricted, out->detail,
 					    sizeof(out->detail));

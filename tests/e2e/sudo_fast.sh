@@ -4,8 +4,8 @@
 # verifier object (the plugin's debug lines say which path it took and whether the verifier
 # is mapped, asked with dlopen RTLD_NOLOAD), and every doubt about the record falls back:
 # key file replaced or removed, record of another user, record not root-owned, run dir
-# writable by others, ticket expired, ticket revoked after the login, a command the ticket
-# does not cover. Both sudo set-ups for the main case.
+# writable by others, ticket expired, ticket revoked after the login (plain list; a signed
+# list is verified in full), a command the ticket does not cover. Both sudo set-ups for the main case.
 . "$top_srcdir/tests/e2e/nslib.sh"
 ns_enter "$@"
 . "$top_srcdir/tests/e2e/lib_pam.sh"
@@ -133,6 +133,29 @@ out=$(login_then "$tokfile" 'sed -i "s/^audience = .*/audience = other-fleet/" "
 sed -i "s/^audience = .*/audience = $CG_AUDIENCE/" "$CG_CONFIG"
 ns_check "audience changed since the login: full verification" \
 	full_path "the recorded ticket does not allow it (bad_audience)" "$out"
+
+# a signed revocation list (issue 13): its check needs libcrypto, so the token is verified in
+# full; the ticket revoked by a list installed after the login is refused as revoked
+LISTS=$CG_DIR/lists
+mkdir -m 0755 "$LISTS"
+echo "revocation_list = $LISTS/revoked.jws" >>"$CG_CONFIG"
+sign() {
+	"$CG_BIN" revocations sign --key "$CG_ISSUER_KEY" --kid issuer-1 --iss "$CG_ISSUER" \
+		--aud "$CG_AUDIENCE" "$@"
+}
+sign --seq 1 --ttl 1h >"$CG_DIR/l1" && sign --seq 2 --ttl 1h --chg CHG0012345 >"$CG_DIR/l2" ||
+	{ echo "sign failed"; exit 1; }
+"$CG_BIN" revocations install --config "$CG_CONFIG" "$CG_DIR/l1" >/dev/null || exit 1
+out=$(login_then "$tokfile" : 'sudo -n /usr/bin/id -u')
+ns_check "signed revocation list configured: full verification" \
+	full_path "a signed revocation list is configured" "$out"
+ns_check "... which allows (the list names nothing)" allowed "$out"
+ns_log_mark
+out=$(login_then "$tokfile" '"$CG_BIN" revocations install --config "$CG_CONFIG" "$CG_DIR/l2" >/dev/null' \
+	'sudo -n /usr/bin/id -u')
+ns_check "ticket revoked by a signed list after login: full verification" \
+	full_path "a signed revocation list is configured" "$out"
+ns_check "... which denies it as revoked" log_has alice decision=deny reason=revoked
 
 token_in_log() { grep -qF -- "${tok##*.}" "$NS_LOG"; }
 ns_check_fails "the token never reaches syslog" token_in_log

@@ -1,7 +1,8 @@
 #!/bin/bash
 # sudo inside a ticketed login (issue 16): a real SSH login made with a ticket, and in it
 # `sudo -n true` run by the user, with sudo.conf flipped between rounds (plain sudoers,
-# changegate_approval, changegate_policy) and, for the token-in-the-environment comparison,
+# changegate_approval, changegate_policy, the approval plugin with the user exempt) and, for
+# the token-in-the-environment comparison,
 # the login record set aside so that the token comes from CHANGEGATE_TOKEN. Interleaved:
 # every round runs each set-up once, CALLS calls each, so a load that changes during the run
 # meets them alike; each round gives each set-up's ratio to plain sudoers in that round, and
@@ -43,13 +44,15 @@ Plugin sudoers_io sudoers.so
 Plugin sudoers_audit sudoers.so"
 sudo_conf_write "$NS_DIR/sudo.conf.approval" "$APPROVAL_CONF"
 sudo_conf_write "$NS_DIR/sudo.conf.policy" "$POLICY_CONF"
-VARIANTS=${BENCH_SESSION_VARIANTS:-plain approval policy env}
+# the plugin loaded with alice exempt: what loading it costs, before any judgement
+sudo_conf_write "$NS_DIR/sudo.conf.exempt" "$APPROVAL_CONF exempt_users=alice"
+VARIANTS=${BENCH_SESSION_VARIANTS:-plain approval policy env exempt}
 # BENCH_SESSION_PERF=FILE: the timed login under `perf record -a -g` into FILE, for
 # `perf report --comm sudo --sort dso` (where a set-up's sudo spends its time; give one
 # set-up in BENCH_SESSION_VARIANTS)
 PERF=${BENCH_SESSION_PERF:-}
 gated=0
-for v in $VARIANTS; do [ "$v" = plain ] || gated=$((gated + 1)); done
+for v in $VARIANTS; do [ "$v" = plain ] || [ "$v" = exempt ] || gated=$((gated + 1)); done
 
 # The user's side, run in the login: for each round and set-up, ask root (outside) to set
 # it up through a FIFO, wait for its answer, then time CALLS calls. One line per measure:
@@ -158,7 +161,8 @@ for line in open(sys.argv[1]):
 calls = int(sys.argv[2])
 names = {"approval": "changegate_approval, token from the login record",
          "policy": "changegate_policy, token from the login record",
-         "env": "changegate_approval, token in CHANGEGATE_TOKEN (no record)"}
+         "env": "changegate_approval, token in CHANGEGATE_TOKEN (no record)",
+         "exempt": "changegate_approval loaded, alice exempt (no judgement)"}
 plain = [r["plain"][0] / calls * 1000 for r in rows.values()]
 print(f"plain sudoers: median {statistics.median(plain):.1f} ms per call "
       f"(min {min(plain):.1f}, max {max(plain):.1f})")

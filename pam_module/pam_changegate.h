@@ -121,6 +121,16 @@ char *cg_pam_token_fetch(pam_handle_t *pamh, size_t *len);
 /* Removes the token from the PAM environment (libpam wipes the entry) and wipes our data. */
 void cg_pam_token_drop(pam_handle_t *pamh);
 
+/* ---- one verification per process (verify_memo.c) ---------------------------------------- */
+
+/* Keeps an allow's claims and key identity, and the token, on the handle. */
+void cg_pam_memo_keep(struct cg_pam_ctx *ctx, const char *token, size_t len,
+		      const struct cg_decision *dec);
+/* True with dec an allow when this handle verified this very token for this user before and
+ * cg_verify_again allows req from it; false: verify in full. */
+bool cg_pam_memo_use(struct cg_pam_ctx *ctx, const char *token, size_t len,
+		     const struct cg_request *req, struct cg_decision *dec);
+
 /* ---- the login's ticket in its session (session_ticket.c) ------------------------------- */
 
 /* After session open verified the token: records it for sudo under the kernel audit session

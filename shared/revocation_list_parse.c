@@ -188,7 +188,7 @@ static cg_reason check_signed(const struct cg_config *cfg, const struct cg_token
 	}
 	char *pem = NULL;
 	size_t pemlen = 0;
-	r = cg_token_load_key(cfg, t->kid, alg, &pem, &pemlen, detail, detlen);
+	r = cg_token_load_key(cfg, t->kid, alg, &pem, &pemlen, NULL, detail, detlen);
 	if (r == CG_OK) {
 		r = cg_jws_check_signature_large(parts, alg, t->kid, pem, pemlen, detail, detlen);
 		cg_wipe_free(pem, pemlen + 1);

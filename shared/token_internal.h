@@ -54,10 +54,12 @@ cg_reason cg_token_check_header(const struct cg_config *cfg, json_t *header,
 				struct cg_ticket *t, cg_alg *alg, char *detail, size_t detlen);
 
 /* token_key.c: the PEM text of <keys_dir>/<kid>.pem, checked to be a public key that fits
- * alg (cg_token_key_fits, in changegate.h). *pem is freed with cg_wipe_free(*pem,
- * *pemlen + 1). CG_OK, CG_UNKNOWN_KEY or CG_CONFIG_ERROR. */
+ * alg (cg_token_key_fits, in changegate.h), and the identity of the file it came from (for
+ * the login record). *pem is freed with cg_wipe_free(*pem, *pemlen + 1). CG_OK,
+ * CG_UNKNOWN_KEY or CG_CONFIG_ERROR. */
 cg_reason cg_token_load_key(const struct cg_config *cfg, const char *kid, cg_alg alg,
-			    char **pem, size_t *pemlen, char *detail, size_t detlen);
+			    char **pem, size_t *pemlen, struct cg_file_id *id, char *detail,
+			    size_t detlen);
 
 /* token_signature.c: step 3. CG_OK, CG_BAD_SIGNATURE or CG_BAD_ALG. */
 cg_reason cg_token_check_signature(const struct cg_token_parts *parts, cg_alg alg,
@@ -83,10 +85,22 @@ cg_reason cg_token_read_claims(json_t *payload, struct cg_ticket *t, char *detai
 cg_reason cg_list_read_claims(json_t *payload, struct cg_ticket *t, char *detail,
 			      size_t detlen);
 
-/* token_claims_check.c: the rules that need only the config: issuer, audience, user,
- * validity window, lifetime, ticket pattern, four eyes, break-glass. */
+/* token_claims_check.c: the rules that need the config, the clock and the asker: issuer,
+ * audience, user, validity window, lifetime, ticket pattern, break-glass (libcgbase). */
+cg_reason cg_token_check_claims_config(const struct cg_config *cfg, const struct cg_ticket *t,
+				       const struct cg_request *req, char *detail, size_t detlen);
+/* token_four_eyes.c: all of the claim rules: the ones above, then four eyes (libcgcore). */
 cg_reason cg_token_check_claims(const struct cg_config *cfg, const struct cg_ticket *t,
 				const struct cg_request *req, char *detail, size_t detlen);
+
+/* token_standing.c: after the claims, in this order: whether the ticket still stands
+ * (revocation) and what it covers (cg_token_check_grant). *unrestricted as there. */
+cg_reason cg_token_check_standing(const struct cg_config *cfg, const struct cg_ticket *t,
+				  const struct cg_request *req, bool *unrestricted, char *detail,
+				  size_t detlen);
+/* The detail of an allow: "ticket X, approved by Y, allows this command for 40 minutes more". */
+void cg_token_describe_allow(const struct cg_ticket *t, const struct cg_request *req,
+			     bool unrestricted, char *detail, size_t detlen);
 
 /* token_grant.c: what the request asks for: scope, host, command, target user. Sets
  * *unrestricted when the command was judged under a "*" cmds entry. */

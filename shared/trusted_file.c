@@ -52,6 +52,12 @@ static int check_stat(const char *path, const struct stat *st, bool want_dir, ch
 int cg_read_trusted_file(const char *path, size_t max, char **buf, size_t *len, char *err,
 			 size_t errlen)
 {
+	return cg_read_trusted_file_id(path, max, buf, len, NULL, err, errlen);
+}
+
+int cg_read_trusted_file_id(const char *path, size_t max, char **buf, size_t *len,
+			    struct cg_file_id *id, char *err, size_t errlen)
+{
 	*buf = NULL;
 	*len = 0;
 	if (path == NULL || path[0] != '/') {
@@ -84,6 +90,14 @@ int cg_read_trusted_file(const char *path, size_t max, char **buf, size_t *len, 
 		return -1;
 	}
 	int rc = cg_read_trusted_fd(fd, path, &st, max, buf, len, err, errlen);
+	/* the identity after the read: a write meanwhile shows as another mtime next time */
+	if (rc == 0 && id != NULL && cg_file_id_of_fd(fd, id) != 0) {
+		cg_set_err(err, errlen, "%s: fstat: %s", path, strerror(errno));
+		cg_wipe_free(*buf, *len + 1);
+		*buf = NULL;
+		*len = 0;
+		rc = -1;
+	}
 	int e = errno;
 	close(fd);
 	errno = e;

@@ -109,6 +109,15 @@ sudo_conf_write() {
 	chmod 0644 "$1"
 }
 
+# sudo_conf_use SETUP [OPTIONS]: sudo.conf for the approval or the policy set-up, with
+# OPTIONS (e.g. "debug") added to changegate's own plugin line.
+sudo_conf_use() {
+	local conf
+	if [ "$1" = approval ]; then conf=$APPROVAL_CONF; else conf=$POLICY_CONF; fi
+	[ -n "${2:-}" ] && conf=${conf/config=$CG_CONFIG/config=$CG_CONFIG $2}
+	sudo_conf_write "$NS_DIR/sudo.conf" "$conf"
+}
+
 # in_session USER TOKEN CMD...: runs CMD in a new kernel audit session (loginuid set, as
 # pam_loginuid does at login) in which TOKEN is recorded for USER, as the PAM module does.
 # Needs $SESSION_PUT (tests/sudo/session_record_put).

@@ -25,3 +25,9 @@ shared_libcgcore_la_SOURCES += \
 	shared/revocation_index.h \
 	shared/revocation_index.c \
 	shared/replay.c
+# SSH_AUTH_INFO_0 and OpenSSH keys and certificates (issue 18): what the PAM module and the
+# issuer tool read; the fingerprint hashes with libcrypto, so not in libcgbase
+shared_libcgcore_la_SOURCES += \
+	shared/ssh_key_blob.c \
+	shared/ssh_fingerprint.c \
+	shared/ssh_auth_info.c

@@ -13,6 +13,7 @@ void cg_decision_free(struct cg_decision *d)
 	cg_strlist_free(&d->ticket.cmds);
 	cg_strlist_free(&d->ticket.runas);
 	cg_strlist_free(&d->ticket.runas_groups);
+	cg_strlist_free(&d->ticket.ssh_fp);
 	explicit_bzero(&d->ticket, sizeof(d->ticket));
 	d->have_claims = false;
 	d->verified = false;

@@ -119,6 +119,23 @@ char *cg_pam_token_fetch(pam_handle_t *pamh, size_t *len);
 /* Removes the token from the PAM environment (libpam wipes the entry) and wipes our data. */
 void cg_pam_token_drop(pam_handle_t *pamh);
 
+/* ---- the SSH key of this login (ssh_key.c) ----------------------------------------------- */
+
+struct cg_pam_ssh {
+	struct cg_ssh_auth auth;        /* what SSH_AUTH_INFO_0 said (auth, account) */
+	const char *fp;                 /* the authenticating key's fingerprint, or NULL */
+	const char *none;               /* when fp is NULL: why, for the key_mismatch detail */
+};
+
+/* auth and account: reads SSH_AUTH_INFO_0; session: the key account noted. Never fails. */
+void cg_pam_ssh_read(struct cg_pam_ctx *ctx, struct cg_pam_ssh *k);
+/* Moves the token of the certificate that authenticated the login to *token (the caller
+ * then owns and wipes it): 0, or -1 when there is none (prompt as before). */
+int cg_pam_ssh_take_token(struct cg_pam_ssh *k, char **token, size_t *len);
+/* Keeps the key account checked for session open (PAM data); without a key, removes it. */
+void cg_pam_ssh_note(struct cg_pam_ctx *ctx, const struct cg_pam_ssh *k);
+void cg_pam_ssh_free(struct cg_pam_ssh *k);
+
 /* ---- the login's ticket in its session (session_ticket.c) ------------------------------- */
 
 /* After session open verified the token: records it for sudo under the kernel audit session

@@ -178,6 +178,8 @@ CG_EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const
 		break;
 	}
 	token = cg_pam_token_fetch(pamh, &len);
+	/* the key account checked, handed on with the token (ssh_key.c) */
+	cg_pam_ssh_read(&ctx, &ssh);
 	/* whatever happens next, the token must not reach the user's environment */
 	cg_pam_token_drop(pamh);
 	if (token == NULL) {
@@ -187,7 +189,6 @@ CG_EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const
 		goto out;
 	}
 	/* skip: account redeemed this jti for this very login */
-	cg_pam_ssh_read(&ctx, &ssh);
 	if (verify(&ctx, token, len, CG_REPLAY_SKIP, &ssh, &dec) != CG_OK) {
 		rc = deny(&ctx, &dec, PAM_SESSION_ERR);
 		goto out;

@@ -132,8 +132,11 @@ void cg_pam_ssh_read(struct cg_pam_ctx *ctx, struct cg_pam_ssh *k);
 /* Moves the token of the certificate that authenticated the login to *token (the caller
  * then owns and wipes it): 0, or -1 when there is none (prompt as before). */
 int cg_pam_ssh_take_token(struct cg_pam_ssh *k, char **token, size_t *len);
-/* Keeps the key account checked for session open (PAM data); without a key, removes it. */
+/* Keeps the key account checked for session open (PAM data, and the PAM environment for
+ * sshd's monitor); without a key, removes it. */
 void cg_pam_ssh_note(struct cg_pam_ctx *ctx, const struct cg_pam_ssh *k);
+/* Removes that note (cg_pam_token_drop calls it: the key goes wherever the token goes). */
+void cg_pam_ssh_forget(pam_handle_t *pamh);
 void cg_pam_ssh_free(struct cg_pam_ssh *k);
 
 /* ---- the login's ticket in its session (session_ticket.c) ------------------------------- */

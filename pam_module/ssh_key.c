@@ -2,13 +2,16 @@
  * an OpenSSH certificate carries. The reading is the core's (shared/ssh_auth_info.c); here we
  * only decide where the variable may be believed.
  *
- * sshd sets SSH_AUTH_INFO_0 in the PAM environment just before it calls auth (the
- * keyboard-interactive child) and account, so those two read it. At session open other
+ * sshd sets SSH_AUTH_INFO_0 in the PAM environment just before it calls auth and account
+ * (both in its keyboard-interactive child), so those two read it. At session open other
  * session modules have run (pam_env among them) and could have written it, so the session
- * takes the key account checked, kept as PAM data in this process (sshd's monitor runs
- * account and session); with none noted, a key-bound token is key_mismatch there. */
+ * takes the key that account checked, handed on the way the token is (token_handoff.c): PAM
+ * data in one process, else the PAM environment, which is all that comes back from sshd's
+ * child to its monitor. Both are dropped with the token, before the user's shell. With no
+ * key noted, a key-bound token is key_mismatch at session open. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +20,7 @@
 #include "pam_changegate.h"
 
 #define KEY_DATA "changegate_ssh_key_fp"
+#define KEY_ENV "CHANGEGATE_LOGIN_SSH_KEY"
 
 static void free_note(pam_handle_t *pamh, void *data, int error_status)
 {
@@ -37,9 +41,13 @@ void cg_pam_ssh_read(struct cg_pam_ctx *ctx, struct cg_pam_ssh *k)
 		return;
 	}
 	const void *data = NULL;
-	if (pam_get_data(ctx->pamh, KEY_DATA, &data) == PAM_SUCCESS && data != NULL &&
-	    cg_ssh_fp_valid(data)) {
-		k->fp = data;
+	const char *env = pam_getenv(ctx->pamh, KEY_ENV);
+	if (pam_get_data(ctx->pamh, KEY_DATA, &data) != PAM_SUCCESS || data == NULL)
+		data = env;
+	/* copied: the drop at session open wipes the environment's copy */
+	if (data != NULL && cg_ssh_fp_valid(data)) {
+		cg_strlcpy(k->auth.fp, data, sizeof(k->auth.fp));
+		k->fp = k->auth.fp;
 		return;
 	}
 	k->none = "no SSH key was checked in this login's account step";
@@ -58,12 +66,27 @@ int cg_pam_ssh_take_token(struct cg_pam_ssh *k, char **token, size_t *len)
 
 void cg_pam_ssh_note(struct cg_pam_ctx *ctx, const struct cg_pam_ssh *k)
 {
+	char entry[sizeof(KEY_ENV) + CG_SSH_FP_LEN + 1];
 	char *copy = k->fp != NULL ? strdup(k->fp) : NULL;
 
-	/* replacing the note (or removing it when there is no key) runs free_note on the old */
-	if (pam_set_data(ctx->pamh, KEY_DATA, copy, copy != NULL ? free_note : NULL) !=
-	    PAM_SUCCESS)
+	cg_pam_ssh_forget(ctx->pamh);
+	if (copy == NULL)
+		return;
+	if (pam_set_data(ctx->pamh, KEY_DATA, copy, free_note) != PAM_SUCCESS)
 		free(copy);
+	snprintf(entry, sizeof(entry), "%s=%s", KEY_ENV, k->fp);
+	(void)pam_putenv(ctx->pamh, entry);
+}
+
+void cg_pam_ssh_forget(pam_handle_t *pamh)
+{
+	const void *data = NULL;
+
+	/* deleting a missing variable makes libpam log an error: look first */
+	if (pam_getenv(pamh, KEY_ENV) != NULL)
+		(void)pam_putenv(pamh, KEY_ENV);
+	if (pam_get_data(pamh, KEY_DATA, &data) == PAM_SUCCESS && data != NULL)
+		(void)pam_set_data(pamh, KEY_DATA, NULL, NULL);
 }
 
 void cg_pam_ssh_free(struct cg_pam_ssh *k)

@@ -16,8 +16,9 @@ sshd_prereqs() {
 	fi
 }
 
-# sshd_start: host key, keys dir, sshd_config (test lines + the example's), pam.d/sshd
-# (the example, with the built module and the test config), then sshd itself.
+# sshd_start: host key, keys dir, sshd_config (test lines, $SSHD_EXTRA_CONFIG's lines, then
+# the example's), pam.d/sshd (the example, with the built module and the test config), then
+# sshd itself.
 sshd_start() {
 	SSHD_DIR=$NS_DIR/sshd
 	mkdir -p "$SSHD_DIR/authorized_keys" "$SSHD_DIR/client"
@@ -35,6 +36,7 @@ StrictModes no
 PasswordAuthentication no
 PermitRootLogin prohibit-password
 LogLevel VERBOSE
+${SSHD_EXTRA_CONFIG:-}
 EOF
 	cat "$top_srcdir/examples/sshd_config.d/changegate.conf" >>"$SSHD_DIR/sshd_config"
 	sed "s#pam_changegate\\.so#$CG_PAM_MODULE config=$CG_CONFIG#" \

@@ -56,3 +56,7 @@ TESTS += tests/e2e/sshd_login.sh tests/e2e/gate_lists.sh tests/e2e/sshd_unloadab
 EXTRA_DIST += tests/e2e/sshd_login.sh tests/e2e/gate_lists.sh tests/e2e/sshd_unloadable.sh \
 	tests/e2e/lib_pam.sh \
 	examples/pam.d/sshd examples/sshd_config.d/changegate.conf
+# Tickets bound to the SSH key and carried in a certificate (issue 18): the real sshd with a
+# CA made by ssh-keygen, and sudo in and outside the login.
+TESTS += tests/e2e/sshd_cert.sh
+EXTRA_DIST += tests/e2e/sshd_cert.sh

@@ -73,19 +73,26 @@ sshd_user_key() {
 	chmod 0644 "$SSHD_DIR/authorized_keys/$1"
 }
 
-# ssh_as USER TOKENFILE COMMAND...: logs in as USER with USER's key, answering the token
-# prompt with TOKENFILE's contents ("-" for no file: an empty answer).
-ssh_as() {
-	local user=$1 tokfile=$2
-	shift 2
-	HOME=$SSHD_DIR/client CG_TOKEN_FILE=$tokfile SSH_ASKPASS=$SSHD_DIR/askpass \
-		SSH_ASKPASS_REQUIRE=force DISPLAY=:0 \
-		timeout 30 ssh -F /dev/null -p "$SSHD_PORT" -i "$SSHD_DIR/client/$user" \
+# ssh_login KEY ASKPASS USER COMMAND...: logs in as USER with the private key KEY (and
+# KEY-cert.pub, which ssh offers when it exists), answering every prompt through ASKPASS.
+ssh_login() {
+	local key=$1 askpass=$2 user=$3
+	shift 3
+	HOME=$SSHD_DIR/client SSH_ASKPASS=$askpass SSH_ASKPASS_REQUIRE=force DISPLAY=:0 \
+		timeout 30 ssh -F /dev/null -p "$SSHD_PORT" -i "$key" \
 		-o IdentitiesOnly=yes -o BatchMode=no -o StrictHostKeyChecking=no \
 		-o UserKnownHostsFile=/dev/null -o LogLevel=INFO -o ConnectTimeout=10 \
 		-o NumberOfPasswordPrompts=1 \
 		-o PreferredAuthentications=publickey,keyboard-interactive \
 		"$user@127.0.0.1" "$@" </dev/null
+}
+
+# ssh_as USER TOKENFILE COMMAND...: logs in as USER with USER's key, answering the token
+# prompt with TOKENFILE's contents ("-" for no file: an empty answer).
+ssh_as() {
+	local user=$1 tokfile=$2
+	shift 2
+	CG_TOKEN_FILE=$tokfile ssh_login "$SSHD_DIR/client/$user" "$SSHD_DIR/askpass" "$user" "$@"
 }
 
 # token_file NAME: writes stdin to $SSHD_DIR/NAME.tok and prints its path.
@@ -109,4 +116,17 @@ claims = {"iss": iss, "aud": aud, "sub": sub, "jti": uuid.uuid4().hex, "chg": "C
 with open(key) as f:
     print(jwt.encode(claims, f.read(), algorithm="ES256", headers={"kid": "issuer-1"}))
 PY
+}
+
+# tokens_leaked: true when a token of $SSHD_DIR/*.tok, or its signature alone (the
+# secret-looking part), appears in the syslog.
+tokens_leaked() {
+	local f t
+	for f in "$SSHD_DIR"/*.tok; do
+		t=$(cat "$f")
+		[ -n "$t" ] || continue
+		grep -qF -- "$t" "$NS_LOG" && return 0
+		grep -qF -- "${t##*.}" "$NS_LOG" && return 0
+	done
+	return 1
 }

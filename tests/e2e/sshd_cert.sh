@@ -51,14 +51,7 @@ cert_for() {
 ssh_cert() {
 	local key=$1
 	shift
-	HOME=$C SSH_ASKPASS=$SSHD_DIR/failpass SSH_ASKPASS_REQUIRE=force DISPLAY=:0 \
-		timeout 30 ssh -F /dev/null -p "$SSHD_PORT" -i "$C/$key" \
-		-o CertificateFile="$C/$key-cert.pub" \
-		-o IdentitiesOnly=yes -o BatchMode=no -o StrictHostKeyChecking=no \
-		-o UserKnownHostsFile=/dev/null -o LogLevel=INFO -o ConnectTimeout=10 \
-		-o NumberOfPasswordPrompts=1 \
-		-o PreferredAuthentications=publickey,keyboard-interactive \
-		"alice@127.0.0.1" "$@" </dev/null
+	ssh_login "$C/$key" "$SSHD_DIR/failpass" alice "$@"
 }
 
 tok() {
@@ -96,7 +89,7 @@ ns_check "certificate with a key-bound token: logs in" \
 	prints_and_succeeds 'ticket=CHG0018000' ssh_cert alicecert 'echo "ticket=$CHANGEGATE_TICKET"'
 ns_check "... with no prompt at all" test ! -s "$SSHD_DIR/failpass.log"
 ns_check "... and neither the token nor the checked key reach the user's environment" \
-	prints_and_succeeds 0 ssh_cert alicecert 'env | grep -c ^CHANGEGATE_LOGIN'
+	prints_and_succeeds 0 ssh_cert alicecert 'env | grep -c ^CHANGEGATE_LOGIN; true'
 ns_check "... allowed in auth, account and session" \
 	ns_log_wait 'pam_changegate.*decision=allow reason=ok .*event=session_open user=alice .*ticket=CHG0018000'
 ns_check "sudo in that login accepts the token through the login's record" \
@@ -125,17 +118,7 @@ sshd_askpass_setup
 kb=$(tok keybound alice --ticket CHG0018004 --ssh-pubkey "$C/alice.pub")
 ns_check "key-bound token at the prompt, with its key: logs in" ssh_as alice "$kb" true
 cat "$C/other.pub" >>"$SSHD_DIR/authorized_keys/alice"
-cp "$C/other" "$C/alice-other"
-cp "$C/other.pub" "$C/alice-other.pub"
-ssh_other() {
-	HOME=$C CG_TOKEN_FILE=$1 SSH_ASKPASS=$SSHD_DIR/askpass SSH_ASKPASS_REQUIRE=force \
-		DISPLAY=:0 timeout 30 ssh -F /dev/null -p "$SSHD_PORT" -i "$C/alice-other" \
-		-o IdentitiesOnly=yes -o BatchMode=no -o StrictHostKeyChecking=no \
-		-o UserKnownHostsFile=/dev/null -o LogLevel=INFO -o ConnectTimeout=10 \
-		-o NumberOfPasswordPrompts=1 \
-		-o PreferredAuthentications=publickey,keyboard-interactive \
-		"alice@127.0.0.1" true </dev/null
-}
+ssh_other() { CG_TOKEN_FILE=$1 ssh_login "$C/other" "$SSHD_DIR/askpass" alice true; }
 ns_check "key-bound token at the prompt, with another of alice's keys: refused" \
 	refused typedother key_mismatch ssh_other "$kb"
 ns_check "... and the user is told why" grep -q "Access denied (key_mismatch)" \
@@ -151,16 +134,7 @@ ns_check "sudo in a login that the token did not open refuses it from the enviro
 	denied_with key_mismatch alice ssh_as alice "$plain" \
 	"CHANGEGATE_TOKEN=$(cat "$bound") sudo -n /usr/bin/id -u"
 
-leaked() {
-	local f t
-	for f in "$SSHD_DIR"/*.tok; do
-		t=$(cat "$f")
-		[ -n "$t" ] || continue
-		grep -qF -- "${t##*.}" "$NS_LOG" && return 0
-	done
-	return 1
-}
-ns_check_fails "no token appears in the syslog" leaked
+ns_check_fails "no token appears in the syslog" tokens_leaked
 if [ "$NS_FAIL" -gt 0 ]; then
 	echo "# syslog (last 60 lines):"
 	tail -n 60 "$NS_LOG" | sed 's/^/#   /'

@@ -193,7 +193,7 @@ CG_EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const
 		rc = deny(&ctx, &dec, PAM_SESSION_ERR);
 		goto out;
 	}
-	cg_pam_session_publish(&ctx, token, len, &dec);
+	cg_pam_session_publish(&ctx, token, len, &dec, ssh.fp);
 	cg_pam_log_decision(&ctx, &dec, false);
 	rc = PAM_SUCCESS;
 out:

@@ -143,9 +143,10 @@ void cg_pam_ssh_free(struct cg_pam_ssh *k);
 
 /* After session open verified the token: records it for sudo under the kernel audit session
  * id (logged, not fatal, when that fails: sudo then asks again), sets CHANGEGATE_TICKET and
- * CHANGEGATE_EXPIRES, keeps what the close needs, tells the user. */
+ * CHANGEGATE_EXPIRES, keeps what the close needs, tells the user. ssh_key: the key account
+ * checked for this login (cg_pam_ssh_read), or NULL. */
 void cg_pam_session_publish(struct cg_pam_ctx *ctx, const char *token, size_t len,
-			    const struct cg_decision *dec);
+			    const struct cg_decision *dec, const char *ssh_key);
 /* At close: removes the record and fills dec for the log line (reason ok, with the ticket
  * the open saw when this process saw it). PAM_SUCCESS or PAM_SESSION_ERR. */
 int cg_pam_session_forget(struct cg_pam_ctx *ctx, struct cg_decision *dec);

@@ -513,6 +513,8 @@ struct cg_login_record {
 	long long opened;               /* when the session opened (the token was verified) */
 	struct cg_file_id key;          /* the key file the signature was verified with */
 	struct cg_ticket ticket;        /* the verified claims (aud: the whole claim) */
+	char ssh_key[CG_SSH_FP_LEN + 1]; /* the SSH key this login authenticated with, as the
+					   PAM module checked it ("SHA256:..."), or "" */
 	char *token;                    /* the token itself, for a full verification again */
 	size_t token_len;
 };

@@ -15,6 +15,7 @@ shared_libcgbase_la_SOURCES += \
 	shared/file_id.c \
 	shared/login_record.c \
 	shared/login_record_file.c \
+	shared/ssh_fp_form.c \
 	shared/state_file.h \
 	shared/state_file.c \
 	shared/audit_log.h \

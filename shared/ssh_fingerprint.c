@@ -47,15 +47,3 @@ int cg_ssh_key_fingerprint(const struct cg_ssh_key *k, char out[CG_SSH_FP_LEN + 
 	out[o] = '\0';
 	return 0;
 }
-
-bool cg_ssh_fp_valid(const char *s)
-{
-	if (s == NULL || strncmp(s, "SHA256:", 7) != 0 || strlen(s) != CG_SSH_FP_LEN)
-		return false;
-	for (const char *p = s + 7; *p != '\0'; p++) {
-		if (strchr(b64, *p) == NULL)
-			return false;
-	}
-	/* 43 characters hold 258 bits: the last one's two low bits are unused, so zero */
-	return (strchr(b64, s[CG_SSH_FP_LEN - 1]) - b64) % 4 == 0;
-}

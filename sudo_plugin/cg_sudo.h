@@ -116,6 +116,8 @@ struct cgs_token {
 	char *buf;
 	size_t len;
 	enum cgs_source source;
+	/* CGS_SRC_SESSION: the SSH key the login's record says was checked, or "" */
+	char ssh_key[CG_SSH_FP_LEN + 1];
 };
 void cgs_token_clear(struct cgs_token *t);
 

@@ -56,6 +56,7 @@ int cgs_token_from_session(const struct cgs_ctx *c, struct cgs_token *t)
 	if (cg_login_record_read(CG_RUNDIR, sid, c->user.name, &r, NULL, 0) != 0)
 		return -1;
 	rc = take_copy(t, r.token, r.token_len, CGS_SRC_SESSION);
+	cg_strlcpy(t->ssh_key, r.ssh_key, sizeof(t->ssh_key));
 	cg_login_record_free(&r);
 	return rc;
 }

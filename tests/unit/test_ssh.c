@@ -118,12 +118,12 @@ static void test_refused(void)
 
 /* ---- certificates built field by field ----------------------------------------------- */
 
-struct buf {
+struct cert_buf {
 	unsigned char b[16384];
 	size_t n;
 };
 
-static void put_u32(struct buf *b, uint32_t v)
+static void cb_u32(struct cert_buf *b, uint32_t v)
 {
 	b->b[b->n++] = (unsigned char)(v >> 24);
 	b->b[b->n++] = (unsigned char)(v >> 16);
@@ -131,27 +131,27 @@ static void put_u32(struct buf *b, uint32_t v)
 	b->b[b->n++] = (unsigned char)v;
 }
 
-static void put_u64(struct buf *b, uint64_t v)
+static void cb_u64(struct cert_buf *b, uint64_t v)
 {
-	put_u32(b, (uint32_t)(v >> 32));
-	put_u32(b, (uint32_t)v);
+	cb_u32(b, (uint32_t)(v >> 32));
+	cb_u32(b, (uint32_t)v);
 }
 
-static void put_bytes(struct buf *b, const void *p, size_t n)
+static void cb_bytes(struct cert_buf *b, const void *p, size_t n)
 {
-	put_u32(b, (uint32_t)n);
+	cb_u32(b, (uint32_t)n);
 	memcpy(b->b + b->n, p, n);
 	b->n += n;
 }
 
-static void put_str(struct buf *b, const char *s)
+static void cb_str(struct cert_buf *b, const char *s)
 {
-	put_bytes(b, s, strlen(s));
+	cb_bytes(b, s, strlen(s));
 }
 
-static void put_buf(struct buf *b, const struct buf *in)
+static void cb_buf(struct cert_buf *b, const struct cert_buf *in)
 {
-	put_bytes(b, in->b, in->n);
+	cb_bytes(b, in->b, in->n);
 }
 
 /* One way to break a certificate, or none. */
@@ -164,41 +164,41 @@ struct cert_spec {
 	size_t pk_len;
 };
 
-static size_t build_cert(const struct cert_spec *s, struct buf *out)
+static size_t build_cert(const struct cert_spec *s, struct cert_buf *out)
 {
 	static const unsigned char pk[40] = {1, 2, 3};
-	struct buf ext = {.n = 0}, crit = {.n = 0}, ca = {.n = 0};
+	struct cert_buf ext = {.n = 0}, crit = {.n = 0}, ca = {.n = 0};
 	out->n = 0;
-	put_str(out, "ssh-ed25519-cert-v01@openssh.com");
-	put_str(out, "nonce-nonce-nonce-nonce-nonce-00");
-	put_bytes(out, pk, s->pk_len);
-	put_u64(out, 7);
-	put_u32(out, s->type);
-	put_str(out, "alice:CHG1");
-	struct buf pr = {.n = 0};
-	put_str(&pr, "alice");
-	put_buf(out, &pr);
-	put_u64(out, s->after);
-	put_u64(out, s->before);
-	put_buf(out, &crit);
+	cb_str(out, "ssh-ed25519-cert-v01@openssh.com");
+	cb_str(out, "nonce-nonce-nonce-nonce-nonce-00");
+	cb_bytes(out, pk, s->pk_len);
+	cb_u64(out, 7);
+	cb_u32(out, s->type);
+	cb_str(out, "alice:CHG1");
+	struct cert_buf pr = {.n = 0};
+	cb_str(&pr, "alice");
+	cb_buf(out, &pr);
+	cb_u64(out, s->after);
+	cb_u64(out, s->before);
+	cb_buf(out, &crit);
 	for (size_t i = 0; i < 4 && s->exts[i][0] != NULL; i++) {
-		put_str(&ext, s->exts[i][0]);
+		cb_str(&ext, s->exts[i][0]);
 		if (s->exts[i][1][0] == '\0') {
-			put_u32(&ext, 0);
+			cb_u32(&ext, 0);
 		} else if (s->raw_value) {
-			put_str(&ext, s->exts[i][1]);
+			cb_str(&ext, s->exts[i][1]);
 		} else {
-			struct buf v = {.n = 0};
-			put_str(&v, s->exts[i][1]);
-			put_buf(&ext, &v);
+			struct cert_buf v = {.n = 0};
+			cb_str(&v, s->exts[i][1]);
+			cb_buf(&ext, &v);
 		}
 	}
-	put_buf(out, &ext);
-	put_u32(out, 0);                        /* reserved */
-	put_str(&ca, "ssh-ed25519");
-	put_bytes(&ca, pk, 32);
-	put_buf(out, &ca);
-	put_str(out, s->no_signature ? "" : "signature-bytes");
+	cb_buf(out, &ext);
+	cb_u32(out, 0);                        /* reserved */
+	cb_str(&ca, "ssh-ed25519");
+	cb_bytes(&ca, pk, 32);
+	cb_buf(out, &ca);
+	cb_str(out, s->no_signature ? "" : "signature-bytes");
 	return out->n;
 }
 
@@ -217,7 +217,7 @@ static void default_spec(struct cert_spec *s)
 
 static int parse_cert(const struct cert_spec *s, struct cg_ssh_key *k, char *why, size_t wl)
 {
-	static struct buf b;
+	static struct cert_buf b;
 	build_cert(s, &b);
 	return cg_ssh_key_parse(b.b, b.n, k, why, wl);
 }
@@ -301,7 +301,7 @@ static void test_cert_fields(void)
 static void test_cert_truncated(void)
 {
 	struct cert_spec s;
-	static struct buf b;
+	static struct cert_buf b;
 	struct cg_ssh_key k;
 	char why[160];
 
@@ -321,28 +321,28 @@ static void test_cert_truncated(void)
 /* A NUL inside the extension would shorten the token: the whole entry is refused. */
 static void test_token_with_nul(void)
 {
-	struct buf b = {.n = 0}, ext = {.n = 0}, v = {.n = 0}, ca = {.n = 0}, pr = {.n = 0};
+	struct cert_buf b = {.n = 0}, ext = {.n = 0}, v = {.n = 0}, ca = {.n = 0}, pr = {.n = 0};
 	static const unsigned char pk[32] = {9};
-	put_str(&b, "ssh-ed25519-cert-v01@openssh.com");
-	put_str(&b, "n");
-	put_bytes(&b, pk, 32);
-	put_u64(&b, 1);
-	put_u32(&b, 1);
-	put_str(&b, "id");
-	put_str(&pr, "alice");
-	put_buf(&b, &pr);
-	put_u64(&b, 1);
-	put_u64(&b, 2);
-	put_u32(&b, 0);
-	put_str(&ext, CG_SSH_TOKEN_EXT);
-	put_bytes(&v, "a.b\0.c", 6);
-	put_buf(&ext, &v);
-	put_buf(&b, &ext);
-	put_u32(&b, 0);
-	put_str(&ca, "ssh-ed25519");
-	put_bytes(&ca, pk, 32);
-	put_buf(&b, &ca);
-	put_str(&b, "sig");
+	cb_str(&b, "ssh-ed25519-cert-v01@openssh.com");
+	cb_str(&b, "n");
+	cb_bytes(&b, pk, 32);
+	cb_u64(&b, 1);
+	cb_u32(&b, 1);
+	cb_str(&b, "id");
+	cb_str(&pr, "alice");
+	cb_buf(&b, &pr);
+	cb_u64(&b, 1);
+	cb_u64(&b, 2);
+	cb_u32(&b, 0);
+	cb_str(&ext, CG_SSH_TOKEN_EXT);
+	cb_bytes(&v, "a.b\0.c", 6);
+	cb_buf(&ext, &v);
+	cb_buf(&b, &ext);
+	cb_u32(&b, 0);
+	cb_str(&ca, "ssh-ed25519");
+	cb_bytes(&ca, pk, 32);
+	cb_buf(&b, &ca);
+	cb_str(&b, "sig");
 
 	static const char alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	char line[2048];

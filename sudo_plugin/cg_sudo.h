@@ -121,6 +121,9 @@ struct cgs_token {
 };
 void cgs_token_clear(struct cgs_token *t);
 
+/* The SSH key req may judge t's key binding by: the one the login record names, for the
+ * record's token only (points into t: verify before cgs_token_clear). */
+void cgs_token_ssh_key(const struct cgs_token *t, struct cg_request *req);
 /* The login record for this audit session and user; 0 when found, -1 otherwise. */
 int cgs_token_from_session(const struct cgs_ctx *c, struct cgs_token *t);
 /* CHANGEGATE_TOKEN from the user's environment; 0 when set, -1 otherwise. */

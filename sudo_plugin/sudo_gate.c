@@ -33,15 +33,7 @@ static void verify(const struct cgs_ctx *c, struct cgs_token *t, struct cg_reque
 {
 	/* the login already redeemed a single-use jti: this is the same login */
 	req->replay = t->source == CGS_SRC_SESSION ? CG_REPLAY_SKIP : CG_REPLAY_REDEEM;
-	/* a key-bound token (cnf.ssh_fp) counts only through the record of the login that
-	 * checked its key; from anywhere else it is key_mismatch */
-	req->ssh_key_fp = t->source == CGS_SRC_SESSION && t->ssh_key[0] != '\0' ? t->ssh_key
-			  : NULL;
-	req->ssh_key_none = t->source == CGS_SRC_SESSION
-			    ? "this login's record names no SSH key checked at login"
-			    : "a token bound to a key is accepted only through the record of the SSH "
-			      "login that checked the key, not from CHANGEGATE_TOKEN, a token file "
-			      "or the prompt";
+	cgs_token_ssh_key(t, req);
 	cgs_verify_token(&c->cfg, t->buf, t->len, req, d);
 	req->ssh_key_fp = NULL;
 	if (c->opts.debug) {

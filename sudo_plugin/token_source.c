@@ -61,6 +61,19 @@ int cgs_token_from_session(const struct cgs_ctx *c, struct cgs_token *t)
 	return rc;
 }
 
+void cgs_token_ssh_key(const struct cgs_token *t, struct cg_request *req)
+{
+	/* a key-bound token (cnf.ssh_fp) counts only through the record of the login that
+	 * checked its key; from anywhere else it is key_mismatch */
+	req->ssh_key_fp = t->source == CGS_SRC_SESSION && t->ssh_key[0] != '\0' ? t->ssh_key
+			  : NULL;
+	req->ssh_key_none = t->source == CGS_SRC_SESSION
+			    ? "this login's record names no SSH key checked at login"
+			    : "a token bound to a key is accepted only through the record of the SSH "
+			      "login that checked the key, not from CHANGEGATE_TOKEN, a token file "
+			      "or the prompt";
+}
+
 int cgs_token_from_env(const struct cgs_ctx *c, struct cgs_token *t)
 {
 	const char *v = cgs_kv_get(c->user_env, "CHANGEGATE_TOKEN");

@@ -117,7 +117,7 @@ char *cli_issue_payload(const struct cli_issue *o, const char *jti, long long no
 /* ---- issue_ssh.c --------------------------------------------------------------------- */
 /* The fingerprint (as ssh-keygen -l prints it) of the OpenSSH public key file at path; 0,
  * or -1 with the reason printed (a certificate is refused: the key is wanted). */
-int cli_ssh_pubkey_fp(const char *path, char fp[CG_SSH_FP_LEN + 1]);
+int cli_ssh_pubkey_fp(const char *cmd, const char *path, char fp[CG_SSH_FP_LEN + 1]);
 /* Writes o->ssh_cert: a user certificate for o->ssh_pubkey signed by o->ssh_ca through
  * `ssh-keygen -s`, principal sub, valid nbf..exp, key id naming sub, ticket and jti, with the
  * token in the changegate-token@changegate extension. 0, or -1 with the reason printed. */

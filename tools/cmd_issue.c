@@ -243,7 +243,7 @@ static bool check_ssh(struct cli_issue *o)
 			  "login,sudo");
 		return false;
 	}
-	return o->ssh_pubkey == NULL || cli_ssh_pubkey_fp(o->ssh_pubkey, o->ssh_fp) == 0;
+	return o->ssh_pubkey == NULL || cli_ssh_pubkey_fp(CMD, o->ssh_pubkey, o->ssh_fp) == 0;
 }
 
 /* The rules that tie options together: four eyes, break-glass, scope. */

@@ -12,10 +12,12 @@
 
 #define CMD "verify"
 
-enum { OPT_SUDO_CONF = 256, OPT_PAM_DIR };
+enum { OPT_SUDO_CONF = 256, OPT_PAM_DIR, OPT_SSH_PUBKEY };
 
 struct verify_opts {
 	const char *config, *user, *host, *command, *runas;
+	const char *ssh_pubkey;         /* judge as a login this key authenticated */
+	char ssh_fp[CG_SSH_FP_LEN + 1];
 	struct cli_wiring wiring;       /* where the fronts' own gate lists are read */
 	bool json, have_at;
 	long long at;
@@ -29,7 +31,8 @@ static void usage(void)
 	       "       changegate verify [--config FILE] --user USER --scope sudo\n"
 	       "           --command \"PATH ARG...\" [--runas USER] [--host HOST] [--at EPOCH]\n"
 	       "           [--json] < token\n"
-	       "       (either form also takes [--sudo-conf FILE] [--pam-dir DIR])\n"
+	       "       (either form also takes [--sudo-conf FILE] [--pam-dir DIR]\n"
+	       "        [--ssh-pubkey FILE])\n"
 	       "\n"
 	       "Reads one token from standard input and judges it exactly as the PAM module (scope\n"
 	       "login) or the sudo plugin (scope sudo) would for USER on this host: signature, key,\n"
@@ -50,6 +53,10 @@ static void usage(void)
 	       "                        \"/usr/bin/systemctl restart nginx\"\n"
 	       "  -r, --runas USER      sudo only: the target user (default root)\n"
 	       "  -t, --at EPOCH        judge at this time (seconds since 1970) instead of now\n"
+	       "  --ssh-pubkey FILE     judge as in an SSH login this OpenSSH public key\n"
+	       "                        authenticated (or sudo in it): a token bound to other\n"
+	       "                        keys is key_mismatch; without it, every bound token is\n"
+	       "                        key_mismatch\n"
 	       "  -j, --json            print one JSON object: decision, reason, detail, verified,\n"
 	       "                        ticket, jti, sub, approver, expires, emergency, gated\n"
 	       "  --sudo-conf FILE      sudo's front-end config, for the lists its changegate\n"
@@ -90,6 +97,7 @@ static int parse_option(int c, struct verify_opts *o)
 	case 'j': o->json = true; break;
 	case OPT_SUDO_CONF: o->wiring.sudo_conf = optarg; break;
 	case OPT_PAM_DIR: o->wiring.pam_dir = optarg; break;
+	case OPT_SSH_PUBKEY: o->ssh_pubkey = optarg; break;
 	case 's':
 		if (strcmp(optarg, "login") == 0) {
 			o->scope = CG_SCOPE_LOGIN;
@@ -227,6 +235,8 @@ static int verify(const struct verify_opts *o, const struct cg_config *cfg,
 			.argc = words->count,
 			.now = now,
 			.replay = CG_REPLAY_PEEK,
+			.ssh_key_fp = o->ssh_pubkey != NULL ? o->ssh_fp : NULL,
+			.ssh_key_none = "changegate verify was given no --ssh-pubkey",
 		};
 		resolve_runas(o, &req);
 		cg_verify_token(cfg, token, len, &req, &d);
@@ -254,6 +264,7 @@ int cmd_verify(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "sudo-conf", required_argument, NULL, OPT_SUDO_CONF },
 		{ "pam-dir", required_argument, NULL, OPT_PAM_DIR },
+		{ "ssh-pubkey", required_argument, NULL, OPT_SSH_PUBKEY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -275,6 +286,8 @@ int cmd_verify(int argc, char **argv)
 		return cli_usage_error(CMD);
 	}
 	if (!check_opts(&o))
+		return cli_usage_error(CMD);
+	if (o.ssh_pubkey != NULL && cli_ssh_pubkey_fp(CMD, o.ssh_pubkey, o.ssh_fp) != 0)
 		return cli_usage_error(CMD);
 	struct cg_strlist words = { 0 };
 	if (!split_command(o.command, &words)) {

@@ -22,11 +22,11 @@
 extern char **environ;
 
 /* The first line of an OpenSSH public key file: "TYPE BASE64[ comment]". */
-static int read_line(const char *path, char *line, size_t linelen)
+static int read_line(const char *cmd, const char *path, char *line, size_t linelen)
 {
 	FILE *f = fopen(path, "re");
 	if (f == NULL) {
-		cli_error(CMD, "--ssh-pubkey %s: %s", path, strerror(errno));
+		cli_error(cmd, "--ssh-pubkey %s: %s", path, strerror(errno));
 		return -1;
 	}
 	bool ok = fgets(line, (int)linelen, f) != NULL;
@@ -37,20 +37,20 @@ static int read_line(const char *path, char *line, size_t linelen)
 	else if (n + 1 >= linelen)
 		ok = false;
 	if (!ok || n == 0) {
-		cli_error(CMD, "--ssh-pubkey %s: empty, or not one line of at most %d bytes", path,
+		cli_error(cmd, "--ssh-pubkey %s: empty, or not one line of at most %d bytes", path,
 			  PUBKEY_FILE_MAX);
 		return -1;
 	}
 	return 0;
 }
 
-int cli_ssh_pubkey_fp(const char *path, char fp[CG_SSH_FP_LEN + 1])
+int cli_ssh_pubkey_fp(const char *cmd, const char *path, char fp[CG_SSH_FP_LEN + 1])
 {
 	char *line = malloc(PUBKEY_FILE_MAX);
 	unsigned char *blob = malloc(PUBKEY_FILE_MAX);
 	int rc = -1;
 
-	if (line == NULL || blob == NULL || read_line(path, line, PUBKEY_FILE_MAX) != 0)
+	if (line == NULL || blob == NULL || read_line(cmd, path, line, PUBKEY_FILE_MAX) != 0)
 		goto out;
 	char *b = strchr(line, ' ');
 	size_t blen = b != NULL ? strcspn(b + 1, " ") : 0;
@@ -58,15 +58,15 @@ int cli_ssh_pubkey_fp(const char *path, char fp[CG_SSH_FP_LEN + 1])
 	struct cg_ssh_key k;
 	char why[128];
 	if (len == 0 || cg_ssh_key_parse(blob, len, &k, why, sizeof(why)) != 0) {
-		cli_error(CMD, "--ssh-pubkey %s: not an OpenSSH public key line%s%s", path,
+		cli_error(cmd, "--ssh-pubkey %s: not an OpenSSH public key line%s%s", path,
 			  len > 0 ? ": " : "", len > 0 ? why : "");
 	} else if (k.cert) {
-		cli_error(CMD, "--ssh-pubkey %s: a certificate; give the developer's public key "
+		cli_error(cmd, "--ssh-pubkey %s: a certificate; give the developer's public key "
 			  "(the .pub file)", path);
 	} else if ((size_t)(b - line) != strlen(k.type) || strncmp(line, k.type, strlen(k.type))) {
-		cli_error(CMD, "--ssh-pubkey %s: the line names another type than its key", path);
+		cli_error(cmd, "--ssh-pubkey %s: the line names another type than its key", path);
 	} else if (cg_ssh_key_fingerprint(&k, fp) != 0) {
-		cli_error(CMD, "cannot compute the key's fingerprint");
+		cli_error(cmd, "cannot compute the key's fingerprint");
 	} else {
 		rc = 0;
 	}

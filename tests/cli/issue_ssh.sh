@@ -30,6 +30,15 @@ for t in ed25519 ecdsa rsa; do
 done
 expect_verdict "a key-bound token where no SSH key is known: key_mismatch" \
 	"deny: key_mismatch" "$tok" --user alice --scope login
+expect_verdict "verify --ssh-pubkey with the bound key: allow" allow "$tok" --user alice \
+	--scope login --ssh-pubkey "$T/id_rsa.pub"
+expect_verdict "verify --ssh-pubkey with another key: key_mismatch" "deny: key_mismatch" \
+	"$tok" --user alice --scope login --ssh-pubkey "$T/id_ed25519.pub"
+check_out "verify --ssh-pubkey names the bound key in the detail" \
+	"bound to the SSH key $(fp "$T/id_rsa.pub" | sed 's/[+/]/./g')" 1 verify "$tok" --user alice \
+	--scope login --ssh-pubkey "$T/id_ecdsa.pub"
+check_out "verify --ssh-pubkey that is no key: a usage error" 'changegate verify: --ssh-pubkey' 2 \
+	verify "$tok" --user alice --scope login --ssh-pubkey "$T/nope.pub"
 
 # the certificate
 nbf=1893456000 # 2030-01-01T00:00:00Z

@@ -95,6 +95,13 @@ ns_check "... allowed in auth, account and session" \
 ns_check "sudo in that login accepts the token through the login's record" \
 	prints_and_succeeds 0 ssh_cert alicecert 'sudo -n /usr/bin/id -u'
 ns_check "... and says so in the log" log_has alice decision=allow reason=ok ticket=CHG0018000
+# sudo -l lists the login's ticket in the policy set-up (changegate_policy wraps sudoers)
+sudo_conf_write "$NS_DIR/sudo.conf" "$POLICY_CONF"
+ns_check "policy: sudo -l in that login shows the ticket, not key_mismatch" \
+	output_has "change ticket CHG0018000" ssh_cert alicecert 'sudo -n -l'
+ns_check "policy: sudo in that login accepts the token too" \
+	prints_and_succeeds 0 ssh_cert alicecert 'sudo -n /usr/bin/id -u'
+sudo_conf_write "$NS_DIR/sudo.conf" "$APPROVAL_CONF"
 
 # ---- certificates whose token is refused
 now=$(date +%s)

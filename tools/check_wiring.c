@@ -433,6 +433,7 @@ struct sshd_seen {
 	/* The first AuthenticationMethods that lets keyboard-interactive run before publickey
 	 * (or without it): "file:line: AuthenticationMethods ...", escaped; empty when there is none. */
 	char kbd_first[768];
+	bool key_first;                 /* some alternative requires publickey, then kbd */
 };
 
 /* Whether, in one alternative ("publickey,keyboard-interactive:pam"), keyboard-interactive
@@ -536,9 +537,11 @@ static void sshd_file(struct cli_check *ck, const char *dir, const char *path, i
 			for (size_t i = 1; i < n; i++)
 				if (strstr(w[i], "keyboard-interactive") != NULL)
 					s->methods_kbd = true;
-			for (size_t i = 1; i < n && s->kbd_first[0] == '\0'; i++) {
+			for (size_t i = 1; i < n; i++) {
 				char safe[400], m[256];
-				if (!kbd_before_key(w[i]))
+				if (strstr(w[i], "keyboard-interactive") != NULL && !kbd_before_key(w[i]))
+					s->key_first = true;
+				if (!kbd_before_key(w[i]) || s->kbd_first[0] != '\0')
 					continue;
 				cg_sanitize(safe, sizeof(safe), path);
 				cg_sanitize(m, sizeof(m), w[i]);
@@ -568,7 +571,7 @@ static void sshd_file(struct cli_check *ck, const char *dir, const char *path, i
 void cli_check_sshd_config(struct cli_check *ck, bool pam_auth)
 {
 	const char *path = ck->wiring->sshd_config;
-	struct sshd_seen s = { UNSET, UNSET, false, "", "" };
+	struct sshd_seen s = { UNSET, UNSET, false, "", "", false };
 	unsigned before = ck->problems;
 	char *copy = strdup(path);
 	if (copy == NULL) {
@@ -592,6 +595,12 @@ void cli_check_sshd_config(struct cli_check *ck, bool pam_auth)
 			 "SSH certificate is not found and a token bound to a key is refused "
 			 "(key_mismatch); require publickey first (publickey,keyboard-interactive)",
 			 s.kbd_first);
+	else if (!s.key_first && s.kbd == YES && s.use_pam == YES)
+		cli_note(ck, "warning: sshd_config %s: no AuthenticationMethods requires publickey "
+			 "before keyboard-interactive, so keyboard-interactive may run without a key: "
+			 "pam_changegate then sees no key, a token in an SSH certificate is not found "
+			 "and a token bound to a key is refused (key_mismatch); require "
+			 "publickey,keyboard-interactive for gated users", path);
 	if (ck->problems != before)
 		return;
 	if (s.use_pam != YES)

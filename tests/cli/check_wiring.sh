@@ -214,6 +214,9 @@ check_out "AuthenticationMethods alone is not enough when kbd-interactive is off
 printf 'UsePAM yes\nChallengeResponseAuthentication yes\n' >"$W/ssh/sshd_config"
 rm "$W/ssh/sshd_config.d/cg.conf"
 check_out "ChallengeResponseAuthentication yes (Include-less)" '^config OK$' 0 cc
+check_out "... keyboard-interactive with no publickey required before it: warned (issue 18)" \
+	'^warning: sshd_config .*: no AuthenticationMethods requires publickey before keyboard-interactive' \
+	0 warned
 printf 'UsePAM=yes\n' >"$W/ssh/sshd_config"
 only_problem "neither AuthenticationMethods nor KbdInteractive" \
 	'^problem: sshd_config .*no AuthenticationMethods names keyboard-interactive'

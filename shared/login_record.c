@@ -533,13 +533,7 @@ int cg_login_record_parse(const char *buf, size_t len, struct cg_login_record *r
 
 void cg_login_record_free(struct cg_login_record *r)
 {
-	struct cg_ticket *t = &r->ticket;
-	cg_strlist_free(&t->aud);
-	cg_strlist_free(&t->hosts);
-	cg_strlist_free(&t->cmds);
-	cg_strlist_free(&t->runas);
-	cg_strlist_free(&t->runas_groups);
-	cg_strlist_free(&t->ssh_fp);
+	cg_ticket_clear(&r->ticket);
 	if (r->token != NULL)
 		cg_wipe_free(r->token, r->token_len + 1);
 	memset(r, 0, sizeof(*r));

@@ -54,6 +54,9 @@ ssh_cert() {
 	ssh_login "$C/$key" "$SSHD_DIR/failpass" alice "$@"
 }
 
+# tok NAME USER [cg_mint options]: a token in $SSHD_DIR/NAME.tok. The tokens minted here only
+# log in (--scope login); the one that sudo runs with is the certificate's, which names its
+# command (--cmd), since a sudo ticket without cmds allows nothing.
 tok() {
 	local name=$1
 	shift
@@ -105,16 +108,16 @@ sudo_conf_write "$NS_DIR/sudo.conf" "$APPROVAL_CONF"
 
 # ---- certificates whose token is refused
 now=$(date +%s)
-tok alice-for-bob bob --ticket CHG0018001 --ssh-pubkey "$C/alicecert.pub" >/dev/null
+tok alice-for-bob bob --scope login --ticket CHG0018001 --ssh-pubkey "$C/alicecert.pub" >/dev/null
 cert_for alicecert "$SSHD_DIR/alice-for-bob.tok" || exit 1
 ns_check "certificate carrying another user's token: refused" \
 	refused bobtok wrong_user ssh_cert alicecert true
-tok expired alice --ticket CHG0018002 --nbf $((now - 7200)) --ttl 1h \
+tok expired alice --scope login --ticket CHG0018002 --nbf $((now - 7200)) --ttl 1h \
 	--ssh-pubkey "$C/alicecert.pub" >/dev/null
 cert_for alicecert "$SSHD_DIR/expired.tok" || exit 1
 ns_check "certificate carrying an expired token: refused" \
 	refused expired expired ssh_cert alicecert true
-tok otherkey alice --ticket CHG0018003 --ssh-pubkey "$C/other.pub" >/dev/null
+tok otherkey alice --scope login --ticket CHG0018003 --ssh-pubkey "$C/other.pub" >/dev/null
 cert_for alicecert "$SSHD_DIR/otherkey.tok" || exit 1
 ns_check "certificate carrying a token bound to another key: refused" \
 	refused otherkey key_mismatch ssh_cert alicecert true
@@ -122,7 +125,7 @@ ns_check "... and no prompt was offered instead" test ! -s "$SSHD_DIR/failpass.l
 
 # ---- key-bound tokens typed at the prompt (authorized_keys, no certificate)
 sshd_askpass_setup
-kb=$(tok keybound alice --ticket CHG0018004 --ssh-pubkey "$C/alice.pub")
+kb=$(tok keybound alice --scope login --ticket CHG0018004 --ssh-pubkey "$C/alice.pub")
 ns_check "key-bound token at the prompt, with its key: logs in" ssh_as alice "$kb" true
 cat "$C/other.pub" >>"$SSHD_DIR/authorized_keys/alice"
 ssh_other() { CG_TOKEN_FILE=$1 ssh_login "$C/other" "$SSHD_DIR/askpass" alice true; }
@@ -130,7 +133,7 @@ ns_check "key-bound token at the prompt, with another of alice's keys: refused" 
 	refused typedother key_mismatch ssh_other "$kb"
 ns_check "... and the user is told why" grep -q "Access denied (key_mismatch)" \
 	"$SSHD_DIR/typedother.out"
-plain=$(tok plain alice --ticket CHG0018005)
+plain=$(tok plain alice --scope login --ticket CHG0018005)
 ns_check "a token bound to no key still logs in with any authorised key" ssh_other "$plain"
 
 # ---- sudo: a key-bound token from the environment is refused, outside and inside a login
@@ -142,10 +145,5 @@ ns_check "sudo in a login that the token did not open refuses it from the enviro
 	"CHANGEGATE_TOKEN=$(cat "$bound") sudo -n /usr/bin/id -u"
 
 ns_check_fails "no token appears in the syslog" tokens_leaked
-if [ "$NS_FAIL" -gt 0 ]; then
-	echo "# syslog (last 60 lines):"
-	tail -n 60 "$NS_LOG" | sed 's/^/#   /'
-	echo "# sshd log (last 40 lines):"
-	tail -n 40 "$SSHD_DIR/sshd.log" | sed 's/^/#   /'
-fi
+sshd_show_logs_on_failure
 ns_finish

@@ -15,6 +15,7 @@ shared_libcgbase_la_SOURCES += \
 	shared/file_id.c \
 	shared/login_record.c \
 	shared/login_record_file.c \
+	shared/ssh_fp_form.c \
 	shared/state_file.h \
 	shared/state_file.c \
 	shared/audit_log.h \
@@ -41,3 +42,9 @@ shared_libcgcore_la_SOURCES += \
 	shared/revocation_list_cache.c \
 	shared/revocation_list_install.c \
 	shared/replay.c
+# SSH_AUTH_INFO_0 and OpenSSH keys and certificates (issue 18): what the PAM module and the
+# issuer tool read; the fingerprint hashes with libcrypto, so not in libcgbase
+shared_libcgcore_la_SOURCES += \
+	shared/ssh_key_blob.c \
+	shared/ssh_fingerprint.c \
+	shared/ssh_auth_info.c

@@ -92,10 +92,12 @@ int cg_read_trusted_file_id(const char *path, size_t max, char **buf, size_t *le
 	int rc = cg_read_trusted_fd(fd, path, &st, max, buf, len, err, errlen);
 	/* the identity after the read: a write meanwhile shows as another mtime next time */
 	if (rc == 0 && id != NULL && cg_file_id_of_fd(fd, id) != 0) {
-		cg_set_err(err, errlen, "%s: fstat: %s", path, strerror(errno));
+		int e = errno;
+		cg_set_err(err, errlen, "%s: fstat: %s", path, strerror(e));
 		cg_wipe_free(*buf, *len + 1);
 		*buf = NULL;
 		*len = 0;
+		errno = e;
 		rc = -1;
 	}
 	int e = errno;

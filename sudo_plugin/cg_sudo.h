@@ -116,6 +116,8 @@ struct cgs_token {
 	char *buf;
 	size_t len;
 	enum cgs_source source;
+	/* CGS_SRC_SESSION: the SSH key the login's record says was checked, or "" */
+	char ssh_key[CG_SSH_FP_LEN + 1];
 };
 void cgs_token_clear(struct cgs_token *t);
 
@@ -126,7 +128,10 @@ int cgs_session_record(const struct cgs_ctx *c, struct cg_login_record *r, char 
 		       size_t whylen);
 /* The token a login record holds, copied as from the other sources; 0 or -1. */
 int cgs_token_from_record(const struct cg_login_record *r, struct cgs_token *t);
-/* Both: the token of this login's record; 0 when found, -1 otherwise. */
+/* The SSH key req may judge t's key binding by: the one the login record names, for the
+ * record's token only (points into t: verify before cgs_token_clear). */
+void cgs_token_ssh_key(const struct cgs_token *t, struct cg_request *req);
+/* The login record for this audit session and user; 0 when found, -1 otherwise. */
 int cgs_token_from_session(const struct cgs_ctx *c, struct cgs_token *t);
 /* CHANGEGATE_TOKEN from the user's environment; 0 when set, -1 otherwise. */
 int cgs_token_from_env(const struct cgs_ctx *c, struct cgs_token *t);

@@ -33,7 +33,9 @@ static void verify(const struct cgs_ctx *c, struct cgs_token *t, struct cg_reque
 {
 	/* the login already redeemed a single-use jti: this is the same login */
 	req->replay = t->source == CGS_SRC_SESSION ? CG_REPLAY_SKIP : CG_REPLAY_REDEEM;
+	cgs_token_ssh_key(t, req);
 	cgs_verify_token(&c->cfg, t->buf, t->len, req, d);
+	req->ssh_key_fp = NULL;
 	if (c->opts.debug) {
 		char line[128];
 
@@ -70,7 +72,13 @@ static bool decide_session(struct cgs_ctx *c, struct cg_request *req, struct cg_
 		return false;
 	}
 	req->replay = CG_REPLAY_SKIP;
-	if (cg_recorded_allows(&c->cfg, &rec.ticket, &rec.key, req, d, why, sizeof(why))) {
+	/* a key-bound ticket is judged by the key this login's record names, as in verify() */
+	req->ssh_key_fp = rec.ssh_key[0] != '\0' ? rec.ssh_key : NULL;
+	req->ssh_key_none = "this login's record names no SSH key checked at login";
+	bool fast = cg_recorded_allows(&c->cfg, &rec.ticket, &rec.key, req, d, why, sizeof(why));
+	req->ssh_key_fp = NULL;
+	req->ssh_key_none = NULL;
+	if (fast) {
 		debug_say(c, "login record: fast path", why);
 		cg_login_record_free(&rec);
 		return true;

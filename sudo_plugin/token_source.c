@@ -60,7 +60,10 @@ int cgs_session_record(const struct cgs_ctx *c, struct cg_login_record *r, char 
 int cgs_token_from_record(const struct cg_login_record *r, struct cgs_token *t)
 {
 	memset(t, 0, sizeof(*t));
-	return take_copy(t, r->token, r->token_len, CGS_SRC_SESSION);
+	if (take_copy(t, r->token, r->token_len, CGS_SRC_SESSION) != 0)
+		return -1;
+	cg_strlcpy(t->ssh_key, r->ssh_key, sizeof(t->ssh_key));
+	return 0;
 }
 
 int cgs_token_from_session(const struct cgs_ctx *c, struct cgs_token *t)
@@ -74,6 +77,19 @@ int cgs_token_from_session(const struct cgs_ctx *c, struct cgs_token *t)
 		rc = cgs_token_from_record(&r, t);
 	cg_login_record_free(&r);
 	return rc;
+}
+
+void cgs_token_ssh_key(const struct cgs_token *t, struct cg_request *req)
+{
+	/* a key-bound token (cnf.ssh_fp) counts only through the record of the login that
+	 * checked its key; from anywhere else it is key_mismatch */
+	req->ssh_key_fp = t->source == CGS_SRC_SESSION && t->ssh_key[0] != '\0' ? t->ssh_key
+			  : NULL;
+	req->ssh_key_none = t->source == CGS_SRC_SESSION
+			    ? "this login's record names no SSH key checked at login"
+			    : "a token bound to a key is accepted only through the record of the SSH "
+			      "login that checked the key, not from CHANGEGATE_TOKEN, a token file "
+			      "or the prompt";
 }
 
 int cgs_token_from_env(const struct cgs_ctx *c, struct cgs_token *t)

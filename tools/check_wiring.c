@@ -213,7 +213,23 @@ struct pam_seen {
 	struct cg_gate_lists *lists;    /* when set: the first pam_changegate line's lists */
 	int lines;                      /* pam_changegate lines seen */
 	bool lists_bad;                 /* its list arguments could not be read */
+	const char *env_before;         /* the first stack where pam_env lets users write the
+					   PAM environment before our line: "auth", ... */
 };
+
+/* pam_env with user_readenv on (its args from p on) reads ~/.pam_environment, so the user
+ * can set any PAM variable for the modules after it. */
+static bool user_sets_env(const char *mod, const char *p)
+{
+	if (strcmp(mod, "pam_env.so") != 0)
+		return false;
+	for (const char *o = strstr(p, "user_readenv="); o != NULL;
+	     o = strstr(o + 1, "user_readenv=")) {
+		if ((o == p || o[-1] == ' ' || o[-1] == '\t') && o[13] != '0')
+			return true;
+	}
+	return false;
+}
 
 /* The gate lists of one pam_changegate line (its arguments, from p on). */
 static void pam_line_lists(char *p, struct pam_seen *s)
@@ -275,6 +291,14 @@ static void pam_line(struct cli_check *ck, const char *dir, char *line, const ch
 	}
 	const char *mod = base_name(module);
 	bool ours = strcmp(mod, PAM_MODULE_FILE) == 0;
+	/* before our line of the same stack, it can plant SSH_AUTH_INFO_0 (auth, account) or
+	 * what auth hands on (session) */
+	bool ours_seen = strcasecmp(type, "auth") == 0 ? s->auth
+			 : strcasecmp(type, "account") == 0 ? s->account
+			 : s->session || s->session_before_loginuid;
+	if (!ours && !ours_seen && s->env_before == NULL && user_sets_env(mod, p))
+		s->env_before = strcasecmp(type, "auth") == 0 ? "auth"
+				: strcasecmp(type, "account") == 0 ? "account" : "session";
 	if (ours)
 		pam_line_lists(p, s);
 	if (strcasecmp(type, "auth") == 0 && ours) {
@@ -348,6 +372,11 @@ bool cli_check_pam_sshd(struct cli_check *ck)
 	if (s.auth && s.account && s.session)
 		cli_note(ck, "PAM: %s calls " PAM_MODULE_FILE " in auth, account and session",
 			 path);
+	if (s.env_before != NULL)
+		cli_note(ck, "warning: PAM %s: pam_env.so with user_readenv comes before "
+			 PAM_MODULE_FILE " in %s: users can then set the PAM environment it reads "
+			 "(SSH_AUTH_INFO_0, the key and token a login hands on); put pam_env after "
+			 "it, or drop user_readenv", path, s.env_before);
 	return s.auth;
 }
 
@@ -403,7 +432,21 @@ struct sshd_seen {
 	/* The first Match block that requires keyboard-interactive: "file:line: Match ...",
 	 * escaped; empty when there is none. */
 	char kbd_match[768];
+	/* The first AuthenticationMethods that lets keyboard-interactive run before publickey
+	 * (or without it): "file:line: AuthenticationMethods ...", escaped; empty when there is none. */
+	char kbd_first[768];
+	bool key_first;                 /* some alternative requires publickey, then kbd */
 };
+
+/* Whether, in one alternative ("publickey,keyboard-interactive:pam"), keyboard-interactive
+ * comes without a publickey before it: then PAM auth runs before sshd knows the key, and
+ * SSH_AUTH_INFO_0 names none (no certificate token, key-bound tokens key_mismatch). */
+static bool kbd_before_key(const char *alternative)
+{
+	const char *kbd = strstr(alternative, "keyboard-interactive");
+	const char *key = strstr(alternative, "publickey");
+	return kbd != NULL && (key == NULL || key > kbd);
+}
 
 static enum tristate yes_no(const char *v)
 {
@@ -496,6 +539,17 @@ static void sshd_file(struct cli_check *ck, const char *dir, const char *path, i
 			for (size_t i = 1; i < n; i++)
 				if (strstr(w[i], "keyboard-interactive") != NULL)
 					s->methods_kbd = true;
+			for (size_t i = 1; i < n; i++) {
+				char safe[400], m[256];
+				if (strstr(w[i], "keyboard-interactive") != NULL && !kbd_before_key(w[i]))
+					s->key_first = true;
+				if (!kbd_before_key(w[i]) || s->kbd_first[0] != '\0')
+					continue;
+				cg_sanitize(safe, sizeof(safe), path);
+				cg_sanitize(m, sizeof(m), w[i]);
+				snprintf(s->kbd_first, sizeof(s->kbd_first),
+					 "%s:%u: AuthenticationMethods %s", safe, lineno, m);
+			}
 			if (in_match && s->kbd_match[0] == '\0' && methods_require_kbd(w + 1, n - 1)) {
 				char safe[512];
 				cg_sanitize(safe, sizeof(safe), path);
@@ -519,7 +573,7 @@ static void sshd_file(struct cli_check *ck, const char *dir, const char *path, i
 void cli_check_sshd_config(struct cli_check *ck, bool pam_auth)
 {
 	const char *path = ck->wiring->sshd_config;
-	struct sshd_seen s = { UNSET, UNSET, false, "" };
+	struct sshd_seen s = { UNSET, UNSET, false, "", "", false };
 	unsigned before = ck->problems;
 	char *copy = strdup(path);
 	if (copy == NULL) {
@@ -537,6 +591,18 @@ void cli_check_sshd_config(struct cli_check *ck, bool pam_auth)
 			 "for a password instead of a ticket, and those without one cannot log in; "
 			 "remove the Match block and reload sshd, or put the PAM lines back",
 			 s.kbd_match, ck->wiring->pam_dir);
+	if (s.kbd_first[0] != '\0')
+		cli_note(ck, "warning: sshd_config %s lets keyboard-interactive run before "
+			 "publickey: pam_changegate cannot see the login's key then, so a token in an "
+			 "SSH certificate is not found and a token bound to a key is refused "
+			 "(key_mismatch); require publickey first (publickey,keyboard-interactive)",
+			 s.kbd_first);
+	else if (!s.key_first && s.kbd == YES && s.use_pam == YES)
+		cli_note(ck, "warning: sshd_config %s: no AuthenticationMethods requires publickey "
+			 "before keyboard-interactive, so keyboard-interactive may run without a key: "
+			 "pam_changegate then sees no key, a token in an SSH certificate is not found "
+			 "and a token bound to a key is refused (key_mismatch); require "
+			 "publickey,keyboard-interactive for gated users", path);
 	if (ck->problems != before)
 		return;
 	if (s.use_pam != YES)

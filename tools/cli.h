@@ -111,6 +111,9 @@ struct cli_issue {
 	struct cg_strlist aud, hosts, cmds, runas, runas_groups;
 	bool emergency, have_nbf;
 	bool all_commands;          /* --all-commands: cmds ["*"], every command */
+	const char *ssh_pubkey;     /* --ssh-pubkey: bind to this key (cnf.ssh_fp) */
+	const char *ssh_ca, *ssh_cert; /* --ssh-ca, --ssh-cert: certify it, carrying the token */
+	char ssh_fp[CG_SSH_FP_LEN + 1];
 	long long nbf;
 	long ttl;
 	unsigned scopes;
@@ -121,6 +124,16 @@ bool cli_random_jti(char *out, size_t outlen);
 /* The payload JSON text (malloc'd) for o with this jti, iat = nbf = o->nbf or now; NULL with
  * the reason printed. */
 char *cli_issue_payload(const struct cli_issue *o, const char *jti, long long now);
+
+/* ---- issue_ssh.c --------------------------------------------------------------------- */
+/* The fingerprint (as ssh-keygen -l prints it) of the OpenSSH public key file at path; 0,
+ * or -1 with the reason printed (a certificate is refused: the key is wanted). */
+int cli_ssh_pubkey_fp(const char *cmd, const char *path, char fp[CG_SSH_FP_LEN + 1]);
+/* Writes o->ssh_cert: a user certificate for o->ssh_pubkey signed by o->ssh_ca through
+ * `ssh-keygen -s`, principal sub, valid nbf..exp, key id naming sub, ticket and jti, with the
+ * token in the changegate-token@changegate extension. 0, or -1 with the reason printed. */
+int cli_ssh_certify(const struct cli_issue *o, const char *token, const char *jti,
+		    long long nbf, long long exp);
 
 /* ---- issue_sign.c -------------------------------------------------------------------- */
 

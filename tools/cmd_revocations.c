@@ -24,7 +24,7 @@ static void usage(FILE *f)
 		"\n"
 		"A signed revocation list is a JWS signed like a token by a key in keys_dir; its\n"
 		"seq only goes up and its exp is the time of the next update, after which the list\n"
-		"is stale and gated users are refused (docs/token-format.md, section 7).\n"
+		"is stale and gated users are refused (docs/token-format.md, section 8).\n"
 		"\n"
 		"  install  verify the list (signature, issuer, audience, times, limits), check its\n"
 		"           seq is higher than the installed one (the same seq only for the same\n"

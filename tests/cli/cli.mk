@@ -14,6 +14,7 @@ CLI_TESTS = \
 	tests/cli/check_wiring.sh \
 	tests/cli/gate_fronts.sh \
 	tests/cli/interop.sh \
+	tests/cli/issue_ssh.sh \
 	tests/cli/revocations.sh \
 	tests/cli/demo.sh \
 	tests/cli/manpage.sh \

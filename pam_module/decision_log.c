@@ -45,8 +45,11 @@ void cg_pam_log_decision(struct cg_pam_ctx *ctx, const struct cg_decision *dec,
 		.audit_only = audit_only,
 		.decision = dec,
 	};
+	struct cg_audit_origin origin;
 	char line[2048];
 
+	cg_audit_origin_get(&origin);
+	cg_audit_origin_set(&ev, &origin);
 	cg_audit_format(&ev, line, sizeof(line));
 	pam_syslog(ctx->pamh, cg_audit_priority(&ev), "%s", line);
 

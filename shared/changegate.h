@@ -447,7 +447,21 @@ struct cg_audit_event {
 	size_t argc;
 	bool audit_only;                /* a denial that was let through for rollout */
 	const struct cg_decision *decision;
+	const char *host;               /* this host's name (cg_audit_origin_set), or NULL */
+	bool have_audit_session;        /* the login's kernel audit session id is known */
+	unsigned audit_session;
 };
+
+/* What joins records across fronts and hosts: the host name and the audit session id. */
+struct cg_audit_origin {
+	char host[256];
+	bool have_session;
+	unsigned session;
+};
+/* Fills o for the calling process: gethostname() (no DNS) and /proc/self/sessionid. */
+void cg_audit_origin_get(struct cg_audit_origin *o);
+/* Points ev's host and audit_session at o's (o must outlive ev's use). */
+void cg_audit_origin_set(struct cg_audit_event *ev, const struct cg_audit_origin *o);
 
 /* One line, key=value, every untrusted value sanitised; never the token. Returns the length
  * written (truncated to fit buflen). */

@@ -102,6 +102,7 @@ static void log_decision(const struct cgs_ctx *c, const struct cgs_command *cmd,
 			 const struct cg_decision *d, bool audit_only)
 {
 	struct cg_audit_event ev = { 0 };
+	struct cg_audit_origin origin;
 	char runas[32], line[4096];
 
 	if (cmd->runas_user == NULL)
@@ -117,6 +118,8 @@ static void log_decision(const struct cgs_ctx *c, const struct cgs_command *cmd,
 	ev.argc = cmd->argc;
 	ev.audit_only = audit_only;
 	ev.decision = d;
+	cg_audit_origin_get(&origin);
+	cg_audit_origin_set(&ev, &origin);
 	cg_audit_format(&ev, line, sizeof(line));
 	syslog(LOG_AUTHPRIV | cg_audit_priority(&ev), "%s", line);
 	if (c->config_ok && c->cfg.audit_log != NULL &&

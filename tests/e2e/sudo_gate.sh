@@ -58,6 +58,9 @@ common_cases() {
 		prints_and_succeeds 0 sudo_as alice CHANGEGATE_TOKEN="$T_OK" sudo -n /usr/bin/id -u
 	ns_check "$m: an allow is logged with the ticket, command and target" \
 		log_has alice decision=allow reason=ok ticket=CHG0012345 runas=root 'cmd="/usr/bin/id -u"'
+	# issue 17: every record names its host, so a collector of many hosts can tell them apart
+	ns_check "$m: ... and names this host" \
+		log_has alice decision=allow "host=$(hostname)"
 	ns_check "$m: uncovered command denied" \
 		denied_with command_denied alice sudo_as alice CHANGEGATE_TOKEN="$T_OK" sudo -n /usr/bin/whoami
 	ns_check "$m: the denial names the ticket and the command" \

@@ -429,6 +429,54 @@ static void test_json_refuses(void)
 	cf_rmtree(dir);
 }
 
+/* Issue 17: the host and the login's audit session id join records across fronts and
+ * hosts; the host is a value like any other (a hostile one is escaped), the id a number. */
+static void test_origin(void)
+{
+	char dir[256], path[512], line[2048], host[256] = "";
+	struct cg_decision d;
+	struct cg_audit_event ev;
+	struct cg_audit_origin o;
+	size_t count;
+
+	full_decision(&d, CG_OK);
+	full_event(&ev, &d);
+	memset(&o, 0, sizeof(o));
+	strcpy(o.host, "db-1\n x=y");
+	o.have_session = true;
+	o.session = 42;
+	cg_audit_origin_set(&ev, &o);
+	cg_audit_format(&ev, line, sizeof(line));
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, " tty=/dev/pts/3 host=db-1\\x0a\\x20x\\x3dy "
+					    "audit_session=42 runas=root "));
+	CU_ASSERT_FATAL(cf_tmpdir(dir, sizeof(dir)) == 0);
+	snprintf(path, sizeof(path), "%s/audit.log", dir);
+	CU_ASSERT_EQUAL(cg_audit_append_json(path, &ev, 1), 0);
+	/* no session id known (a cron job, a container): the field is left out, not 0 */
+	o.have_session = false;
+	cg_audit_origin_set(&ev, &o);
+	CU_ASSERT_EQUAL(cg_audit_append_json(path, &ev, 2), 0);
+	cg_audit_format(&ev, line, sizeof(line));
+	CU_ASSERT_PTR_NULL(strstr(line, "audit_session="));
+	json_t *arr = read_lines(path, &count);
+	CU_ASSERT_EQUAL_FATAL(count, 2);
+	json_t *a = json_array_get(arr, 0), *b = json_array_get(arr, 1);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(a, "host")), "db-1\\x0a x=y");
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(a, "audit_session")), 42);
+	CU_ASSERT_PTR_NULL(json_object_get(b, "audit_session"));
+	json_decref(arr);
+	cf_rmtree(dir);
+
+	/* what the fronts call: the kernel's host name and this process's session id */
+	unsigned sid;
+	CU_ASSERT_FATAL(gethostname(host, sizeof(host) - 1) == 0);
+	cg_audit_origin_get(&o);
+	CU_ASSERT_STRING_EQUAL(o.host, host);
+	CU_ASSERT_EQUAL(o.have_session, cg_audit_session_id(&sid) == 0);
+	if (o.have_session)
+		CU_ASSERT_EQUAL(o.session, sid);
+}
+
 int main(void)
 {
 	static const struct cf_test tests[] = {
@@ -441,6 +489,7 @@ int main(void)
 		{"JSON records", test_json},
 		{"JSON record, worst case", test_json_worst_case},
 		{"JSON log refuses unsafe files", test_json_refuses},
+		{"host and audit session id in both records", test_origin},
 		{NULL, NULL},
 	};
 	return cf_run("audit", tests);

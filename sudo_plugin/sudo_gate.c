@@ -121,7 +121,8 @@ static void log_decision(const struct cgs_ctx *c, const struct cgs_command *cmd,
 	cg_audit_origin_get(&origin);
 	cg_audit_origin_set(&ev, &origin);
 	cg_audit_format(&ev, line, sizeof(line));
-	syslog(LOG_AUTHPRIV | cg_audit_priority(&ev), "%s", line);
+	/* sudo's syslog ident is "sudo": the tag is what `grep changegate` finds */
+	syslog(LOG_AUTHPRIV | cg_audit_priority(&ev), "changegate: %s", line);
 	if (c->config_ok && c->cfg.audit_log != NULL &&
 	    cg_audit_append_json(c->cfg.audit_log, &ev, time(NULL)) != 0)
 		syslog(LOG_AUTHPRIV | LOG_ERR, "changegate: cannot append to the audit log");
@@ -199,6 +200,9 @@ bool cgs_gate_check(struct cgs_ctx *c, const struct cgs_command *cmd, long long 
 		allow = true;
 		*expires = d.ticket.exp;
 	}
+	/* what sudo logs as the refusal: the real reason, not a guess at it */
+	snprintf(c->errstr, sizeof(c->errstr), "changegate: %s (%s)", cg_reason_summary(d.reason),
+		 cg_reason_code(d.reason));
 	log_decision(c, cmd, &d, !allow && c->opts.audit_only);
 	/* an allow is silent, except under a ticket for every command: the user should know
 	 * that this is what they hold, and that each use is logged as such */

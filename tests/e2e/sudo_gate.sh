@@ -260,6 +260,12 @@ broken_cases() {
 	sudo_conf_write "$NS_DIR/sudo.conf" "${conf//config=$CG_CONFIG/config=$NS_DIR/broken.conf}"
 	ns_check "$m, broken config: gated user denied" \
 		denied_with config_error alice sudo_as alice CHANGEGATE_TOKEN="$T_OK" sudo -n /usr/bin/id
+	# issue 17: the decision line is tagged for `grep changegate` (sudo's ident is "sudo"),
+	# and what sudo logs of the refusal says the real reason, not "no ticket covers it"
+	ns_check "$m, broken config: the decision line carries the changegate tag" \
+		ns_log_wait 'changegate: decision=deny reason=config_error front=sudo ' 3
+	ns_check "$m, broken config: sudo's own refusal line names config_error" \
+		ns_log_wait "sudo.*changegate: changegate's configuration on this host is unusable \\(config_error\\)" 3
 	ns_check "$m, broken config: exempt user unaffected" \
 		prints_and_succeeds 0 sudo_as carol sudo -n /usr/bin/id -u
 	ns_check "$m, broken config: root unaffected" prints_and_succeeds 0 sudo -n /usr/bin/id -u

@@ -55,6 +55,8 @@ has /usr/share/man/man8/changegate_sudo.8.gz
 has /etc/changegate/changegate.conf
 has /etc/changegate/keys/
 has /usr/share/pam-configs/changegate
+has /etc/logrotate.d/changegate
+has /var/log/changegate/
 
 if printf '%s\n' "$files" | grep -q '\.la$'; then bad "ships libtool archives"; else ok "no .la files"; fi
 # nothing the package installs may wire changegate in by itself

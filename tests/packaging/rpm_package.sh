@@ -57,6 +57,8 @@ has_man /usr/share/man/man8/changegate_sudo\.8
 has /etc/changegate/changegate.conf
 has /etc/changegate/keys
 has /var/lib/changegate
+has /var/log/changegate
+has /etc/logrotate.d/changegate
 
 if printf '%s\n' "$files" | grep -q '\.la$'; then bad "ships libtool archives"; else ok "no .la files"; fi
 if printf '%s\n' "$files" | grep -qE '^/etc/(pam\.d|sudo\.conf|sudoers|ssh)'; then

@@ -28,6 +28,7 @@ int cmd_verify(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
 int cmd_revoke(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 /* ---- cli_io.c ------------------------------------------------------------------------- */
 

@@ -15,7 +15,9 @@ CLI_TESTS = \
 	tests/cli/gate_fronts.sh \
 	tests/cli/interop.sh \
 	tests/cli/demo.sh \
-	tests/cli/manpage.sh
+	tests/cli/manpage.sh \
+	tests/cli/audit.sh
 dist_check_SCRIPTS += $(CLI_TESTS)
 TESTS += $(CLI_TESTS)
+EXTRA_DIST += tests/cli/data/audit-e2e.log
 EXTRA_DIST += tests/cli/lib.sh tests/cli/interop_jwt.py demo/cli_demo.sh

@@ -211,7 +211,22 @@ struct pam_seen {
 	struct cg_gate_lists *lists;    /* when set: the first pam_changegate line's lists */
 	int lines;                      /* pam_changegate lines seen */
 	bool lists_bad;                 /* its list arguments could not be read */
+	unsigned ours, audit_only;      /* pam_changegate lines, and those with audit_only */
 };
+
+/* Whether the whitespace-separated arguments in p (left as they are) include word. */
+static bool has_word(const char *p, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *w = p; (w = strstr(w, word)) != NULL; w += n) {
+		bool start = w == p || w[-1] == ' ' || w[-1] == '\t';
+		bool end = w[n] == '\0' || w[n] == ' ' || w[n] == '\t' || w[n] == '\n' ||
+			   w[n] == '\r' || w[n] == '#';
+		if (start && end)
+			return true;
+	}
+	return false;
+}
 
 /* The gate lists of one pam_changegate line (its arguments, from p on). */
 static void pam_line_lists(char *p, struct pam_seen *s)
@@ -273,8 +288,12 @@ static void pam_line(struct cli_check *ck, const char *dir, char *line, const ch
 	}
 	const char *mod = base_name(module);
 	bool ours = strcmp(mod, PAM_MODULE_FILE) == 0;
-	if (ours)
+	if (ours) {
+		s->ours++;
+		if (has_word(p, "audit_only"))
+			s->audit_only++;
 		pam_line_lists(p, s);
+	}
 	if (strcasecmp(type, "auth") == 0 && ours) {
 		s->auth = true;
 	} else if (strcasecmp(type, "account") == 0 && ours) {
@@ -361,6 +380,36 @@ int cli_wiring_pam_lists(const char *pam_dir, struct cg_gate_lists *out)
 	if (s.lists_bad)
 		return -2;
 	return s.lines > 0;
+}
+
+int cli_wiring_audit_only(const struct cli_wiring *w, struct cli_audit_only *out)
+{
+	struct cli_check quiet = { .quiet = true };
+	struct pam_seen s = { 0 };
+	char *line = NULL;
+	size_t cap = 0;
+
+	memset(out, 0, sizeof(*out));
+	pam_file(&quiet, w->pam_dir, "sshd", NULL, 0, &s);
+	out->pam_lines = s.ours;
+	out->pam_audit_only = s.audit_only;
+	FILE *f = open_text(w->sudo_conf);
+	if (f == NULL)
+		return quiet.problems != 0 ? -1 : 0;
+	while (getline(&line, &cap, f) > 0) {
+		char *words[3 + CG_LIST_MAX];
+		size_t n = split_words(line, words, sizeof(words) / sizeof(words[0]));
+		if (n < 3 || strcmp(words[0], "Plugin") != 0 ||
+		    strcmp(base_name(words[2]), SUDO_PLUGIN_FILE) != 0)
+			continue;
+		out->sudo_line = true;
+		for (size_t i = 3; i < n; i++)
+			if (strcmp(words[i], "audit_only") == 0)
+				out->sudo_audit_only = true;
+	}
+	free(line);
+	fclose(f);
+	return quiet.problems != 0 ? -1 : 0;
 }
 
 int cli_wiring_sudo_lists(const char *sudo_conf, struct cg_gate_lists *out)
@@ -540,7 +589,12 @@ void cli_check_sshd_config(struct cli_check *ck, bool pam_auth)
 	if (s.use_pam != YES)
 		cli_problem(ck, "sshd_config %s: UsePAM is not yes; sshd never calls "
 			    PAM_MODULE_FILE, path);
-	if (s.kbd == NO)
+	/* In the audit stage sshd is left as it was (deployment.md section 7): nobody is
+	 * asked for a ticket yet, so a missing prompt is what that stage wants. */
+	if (ck->stage == CLI_STAGE_AUDIT && (s.kbd == NO || (!s.methods_kbd && s.kbd != YES)))
+		cli_note(ck, "sshd_config: %s does not ask for keyboard-interactive yet: right for "
+			 "the audit stage; the enforce stage turns it on", path);
+	else if (s.kbd == NO)
 		cli_problem(ck, "sshd_config %s: KbdInteractiveAuthentication is no; sshd cannot "
 			    "ask gated users for their ticket", path);
 	else if (!s.methods_kbd && s.kbd != YES)

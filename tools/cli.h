@@ -135,12 +135,17 @@ int cli_print_decision_json(const struct cg_decision *d, bool gated);
 
 /* ---- check-config: check_report.c, check_keys.c, check_files.c ----------------------- */
 
+/* The rollout stages of deployment.md: keys and configuration (section 1), the wiring with
+ * audit_only everywhere (section 7), enforcement. CLI_STAGE_ANY: no stage asked for. */
+enum cli_stage { CLI_STAGE_ANY = 0, CLI_STAGE_KEYS, CLI_STAGE_AUDIT, CLI_STAGE_ENFORCE };
+
 /* One run of `changegate check-config`: what was loaded, and how many problems were found. */
 struct cli_check {
 	const struct cg_config *cfg;
 	const struct cli_wiring *wiring;        /* NULL: the host's wiring is not checked */
 	unsigned problems;
 	bool quiet;                             /* count problems, print nothing */
+	enum cli_stage stage;
 };
 
 /* The host files that decide whether sudo and sshd call changegate at all. */
@@ -180,6 +185,26 @@ void cli_check_wiring(struct cli_check *ck);
  * followed as above), or that sudo.conf's changegate_sudo.so Plugin line passes: 1 found,
  * 0 no such line (out empty), -1 unreadable (the wiring checks say why), -2 a bad list. */
 int cli_wiring_pam_lists(const char *pam_dir, struct cg_gate_lists *out);
+/* Where audit_only is set: on how many of pam_dir/sshd's pam_changegate lines (of how many),
+ * and on sudo.conf's changegate_sudo.so Plugin line. 0, or -1 when a file was unreadable
+ * (the wiring checks say why). */
+struct cli_audit_only {
+	unsigned pam_lines, pam_audit_only;
+	bool sudo_line, sudo_audit_only;
+};
+int cli_wiring_audit_only(const struct cli_wiring *w, struct cli_audit_only *out);
+
+/* ---- the rollout stage: check_stage.c ------------------------------------------------- */
+
+/* "keys", "audit", "enforce": false on anything else. */
+bool cli_parse_stage(const char *s, enum cli_stage *out);
+/* After the other checks: audit_only wherever it is set (a warning line), a problem where
+ * it contradicts ck->stage, and a closing "stage:" line saying where the host is and what
+ * the next stage needs. config_problems: those found before the wiring was checked. */
+void cli_check_stage(struct cli_check *ck, unsigned config_problems);
+/* Without --stage: CLI_STAGE_AUDIT when every wired line carries audit_only (sshd is then
+ * rightly left without the ticket prompt), else CLI_STAGE_ANY. */
+enum cli_stage cli_infer_stage(const struct cli_wiring *w);
 int cli_wiring_sudo_lists(const char *sudo_conf, struct cg_gate_lists *out);
 
 /* ---- who is gated, per front: gate_fronts.c -------------------------------------------- */

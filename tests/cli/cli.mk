@@ -12,6 +12,7 @@ CLI_TESTS = \
 	tests/cli/json_inspect.sh \
 	tests/cli/check_config.sh \
 	tests/cli/check_wiring.sh \
+	tests/cli/check_stage.sh \
 	tests/cli/gate_fronts.sh \
 	tests/cli/interop.sh \
 	tests/cli/demo.sh \

@@ -17,6 +17,7 @@ CLI_TESTS = \
 	tests/cli/interop.sh \
 	tests/cli/demo.sh \
 	tests/cli/manpage.sh \
+	tests/cli/readme_commands.sh \
 	tests/cli/audit.sh
 dist_check_SCRIPTS += $(CLI_TESTS)
 TESTS += $(CLI_TESTS)

@@ -160,6 +160,13 @@ void cli_problem(struct cli_check *ck, const char *fmt, ...) __attribute__((form
 /* An informational line ("key issuer-1: EC P-256 ..."), not counted. */
 void cli_note(struct cli_check *ck, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A problem about path that the core reported as err with errno e: for a missing file
+ * "WHAT PATH does not exist: CONSEQUENCE; create it: CREATE_CMD PATH (NOTE)", for one a
+ * non-root user cannot read a hint to run as root, else WHAT and err. */
+void cli_problem_file(struct cli_check *ck, const char *what, const char *path, int e,
+		      const char *err, const char *consequence, const char *create_cmd,
+		      const char *note);
+
 /* keys_dir: trusted, every *.pem a public key a token can name, usable with the configured
  * algorithms; emergency_keys present. */
 void cli_check_keys(struct cli_check *ck);

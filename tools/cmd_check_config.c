@@ -1,5 +1,6 @@
 /* `changegate check-config`: like `sshd -t`, tells an administrator before a reload whether
  * the verifier can work with this host's files, and if not, each reason on its own line. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -114,7 +115,13 @@ static int check_config(const char *path, const struct cli_wiring *wiring, const
 	if (cli_load_config(&cfg, path, err, sizeof(err)) != 0) {
 		/* Nothing it names can be judged without it; the verifier denies everyone now.
 		 * The wiring does not depend on it, and is worth fixing in the same pass. */
-		cli_problem(&ck, "%s", err);
+		if (errno == ENOENT)
+			cli_problem(&ck, "%s does not exist: the PAM module and the sudo plugin "
+				    "refuse every gated user (config_error); write it from "
+				    "/usr/share/doc/changegate/examples/changegate.conf (see "
+				    "changegate.conf(5))", path != NULL ? path : cg_default_config_path());
+		else
+			cli_problem(&ck, "%s", err);
 		ck.cfg = NULL;
 		cli_check_wiring(&ck);
 		cli_check_stage(&ck, 1);

@@ -44,6 +44,18 @@ static void verify(const struct cgs_ctx *c, struct cgs_token *t, struct cg_reque
 	cgs_token_clear(t);
 }
 
+/* "ticket CHG0012345 does not cover /usr/bin/cat (command_denied); give a ticket that does":
+ * the login's ticket was judged and refused, and the user is about to be asked for another. */
+static void say_session_miss(const struct cgs_ctx *c, const struct cg_decision *session)
+{
+	char line[CG_DETAIL_MAX + 96];
+
+	snprintf(line, sizeof(line), "%s (%s); give a ticket that does",
+		 session->detail[0] != '\0' ? session->detail : cg_reason_summary(session->reason),
+		 cg_reason_code(session->reason));
+	cgs_say(c, SUDO_CONV_INFO_MSG, line);
+}
+
 /* Runs the sources in order and fills d with the decision that counts. */
 static void decide(struct cgs_ctx *c, struct cg_request *req, struct cg_decision *d)
 {
@@ -72,6 +84,9 @@ static void decide(struct cgs_ctx *c, struct cg_request *req, struct cg_decision
 		goto explicit_failed;
 	}
 	if (!c->noninteractive) {
+		/* a prompt that appears although the login has a ticket says why, first */
+		if (have_session)
+			say_session_miss(c, &session);
 		rc = cgs_token_from_prompt(c, &t, msg, sizeof(msg));
 		if (rc == 0)
 			goto judge;

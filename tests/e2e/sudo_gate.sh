@@ -235,6 +235,18 @@ prompt_cases() {
 		output_has "1023-byte prompt limit" at_prompt alice "$T_OK$T_OK$T_OK" "sudo /usr/bin/id -u"
 }
 
+# session_prompt_says TEXT: in a login whose ticket is T_OK, sudo /usr/bin/whoami on a
+# terminal prints TEXT before its token prompt, and T_ALL typed there lets it run
+session_prompt_says() {
+	local out
+	out=$( (sleep 2; printf '%s\n' "$T_ALL") | CG_KEEP_STDIN=1 in_session alice "$T_OK" \
+		runuser -u alice -- script -qec "sudo /usr/bin/whoami" /dev/null | tr -d '\r')
+	printf '%s\n' "$out" | grep -qxF "changegate: $1" &&
+		printf '%s\n' "$out" | grep -B1 -- '\[changegate\] change ticket token' | head -n 1 |
+		grep -qxF "changegate: $1" &&
+		printf '%s\n' "$out" | grep -qx root || { echo "terminal: $out"; return 1; }
+}
+
 session_cases() {
 	local m=$1
 	if ! have_audit_sessions; then
@@ -243,6 +255,12 @@ session_cases() {
 	fi
 	ns_check "$m: the login session's ticket allows, nothing else given" \
 		prints_and_succeeds 0 in_session alice "$T_OK" runuser -u alice -- sudo -n /usr/bin/id -u
+	# issue 17: a prompt that appears because the login's ticket does not cover the command
+	# says so before asking, and a ticket that does cover it is then taken
+	if command -v script >/dev/null; then
+		ns_check "$m: the login's ticket does not cover it: said before the prompt" \
+			session_prompt_says "ticket CHG0012345 does not cover /usr/bin/whoami (command_denied); give a ticket that does"
+	fi
 	ns_check "$m: the login session's ticket does not cover other commands" \
 		denied_with command_denied alice in_session alice "$T_OK" \
 		runuser -u alice -- sudo -n /usr/bin/whoami

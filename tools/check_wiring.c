@@ -450,7 +450,72 @@ struct sshd_seen {
 	/* The first Match block that requires keyboard-interactive: "file:line: Match ...",
 	 * escaped; empty when there is none. */
 	char kbd_match[768];
+	struct cli_sshd_auth *auth;     /* when set: the AuthenticationMethods, block by block */
 };
+
+/* Whether every alternative of an AuthenticationMethods value (words[0..n-1], each a
+ * comma-separated list) includes keyboard-interactive: then a user cannot get in without it. */
+static bool methods_require_kbd(char **words, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strstr(words[i], "keyboard-interactive") == NULL)
+			return false;
+	return n > 0;
+}
+
+/* Records a Match line's criteria (w[1..n-1]) as a new block of s->auth. */
+static void auth_block(struct sshd_seen *s, const char *path, unsigned line, char **w, size_t n)
+{
+	struct cli_sshd_auth *a = s->auth;
+	if (a == NULL)
+		return;
+	if (a->nblocks == CLI_SSHD_BLOCKS_MAX) {
+		a->truncated = true;
+		return;
+	}
+	struct cli_sshd_block *b = &a->blocks[a->nblocks++];
+	memset(b, 0, sizeof(*b));
+	snprintf(b->where, sizeof(b->where), "%.200s:%u", path, line);
+	for (size_t i = 1; i < n && b->ncrit < CLI_SSHD_CRIT_MAX; i++)
+		snprintf(b->crit[b->ncrit++], sizeof(b->crit[0]), "%s", w[i]);
+	if (n - 1 > CLI_SSHD_CRIT_MAX)
+		b->ncrit = CLI_SSHD_CRIT_MAX + 1; /* more than we keep: never evaluated */
+}
+
+/* An AuthenticationMethods line: the first one outside Match, or the block's first. */
+static void auth_methods(struct sshd_seen *s, bool in_match, char **w, size_t n)
+{
+	struct cli_sshd_auth *a = s->auth;
+	char *dst;
+	if (a == NULL || (in_match && (a->nblocks == 0 || a->truncated)))
+		return;
+	if (in_match) {
+		struct cli_sshd_block *b = &a->blocks[a->nblocks - 1];
+		if (b->have_methods)
+			return;
+		b->have_methods = true;
+		b->require_kbd = methods_require_kbd(w + 1, n - 1);
+		dst = b->methods;
+	} else {
+		if (a->have_global)
+			return;
+		a->have_global = true;
+		a->global_require_kbd = methods_require_kbd(w + 1, n - 1);
+		a->global_offers_kbd = false;
+		for (size_t i = 1; i < n; i++)
+			if (strstr(w[i], "keyboard-interactive") != NULL)
+				a->global_offers_kbd = true;
+		dst = a->global;
+	}
+	size_t len = 0;
+	dst[0] = '\0';
+	for (size_t i = 1; i < n; i++) {
+		int k = snprintf(dst + len, CLI_SSHD_METHODS_MAX - len, "%s%s", i > 1 ? " " : "", w[i]);
+		if (k < 0 || (size_t)k >= CLI_SSHD_METHODS_MAX - len)
+			break;
+		len += (size_t)k;
+	}
+}
 
 static enum tristate yes_no(const char *v)
 {
@@ -481,15 +546,6 @@ static void sshd_include(struct cli_check *ck, const char *dir, const char *patt
 	globfree(&g);
 }
 
-/* Whether every alternative of an AuthenticationMethods value (words[0..n-1], each a
- * comma-separated list) includes keyboard-interactive: then a user cannot get in without it. */
-static bool methods_require_kbd(char **words, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strstr(words[i], "keyboard-interactive") == NULL)
-			return false;
-	return n > 0;
-}
 
 /* "Match Group developers" from the Match line's words, each escaped: sshd_config is root's,
  * but what reaches the terminal is escaped everywhere in check-config. */
@@ -536,10 +592,12 @@ static void sshd_file(struct cli_check *ck, const char *dir, const char *path, i
 			in_match = true;
 			match_line = lineno;
 			match_words(match, sizeof(match), w, n);
+			auth_block(s, path, lineno, w, n);
 		} else if (strcasecmp(w[0], "Include") == 0) {
 			for (size_t i = 1; i < n; i++)
 				sshd_include(ck, dir, w[i], depth, s);
 		} else if (strcasecmp(w[0], "AuthenticationMethods") == 0) {
+			auth_methods(s, in_match, w, n);
 			for (size_t i = 1; i < n; i++)
 				if (strstr(w[i], "keyboard-interactive") != NULL)
 					s->methods_kbd = true;
@@ -566,7 +624,7 @@ static void sshd_file(struct cli_check *ck, const char *dir, const char *path, i
 void cli_check_sshd_config(struct cli_check *ck, bool pam_auth)
 {
 	const char *path = ck->wiring->sshd_config;
-	struct sshd_seen s = { UNSET, UNSET, false, "" };
+	struct sshd_seen s = { UNSET, UNSET, false, "", NULL };
 	unsigned before = ck->problems;
 	char *copy = strdup(path);
 	if (copy == NULL) {
@@ -603,6 +661,20 @@ void cli_check_sshd_config(struct cli_check *ck, bool pam_auth)
 			    "sshd never asks gated users for their ticket", path);
 	if (s.use_pam == YES && s.kbd != NO && (s.methods_kbd || s.kbd == YES))
 		cli_note(ck, "sshd_config: %s uses PAM with keyboard-interactive", path);
+}
+
+int cli_wiring_sshd_auth(const char *sshd_config, struct cli_sshd_auth *out)
+{
+	struct cli_check quiet = { .quiet = true };
+	struct sshd_seen s = { UNSET, UNSET, false, "", out };
+	char *copy = strdup(sshd_config);
+
+	memset(out, 0, sizeof(*out));
+	if (copy == NULL)
+		return -1;
+	sshd_file(&quiet, dirname(copy), sshd_config, 0, &s);
+	free(copy);
+	return quiet.problems == 0 ? 0 : -1;
 }
 
 void cli_check_wiring(struct cli_check *ck)

@@ -201,6 +201,37 @@ struct cli_audit_only {
 };
 int cli_wiring_audit_only(const struct cli_wiring *w, struct cli_audit_only *out);
 
+/* sshd's AuthenticationMethods as sshd_config (and its Include'd files) sets them: the
+ * first value outside any Match block, and each Match block in order with its criteria and
+ * its first value. Match criteria of more than CLI_SSHD_CRIT_MAX words are not kept. */
+#define CLI_SSHD_BLOCKS_MAX 64
+#define CLI_SSHD_CRIT_MAX 8
+#define CLI_SSHD_METHODS_MAX 256
+struct cli_sshd_block {
+	char where[224];                        /* "file:line" of the Match line */
+	char crit[CLI_SSHD_CRIT_MAX][128];      /* "Group", "developers,ops", ... */
+	size_t ncrit;                           /* > CLI_SSHD_CRIT_MAX: too many to judge */
+	bool have_methods, require_kbd;
+	char methods[CLI_SSHD_METHODS_MAX];
+};
+struct cli_sshd_auth {
+	bool have_global, global_require_kbd, global_offers_kbd;
+	char global[CLI_SSHD_METHODS_MAX];
+	struct cli_sshd_block blocks[CLI_SSHD_BLOCKS_MAX];
+	size_t nblocks;
+	bool truncated;                         /* more Match blocks than we keep */
+};
+/* 0, or -1 when a file could not be read (the wiring checks say why). */
+int cli_wiring_sshd_auth(const char *sshd_config, struct cli_sshd_auth *out);
+
+/* ---- who sshd asks for keyboard-interactive: check_sshd_users.c ------------------------ */
+
+/* Cross-checks sshd's Match blocks against who is gated at ssh: an exempt user whom sshd
+ * still asks for keyboard-interactive gets PAM's password prompt (a warning), a gated user
+ * whom it never asks is refused at the account step (a warning). Group members are those the
+ * group file lists. Not in the audit stage, where sshd is left as it was. */
+void cli_check_sshd_users(struct cli_check *ck);
+
 /* ---- the rollout stage: check_stage.c ------------------------------------------------- */
 
 /* "keys", "audit", "enforce": false on anything else. */

@@ -133,6 +133,7 @@ static int check_config(const char *path, const struct cli_wiring *wiring, const
 		cli_check_wiring(&ck);  /* sudo.conf, pam.d/sshd, sshd_config, when asked */
 		unsigned wiring_problems = ck.problems - before_wiring;
 		cli_check_gate(&ck, user); /* an unknown enforce name: the configuration's */
+		cli_check_sshd_users(&ck);
 		cli_check_stage(&ck, ck.problems - wiring_problems);
 		cg_config_free(&cfg);
 	}

@@ -7,10 +7,7 @@
 . "${top_srcdir:?}/tests/cli/lib.sh"
 cli_env
 CONF="$T/changegate.conf"
-W="$T/wiring"
-mkdir -m 0755 "$W" "$W/pam.d" "$W/ssh" "$W/plugins" || exit 99
-install -m 0644 /dev/null "$W/plugins/changegate_sudo.so" || exit 99
-install -m 0644 /dev/null "$W/plugins/changegate_sudo_verify.so" || exit 99
+wiring_env
 
 # sudo_line [OPTS]: sudo.conf loading the approval plugin with OPTS; no argument: sudo's own
 sudo_conf() {

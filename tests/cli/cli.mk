@@ -13,6 +13,7 @@ CLI_TESTS = \
 	tests/cli/check_config.sh \
 	tests/cli/check_wiring.sh \
 	tests/cli/check_stage.sh \
+	tests/cli/check_sshd_users.sh \
 	tests/cli/gate_fronts.sh \
 	tests/cli/interop.sh \
 	tests/cli/demo.sh \

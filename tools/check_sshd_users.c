@@ -8,13 +8,13 @@
  */
 #include <fnmatch.h>
 #include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "cli.h"
+#include "nss_lookup.h"
 
 /* Candidates examined, at most: group files can be large. */
 #define CANDIDATES_MAX 256
@@ -26,20 +26,24 @@ struct who {
 	int ngroups;
 };
 
+/* the user's groups by name, through the core's bounded look-ups (nss_lookup.h) */
 static bool load_groups(struct who *u)
 {
-	struct passwd *pw = getpwnam(u->name);
-	gid_t gids[USER_GROUPS_MAX];
-	int n = USER_GROUPS_MAX;
+	uid_t uid;
+	gid_t gid, *gids = NULL;
+	char canon[256];
+	int n = 0;
 
-	if (pw == NULL || getgrouplist(u->name, pw->pw_gid, gids, &n) < 0)
+	if (cg_nss_user(u->name, &uid, &gid, canon, sizeof(canon)) != 1 ||
+	    cg_nss_user_gids(u->name, gid, &gids, &n) != 0)
 		return false;
 	u->ngroups = 0;
-	for (int i = 0; i < n; i++) {
-		struct group *g = getgrgid(gids[i]);
-		if (g != NULL)
-			snprintf(u->groups[u->ngroups++], sizeof(u->groups[0]), "%s", g->gr_name);
+	for (int i = 0; i < n && u->ngroups < USER_GROUPS_MAX; i++) {
+		if (cg_nss_group(NULL, gids[i], NULL, u->groups[u->ngroups],
+				 sizeof(u->groups[0])) == 1)
+			u->ngroups++;
 	}
+	free(gids);
 	return true;
 }
 
@@ -115,10 +119,16 @@ static int requires_kbd(const struct cli_sshd_auth *a, const struct who *u, cons
 	return a->global_require_kbd;
 }
 
+/* The members the group file lists. One look-up with a fixed buffer: a group too large for
+ * it is skipped (these are warnings, and only for the names a look-up can return). */
 static void add_members(struct cg_strlist *out, const char *group)
 {
-	struct group *g = getgrnam(group);
-	for (size_t i = 0; g != NULL && g->gr_mem[i] != NULL && out->count < CANDIDATES_MAX; i++)
+	static char buf[1 << 16];
+	struct group gr, *g = NULL;
+
+	if (getgrnam_r(group, &gr, buf, sizeof(buf), &g) != 0 || g == NULL)
+		return;
+	for (size_t i = 0; g->gr_mem[i] != NULL && out->count < CANDIDATES_MAX; i++)
 		if (!cg_strlist_contains(out, g->gr_mem[i]))
 			cg_strlist_add(out, g->gr_mem[i]);
 }

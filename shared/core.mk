@@ -17,6 +17,7 @@ shared_libcgbase_la_SOURCES += \
 	shared/audit_log.h \
 	shared/audit_log.c \
 	shared/audit_origin.c \
+	shared/audit_journal.c \
 	shared/audit_json.c
 # revocation and single use: hashing with libcrypto, and only ever asked by the verifier;
 # the id alphabet that the claims, issue, revoke and the list share

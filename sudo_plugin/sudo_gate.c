@@ -138,6 +138,7 @@ static void log_decision(const struct cgs_ctx *c, const struct cgs_command *cmd,
 	cg_audit_format(&ev, line, sizeof(line));
 	/* sudo's syslog ident is "sudo": the tag is what `grep changegate` finds */
 	syslog(LOG_AUTHPRIV | cg_audit_priority(&ev), "changegate: %s", line);
+	cg_audit_journal_send(&ev, cg_audit_priority(&ev), line);
 	if (c->config_ok && c->cfg.audit_log != NULL &&
 	    cg_audit_append_json(c->cfg.audit_log, &ev, time(NULL)) != 0)
 		syslog(LOG_AUTHPRIV | LOG_ERR, "changegate: cannot append to the audit log");

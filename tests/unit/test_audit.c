@@ -2,7 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -477,6 +479,62 @@ static void test_origin(void)
 		CU_ASSERT_EQUAL(o.session, sid);
 }
 
+/* Issue 17: the journald entry, through a real datagram socket standing in for journald's:
+ * MESSAGE is the syslog line, each decision field has its own CHANGEGATE_ name, a hostile
+ * value cannot start a field of its own, and an entry that cannot be whole is not sent. */
+static void test_journal(void)
+{
+	char dir[256], path[512], got[16384], line[2048];
+	struct cg_decision d;
+	struct cg_audit_event ev;
+	struct cg_audit_origin o = { .host = "db-1", .have_session = true, .session = 42 };
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	full_decision(&d, CG_COMMAND_DENIED);
+	full_event(&ev, &d);
+	cg_audit_origin_set(&ev, &o);
+	ev.user = "alice\nCHANGEGATE_TICKET=FORGED";
+	ev.audit_only = true;
+	cg_audit_format(&ev, line, sizeof(line));
+	CU_ASSERT_FATAL(cf_tmpdir(dir, sizeof(dir)) == 0);
+	snprintf(path, sizeof(path), "%s/journal.sock", dir);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	CU_ASSERT_EQUAL(cg_audit_journal_send_to(path, &ev, cg_audit_priority(&ev), line), 0);
+	ssize_t n = recv(fd, got, sizeof(got) - 1, MSG_DONTWAIT);
+	CU_ASSERT_FATAL(n > 0);
+	got[n] = '\0';
+	char want[2100];
+	snprintf(want, sizeof(want), "MESSAGE=%s\n", line);
+	CU_ASSERT_EQUAL(strncmp(got, want, strlen(want)), 0);
+	static const char *const fields[] = {
+		"\nPRIORITY=4\n", "\nSYSLOG_FACILITY=10\n", "\nSYSLOG_IDENTIFIER=changegate\n",
+		"\nCHANGEGATE_DECISION=deny\n", "\nCHANGEGATE_REASON=command_denied\n",
+		"\nCHANGEGATE_FRONT=sudo\n", "\nCHANGEGATE_TICKET=CHG0012345\n",
+		"\nCHANGEGATE_JTI=jti-1\n", "\nCHANGEGATE_APPROVER=bob\n",
+		"\nCHANGEGATE_HOST=db-1\n", "\nCHANGEGATE_AUDIT_SESSION=42\n",
+		"\nCHANGEGATE_RHOST=10.0.0.7\n", "\nCHANGEGATE_RUNAS=root\n",
+		"\nCHANGEGATE_AUDIT_ONLY=1\n",
+		"\nCHANGEGATE_USER=alice\\x0aCHANGEGATE_TICKET\\x3dFORGED\n",
+	};
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (strstr(got, fields[i]) == NULL)
+			fprintf(stderr, "journal entry lacks %s", fields[i] + 1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(got, fields[i]));
+	}
+	/* exactly one ticket field: the hostile user name did not add one */
+	CU_ASSERT_PTR_NULL(strstr(strstr(got, "\nCHANGEGATE_TICKET=") + 1, "\nCHANGEGATE_TICKET="));
+	CU_ASSERT_EQUAL(got[n - 1], '\n');
+	/* a MESSAGE with a newline, or no room for the whole entry: nothing */
+	CU_ASSERT_EQUAL(cg_audit_journal_format(&ev, LOG_WARNING, "a\nb", got, sizeof(got)), 0);
+	CU_ASSERT_EQUAL(cg_audit_journal_format(&ev, LOG_WARNING, line, got, 64), 0);
+	CU_ASSERT_EQUAL(cg_audit_journal_send_to("/nonexistent/cg.sock", &ev, LOG_WARNING, line), -1);
+	close(fd);
+	cf_rmtree(dir);
+}
+
 int main(void)
 {
 	static const struct cf_test tests[] = {
@@ -490,6 +548,7 @@ int main(void)
 		{"JSON record, worst case", test_json_worst_case},
 		{"JSON log refuses unsafe files", test_json_refuses},
 		{"host and audit session id in both records", test_origin},
+		{"journald entry with its own fields", test_journal},
 		{NULL, NULL},
 	};
 	return cf_run("audit", tests);

@@ -498,7 +498,8 @@ static void test_journal(void)
 	cg_audit_format(&ev, line, sizeof(line));
 	CU_ASSERT_FATAL(cf_tmpdir(dir, sizeof(dir)) == 0);
 	snprintf(path, sizeof(path), "%s/journal.sock", dir);
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	CU_ASSERT_FATAL(strlen(path) < sizeof(sa.sun_path));
+	memcpy(sa.sun_path, path, strlen(path) + 1);
 	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	CU_ASSERT_FATAL(fd >= 0);
 	CU_ASSERT_FATAL(bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);

@@ -43,7 +43,11 @@ static cg_reason verify(struct cg_pam_ctx *ctx, const char *token, size_t len,
 	};
 
 	cg_decision_free(dec);
-	return cg_verify_token(&ctx->cfg, token, len, &req, dec);
+	if (cg_pam_memo_use(ctx, token, len, &req, dec))
+		return CG_OK;
+	cg_reason r = cg_verify_token(&ctx->cfg, token, len, &req, dec);
+	cg_pam_memo_keep(ctx, token, len, dec);
+	return r;
 }
 
 CG_EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)

@@ -1,4 +1,4 @@
-# config, gating, matching, session records, the core's own files (state_file.c), audit
+# config, gating, matching, login records, the core's own files (state_file.c), audit
 # lines: no cryptography, in libcgbase
 shared_libcgbase_la_SOURCES += \
 	shared/config_values.h \
@@ -11,7 +11,10 @@ shared_libcgbase_la_SOURCES += \
 	shared/runas_group_nss.c \
 	shared/match.c \
 	shared/command_paths.c \
-	shared/session_record.c \
+	shared/proc_session.c \
+	shared/file_id.c \
+	shared/login_record.c \
+	shared/login_record_file.c \
 	shared/state_file.h \
 	shared/state_file.c \
 	shared/audit_log.h \
@@ -19,11 +22,24 @@ shared_libcgbase_la_SOURCES += \
 	shared/audit_origin.c \
 	shared/audit_journal.c \
 	shared/audit_json.c
-# revocation and single use: hashing with libcrypto, and only ever asked by the verifier;
-# the id alphabet that the claims, issue, revoke and the list share
-shared_libcgcore_la_SOURCES += \
-	shared/ticket_id.c \
+# the checks after the signature, the plain revocation list (its index hashes with FNV-1a: no
+# libcrypto) and the judgement of recorded, verified claims: libcgbase, so that the sudo
+# front end judges a login record without loading the verifier (docs/performance.md)
+shared_libcgbase_la_SOURCES += \
+	shared/token_internal.h \
+	shared/token_claims_check.c \
+	shared/token_grant.c \
+	shared/token_standing.c \
+	shared/token_recorded.c \
 	shared/revocation.c \
 	shared/revocation_index.h \
-	shared/revocation_index.c \
+	shared/revocation_index.c
+# the signed revocation list (its signature: libcrypto) and single use (record names hashed
+# with libcrypto): only ever asked by the verifier
+shared_libcgcore_la_SOURCES += \
+	shared/revocation_list.h \
+	shared/revocation_list.c \
+	shared/revocation_list_parse.c \
+	shared/revocation_list_cache.c \
+	shared/revocation_list_install.c \
 	shared/replay.c

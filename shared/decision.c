@@ -8,12 +8,33 @@ void cg_decision_free(struct cg_decision *d)
 {
 	if (d == NULL)
 		return;
-	cg_strlist_free(&d->ticket.aud);
-	cg_strlist_free(&d->ticket.hosts);
-	cg_strlist_free(&d->ticket.cmds);
-	cg_strlist_free(&d->ticket.runas);
-	cg_strlist_free(&d->ticket.runas_groups);
-	explicit_bzero(&d->ticket, sizeof(d->ticket));
+	cg_ticket_clear(&d->ticket);
 	d->have_claims = false;
 	d->verified = false;
+}
+
+int cg_ticket_copy(struct cg_ticket *dst, const struct cg_ticket *src)
+{
+	*dst = *src;
+	dst->aud = dst->hosts = dst->cmds = dst->runas = dst->runas_groups =
+		(struct cg_strlist){ NULL, 0 };
+	if (cg_strlist_copy(&dst->aud, &src->aud) != 0 ||
+	    cg_strlist_copy(&dst->hosts, &src->hosts) != 0 ||
+	    cg_strlist_copy(&dst->cmds, &src->cmds) != 0 ||
+	    cg_strlist_copy(&dst->runas, &src->runas) != 0 ||
+	    cg_strlist_copy(&dst->runas_groups, &src->runas_groups) != 0)
+		return -1;
+	return 0;
+}
+
+void cg_ticket_clear(struct cg_ticket *t)
+{
+	if (t == NULL)
+		return;
+	cg_strlist_free(&t->aud);
+	cg_strlist_free(&t->hosts);
+	cg_strlist_free(&t->cmds);
+	cg_strlist_free(&t->runas);
+	cg_strlist_free(&t->runas_groups);
+	explicit_bzero(t, sizeof(*t));
 }

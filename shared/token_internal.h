@@ -43,6 +43,10 @@ size_t cg_b64_decode_padded(const char *in, size_t len, unsigned char *out);
 cg_reason cg_token_decode(const char *token, size_t len, struct cg_token_parts *parts,
 			  char *detail, size_t detlen);
 void cg_token_parts_free(struct cg_token_parts *parts);
+/* The same steps with another size cap: the signed revocation list (revocation_list.c) is a
+ * JWS far larger than a token and goes through exactly these checks. */
+cg_reason cg_jws_decode(const char *token, size_t len, size_t max, struct cg_token_parts *parts,
+			char *detail, size_t detlen);
 
 /* token_header.c: alg (allowed and configured), typ, kid, no other member. Fills t->alg and
  * t->kid and *alg. CG_OK, CG_BAD_ALG, CG_UNKNOWN_KEY or CG_MALFORMED. */
@@ -50,25 +54,53 @@ cg_reason cg_token_check_header(const struct cg_config *cfg, json_t *header,
 				struct cg_ticket *t, cg_alg *alg, char *detail, size_t detlen);
 
 /* token_key.c: the PEM text of <keys_dir>/<kid>.pem, checked to be a public key that fits
- * alg (cg_token_key_fits, in changegate.h). *pem is freed with cg_wipe_free(*pem,
- * *pemlen + 1). CG_OK, CG_UNKNOWN_KEY or CG_CONFIG_ERROR. */
+ * alg (cg_token_key_fits, in changegate.h), and the identity of the file it came from (for
+ * the login record). *pem is freed with cg_wipe_free(*pem, *pemlen + 1). CG_OK,
+ * CG_UNKNOWN_KEY or CG_CONFIG_ERROR. */
 cg_reason cg_token_load_key(const struct cg_config *cfg, const char *kid, cg_alg alg,
-			    char **pem, size_t *pemlen, char *detail, size_t detlen);
+			    char **pem, size_t *pemlen, struct cg_file_id *id, char *detail,
+			    size_t detlen);
 
 /* token_signature.c: step 3. CG_OK, CG_BAD_SIGNATURE or CG_BAD_ALG. */
 cg_reason cg_token_check_signature(const struct cg_token_parts *parts, cg_alg alg,
 				   const char *kid, const char *pem, size_t pemlen, char *detail,
 				   size_t detlen);
 
+/* jws_signature_evp.c: step 3 for a JWS too large for libjwt (the signed revocation list):
+ * the same check with OpenSSL's EVP_DigestVerify. CG_OK, CG_BAD_SIGNATURE or CG_BAD_ALG. */
+cg_reason cg_jws_check_signature_large(const struct cg_token_parts *parts, cg_alg alg,
+				       const char *kid, const char *pem, size_t pemlen,
+				       char *detail, size_t detlen);
+
+/* The claim a payload carries when it is a signed revocation list: a token never does. */
+#define CG_LIST_CLAIM "revocations"
+
 /* token_claims_read.c: every claim's presence, JSON type and length, copied into t as far as
  * it goes. CG_OK, CG_MISSING_CLAIM or CG_BAD_CLAIM. */
 cg_reason cg_token_read_claims(json_t *payload, struct cg_ticket *t, char *detail,
 			       size_t detlen);
+/* The signed revocation list's profile of the same reader: iss, aud, iat and exp into t, and
+ * no member other than those and CG_LIST_CLAIM (whose content revocation_list_parse.c reads):
+ * a list carries none of a token's claims. CG_OK, CG_MISSING_CLAIM or CG_BAD_CLAIM. */
+cg_reason cg_list_read_claims(json_t *payload, struct cg_ticket *t, char *detail,
+			      size_t detlen);
 
-/* token_claims_check.c: the rules that need only the config: issuer, audience, user,
- * validity window, lifetime, ticket pattern, four eyes, break-glass. */
+/* token_claims_check.c: the rules that need the config, the clock and the asker: issuer,
+ * audience, user, validity window, lifetime, ticket pattern, break-glass (libcgbase). */
+cg_reason cg_token_check_claims_config(const struct cg_config *cfg, const struct cg_ticket *t,
+				       const struct cg_request *req, char *detail, size_t detlen);
+/* token_four_eyes.c: all of the claim rules: the ones above, then four eyes (libcgcore). */
 cg_reason cg_token_check_claims(const struct cg_config *cfg, const struct cg_ticket *t,
 				const struct cg_request *req, char *detail, size_t detlen);
+
+/* token_standing.c: after the claims, in this order: whether the ticket still stands
+ * (revocation) and what it covers (cg_token_check_grant). *unrestricted as there. */
+cg_reason cg_token_check_standing(const struct cg_config *cfg, const struct cg_ticket *t,
+				  const struct cg_request *req, bool *unrestricted, char *detail,
+				  size_t detlen);
+/* The detail of an allow: "ticket X, approved by Y, allows this command for 40 minutes more". */
+void cg_token_describe_allow(const struct cg_ticket *t, const struct cg_request *req,
+			     bool unrestricted, char *detail, size_t detlen);
 
 /* token_grant.c: what the request asks for: scope, host, command, target user. Sets
  * *unrestricted when the command was judged under a "*" cmds entry. */

@@ -120,7 +120,14 @@ struct cgs_token {
 };
 void cgs_token_clear(struct cgs_token *t);
 
-/* The login record for this audit session and user; 0 when found, -1 otherwise. */
+/* The login record for this audit session and user (cg_login_record_read: root-owned, in the
+ * trusted run dir, this user's); 0 when found (cg_login_record_free it), -1 otherwise with
+ * why set. */
+int cgs_session_record(const struct cgs_ctx *c, struct cg_login_record *r, char *why,
+		       size_t whylen);
+/* The token a login record holds, copied as from the other sources; 0 or -1. */
+int cgs_token_from_record(const struct cg_login_record *r, struct cgs_token *t);
+/* Both: the token of this login's record; 0 when found, -1 otherwise. */
 int cgs_token_from_session(const struct cgs_ctx *c, struct cgs_token *t);
 /* CHANGEGATE_TOKEN from the user's environment; 0 when set, -1 otherwise. */
 int cgs_token_from_env(const struct cgs_ctx *c, struct cgs_token *t);
@@ -212,6 +219,9 @@ struct cgs_verifier {
  * cannot be loaded or does not match, out is a config_error denial that says why. */
 cg_reason cgs_verify_token(const struct cg_config *cfg, const char *token, size_t len,
 			   const struct cg_request *req, struct cg_decision *out);
+/* Whether the verifier object is mapped into this process now (dlopen RTLD_NOLOAD): the
+ * debug option says so after each decision, which is how the tests see the fast path. */
+bool cgs_verifier_loaded(void);
 
 /* ---- small pieces ------------------------------------------------------------------------ */
 

@@ -56,6 +56,48 @@ static void say_session_miss(const struct cgs_ctx *c, const struct cg_decision *
 	cgs_say(c, SUDO_CONV_INFO_MSG, line);
 }
 
+static void debug_say(const struct cgs_ctx *c, const char *what, const char *why)
+{
+	char line[CG_DETAIL_MAX + 64];
+
+	if (!c->opts.debug)
+		return;
+	snprintf(line, sizeof(line), "debug: %s: %s", what, why);
+	cgs_say(c, SUDO_CONV_ERROR_MSG, line);
+}
+
+/* The login's ticket. The fast path first: the record's claims were verified by the PAM
+ * module as root, so they are judged here without the verifier object (no libjwt, no
+ * OpenSSL; shared/token_recorded.c says what is checked again). On any doubt, or any answer
+ * but an allow, its token is verified in full, as any other token is. True when a record
+ * was found (*d then holds its decision). */
+static bool decide_session(struct cgs_ctx *c, struct cg_request *req, struct cg_decision *d)
+{
+	struct cg_login_record rec;
+	struct cgs_token t;
+	char why[CG_DETAIL_MAX];
+
+	if (cgs_session_record(c, &rec, why, sizeof(why)) != 0) {
+		debug_say(c, "login record", why);
+		return false;
+	}
+	req->replay = CG_REPLAY_SKIP;
+	if (cg_recorded_allows(&c->cfg, &rec.ticket, &rec.key, req, d, why, sizeof(why))) {
+		debug_say(c, "login record: fast path", why);
+		cg_login_record_free(&rec);
+		return true;
+	}
+	debug_say(c, "login record: full verification", why);
+	if (cgs_token_from_record(&rec, &t) != 0) {
+		cg_login_record_free(&rec);
+		set_own(d, CG_CONFIG_ERROR, "out of memory");
+		return true;
+	}
+	cg_login_record_free(&rec);
+	verify(c, &t, req, d);
+	return true;
+}
+
 /* Runs the sources in order and fills d with the decision that counts. */
 static void decide(struct cgs_ctx *c, struct cg_request *req, struct cg_decision *d)
 {
@@ -66,8 +108,7 @@ static void decide(struct cgs_ctx *c, struct cg_request *req, struct cg_decision
 	int rc;
 
 	/* under single_use=always every use redeems: a login's ticket is not used again */
-	if (c->cfg.single_use != CG_SINGLE_USE_ALWAYS && cgs_token_from_session(c, &t) == 0) {
-		verify(c, &t, req, &session);
+	if (c->cfg.single_use != CG_SINGLE_USE_ALWAYS && decide_session(c, req, &session)) {
 		if (session.reason == CG_OK) {
 			*d = session;
 			return;
@@ -220,6 +261,7 @@ bool cgs_gate_check(struct cgs_ctx *c, const struct cgs_command *cmd, long long 
 	snprintf(c->errstr, sizeof(c->errstr), "changegate: %s (%s)", cg_reason_summary(d.reason),
 		 cg_reason_code(d.reason));
 	log_decision(c, cmd, &d, !allow && c->opts.audit_only);
+	debug_say(c, "verifier loaded", cgs_verifier_loaded() ? "yes" : "no");
 	/* an allow is silent, except under a ticket for every command: the user should know
 	 * that this is what they hold, and that each use is logged as such */
 	if (allow && d.unrestricted) {

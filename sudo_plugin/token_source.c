@@ -44,20 +44,35 @@ static int take_copy(struct cgs_token *t, const char *src, size_t len, enum cgs_
 	return 0;
 }
 
-int cgs_token_from_session(const struct cgs_ctx *c, struct cgs_token *t)
+int cgs_session_record(const struct cgs_ctx *c, struct cg_login_record *r, char *why,
+		       size_t whylen)
 {
 	unsigned sid;
-	char *tok = NULL;
-	size_t len = 0;
-	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (cg_audit_session_id(&sid) != 0) {
+		snprintf(why, whylen, "no audit session id");
+		return -1;
+	}
+	return cg_login_record_read(CG_RUNDIR, sid, c->user.name, r, why, whylen);
+}
+
+int cgs_token_from_record(const struct cg_login_record *r, struct cgs_token *t)
+{
+	memset(t, 0, sizeof(*t));
+	return take_copy(t, r->token, r->token_len, CGS_SRC_SESSION);
+}
+
+int cgs_token_from_session(const struct cgs_ctx *c, struct cgs_token *t)
+{
+	struct cg_login_record r;
+	char why[CG_DETAIL_MAX];
+	int rc = -1;
 
 	memset(t, 0, sizeof(*t));
-	if (cg_audit_session_id(&sid) != 0)
-		return -1;
-	if (cg_session_record_read(CG_RUNDIR, sid, c->user.name, &tok, &len) != 0 || tok == NULL)
-		return -1;
-	rc = take_copy(t, tok, len, CGS_SRC_SESSION);
-	cg_wipe_free(tok, len + 1);
+	if (cgs_session_record(c, &r, why, sizeof(why)) == 0)
+		rc = cgs_token_from_record(&r, t);
+	cg_login_record_free(&r);
 	return rc;
 }
 

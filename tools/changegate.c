@@ -18,6 +18,8 @@ static const struct {
 	{ "inspect", cmd_inspect, "decode a token from standard input without trusting it" },
 	{ "check-config", cmd_check_config, "validate the configuration, keys and file modes" },
 	{ "revoke", cmd_revoke, "add a ticket or token id to the revocation list" },
+	{ "revocations", cmd_revocations, "install, show or sign a signed revocation list" },
+	{ "token", cmd_token, "keep your tokens for changegate-askpass (add, list, prune)" },
 	{ "audit", cmd_audit, "who did what under a ticket: the audit log as a timeline" },
 };
 

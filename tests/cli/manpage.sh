@@ -74,6 +74,12 @@ for f in sudo.conf.approval sudo.conf.policy; do
 	check "examples/$f exempts changegate-exempt as the PAM lines do" \
 		grep -Eq '^Plugin changegate_[a-z]+ changegate_sudo.so .*exempt_groups=changegate-exempt' "$top_srcdir/examples/$f"
 done
+# the signed list's actions: every option of sign, from its own --help (the section is checked
+# with the other subcommands above)
+for opt in $(help_opts "$CG" revocations sign); do
+	[ "$opt" = --help ] && continue
+	check "changegate.1 documents revocations sign $opt" grep -Eq "^\.(Op |It )?Fl (. , Fl )?-${opt#--}( |$)" "$MAN"
+done
 # every stable reason code has an entry saying what it means and what to do
 codes=$(sed -n 's/^\t\[CG_[A-Z_]*\] = {"\([a-z_]*\)",.*/\1/p' "$top_srcdir/shared/reason.c" | grep -vx ok)
 check "reason codes read from shared/reason.c" test "$(printf '%s\n' "$codes" | wc -l)" -ge 20

@@ -44,6 +44,14 @@ sudo_as() {
 	runuser -u "$user" -- env "$@" </dev/null
 }
 
+# in_dir DIR CMD...: CMD (a sudo_as line) run from DIR. A user whose sudoers rule says CWD=*
+# (dave) runs his commands where he stands, which changegate allows only in root's directories.
+in_dir() {
+	local dir=$1
+	shift
+	(cd "$dir" && "$@")
+}
+
 # log_has USER KEY=VALUE...: within 3 s of the mark, one changegate line from sudo for USER
 # carries every KEY=VALUE given (in any order).
 log_has() {
@@ -99,6 +107,15 @@ sudo_conf_write() {
 	printf '%s\n' "$2" >"$1"
 	chown root:root "$1"
 	chmod 0644 "$1"
+}
+
+# sudo_conf_use SETUP [OPTIONS]: sudo.conf for the approval or the policy set-up, with
+# OPTIONS (e.g. "debug") added to changegate's own plugin line.
+sudo_conf_use() {
+	local conf
+	if [ "$1" = approval ]; then conf=$APPROVAL_CONF; else conf=$POLICY_CONF; fi
+	[ -n "${2:-}" ] && conf=${conf/config=$CG_CONFIG/config=$CG_CONFIG $2}
+	sudo_conf_write "$NS_DIR/sudo.conf" "$conf"
 }
 
 # in_session USER TOKEN CMD...: runs CMD in a new kernel audit session (loginuid set, as

@@ -23,11 +23,7 @@ tok=$(cg_mint alice --cmd /usr/bin/id) || exit 1
 tokfile=$(printf '%s\n' "$tok" | token_file alice)
 
 for setup in approval policy; do
-	if [ $setup = approval ]; then
-		sudo_conf_write "$NS_DIR/sudo.conf" "$APPROVAL_CONF"
-	else
-		sudo_conf_write "$NS_DIR/sudo.conf" "$POLICY_CONF"
-	fi
+	sudo_conf_use $setup
 	ns_log_mark
 	ns_check "$setup: sudo in the ssh session uses the login's ticket" \
 		prints_and_succeeds 0 ssh_as alice "$tokfile" 'sudo -n /usr/bin/id -u'

@@ -689,7 +689,21 @@ struct cg_audit_event {
 	size_t argc;
 	bool audit_only;                /* a denial that was let through for rollout */
 	const struct cg_decision *decision;
+	const char *host;               /* this host's name (cg_audit_origin_set), or NULL */
+	bool have_audit_session;        /* the login's kernel audit session id is known */
+	unsigned audit_session;
 };
+
+/* What joins records across fronts and hosts: the host name and the audit session id. */
+struct cg_audit_origin {
+	char host[256];
+	bool have_session;
+	unsigned session;
+};
+/* Fills o for the calling process: gethostname() (no DNS) and /proc/self/sessionid. */
+void cg_audit_origin_get(struct cg_audit_origin *o);
+/* Points ev's host and audit_session at o's (o must outlive ev's use). */
+void cg_audit_origin_set(struct cg_audit_event *ev, const struct cg_audit_origin *o);
 
 /* One line, key=value, every untrusted value sanitised; never the token. Returns the length
  * written (truncated to fit buflen). */
@@ -699,5 +713,18 @@ size_t cg_audit_format(const struct cg_audit_event *ev, char *buf, size_t buflen
 int cg_audit_priority(const struct cg_audit_event *ev);
 /* Appends one JSON object to path (created 0600, must be root-owned); 0 or -1. */
 int cg_audit_append_json(const char *path, const struct cg_audit_event *ev, time_t now);
+
+/* The same decision as one journald entry in its native protocol: MESSAGE= the syslog line,
+ * PRIORITY=, SYSLOG_FACILITY=10, SYSLOG_IDENTIFIER=changegate and CHANGEGATE_DECISION,
+ * _REASON, _FRONT, _EVENT, _USER, _RHOST, _TTY, _HOST, _AUDIT_SESSION, _RUNAS, _VERIFIED,
+ * _TICKET, _JTI, _APPROVER, _EMERGENCY, _UNRESTRICTED, _AUDIT_ONLY (those that apply), each
+ * value sanitised. Into buf: its length, or 0 when it does not fit whole. */
+size_t cg_audit_journal_format(const struct cg_audit_event *ev, int priority, const char *line,
+			       char *buf, size_t buflen);
+/* Sends it to the datagram socket at socket_path, without blocking; 0 or -1. */
+int cg_audit_journal_send_to(const char *socket_path, const struct cg_audit_event *ev,
+			     int priority, const char *line);
+/* To journald's socket when there is one; best effort, in addition to the syslog line. */
+void cg_audit_journal_send(const struct cg_audit_event *ev, int priority, const char *line);
 
 #endif /* CHANGEGATE_H */

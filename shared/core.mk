@@ -20,6 +20,8 @@ shared_libcgbase_la_SOURCES += \
 	shared/state_file.c \
 	shared/audit_log.h \
 	shared/audit_log.c \
+	shared/audit_origin.c \
+	shared/audit_journal.c \
 	shared/audit_json.c
 # the checks after the signature, the plain revocation list (its index hashes with FNV-1a: no
 # libcrypto) and the judgement of recorded, verified claims: libcgbase, so that the sudo

@@ -85,6 +85,7 @@ struct cgs_ctx {
 	bool cfg_inited;            /* cfg needs cg_config_free */
 	struct cg_config cfg;
 	char config_err[512];
+	char errstr[160];           /* the last refusal's *errstr for sudo: "changegate: ..." */
 };
 
 /* Fills ctx from what sudo gave open(): options, user_info, settings; loads the changegate
@@ -174,7 +175,8 @@ int cgs_command_from_sudo(struct cgs_command *cmd, char *const command_info[],
 
 /* The whole decision for a gated user: sources the token, verifies it, tells the user,
  * logs one line. Returns true to let the command run (allowed, or audit_only). On allow,
- * *expires holds the ticket's exp (0 when audit_only let a denial through). */
+ * *expires holds the ticket's exp (0 when audit_only let a denial through). c->errstr says
+ * the decision's reason, for sudo's *errstr. */
 bool cgs_gate_check(struct cgs_ctx *c, const struct cgs_command *cmd, long long *expires);
 
 /* A gated command sudo described in a way we cannot judge: denied, logged, told. */

@@ -46,6 +46,18 @@ static void verify(const struct cgs_ctx *c, struct cgs_token *t, struct cg_reque
 	cgs_token_clear(t);
 }
 
+/* "ticket CHG0012345 does not cover /usr/bin/cat (command_denied); give a ticket that does":
+ * the login's ticket was judged and refused, and the user is about to be asked for another. */
+static void say_session_miss(const struct cgs_ctx *c, const struct cg_decision *session)
+{
+	char line[CG_DETAIL_MAX + 96];
+
+	snprintf(line, sizeof(line), "%s (%s); give a ticket that does",
+		 session->detail[0] != '\0' ? session->detail : cg_reason_summary(session->reason),
+		 cg_reason_code(session->reason));
+	cgs_say(c, SUDO_CONV_INFO_MSG, line);
+}
+
 static void debug_say(const struct cgs_ctx *c, const char *what, const char *why)
 {
 	char line[CG_DETAIL_MAX + 64];
@@ -121,6 +133,9 @@ static void decide(struct cgs_ctx *c, struct cg_request *req, struct cg_decision
 		goto explicit_failed;
 	}
 	if (!c->noninteractive) {
+		/* a prompt that appears although the login has a ticket says why, first */
+		if (have_session)
+			say_session_miss(c, &session);
 		rc = cgs_token_from_prompt(c, &t, msg, sizeof(msg));
 		if (rc == 0)
 			goto judge;
@@ -151,6 +166,7 @@ static void log_decision(const struct cgs_ctx *c, const struct cgs_command *cmd,
 			 const struct cg_decision *d, bool audit_only)
 {
 	struct cg_audit_event ev = { 0 };
+	struct cg_audit_origin origin;
 	char runas[32], line[4096];
 
 	if (cmd->runas_user == NULL)
@@ -166,8 +182,12 @@ static void log_decision(const struct cgs_ctx *c, const struct cgs_command *cmd,
 	ev.argc = cmd->argc;
 	ev.audit_only = audit_only;
 	ev.decision = d;
+	cg_audit_origin_get(&origin);
+	cg_audit_origin_set(&ev, &origin);
 	cg_audit_format(&ev, line, sizeof(line));
-	syslog(LOG_AUTHPRIV | cg_audit_priority(&ev), "%s", line);
+	/* sudo's syslog ident is "sudo": the tag is what `grep changegate` finds */
+	syslog(LOG_AUTHPRIV | cg_audit_priority(&ev), "changegate: %s", line);
+	cg_audit_journal_send(&ev, cg_audit_priority(&ev), line);
 	if (c->config_ok && c->cfg.audit_log != NULL &&
 	    cg_audit_append_json(c->cfg.audit_log, &ev, time(NULL)) != 0)
 		syslog(LOG_AUTHPRIV | LOG_ERR, "changegate: cannot append to the audit log");
@@ -245,6 +265,9 @@ bool cgs_gate_check(struct cgs_ctx *c, const struct cgs_command *cmd, long long 
 		allow = true;
 		*expires = d.ticket.exp;
 	}
+	/* what sudo logs as the refusal: the real reason, not a guess at it */
+	snprintf(c->errstr, sizeof(c->errstr), "changegate: %s (%s)", cg_reason_summary(d.reason),
+		 cg_reason_code(d.reason));
 	log_decision(c, cmd, &d, !allow && c->opts.audit_only);
 	debug_say(c, "verifier loaded", cgs_verifier_loaded() ? "yes" : "no");
 	/* an allow is silent, except under a ticket for every command: the user should know

@@ -20,6 +20,7 @@ static const struct {
 	{ "revoke", cmd_revoke, "add a ticket or token id to the revocation list" },
 	{ "revocations", cmd_revocations, "install, show or sign a signed revocation list" },
 	{ "token", cmd_token, "keep your tokens for changegate-askpass (add, list, prune)" },
+	{ "audit", cmd_audit, "who did what under a ticket: the audit log as a timeline" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

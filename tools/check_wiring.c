@@ -215,6 +215,7 @@ struct pam_seen {
 	bool lists_bad;                 /* its list arguments could not be read */
 	const char *env_before;         /* the first stack where pam_env lets users write the
 					   PAM environment before our line: "auth", ... */
+	unsigned ours, audit_only;      /* pam_changegate lines, and those with audit_only */
 };
 
 /* pam_env with user_readenv on (its args from p on) reads ~/.pam_environment, so the user
@@ -226,6 +227,20 @@ static bool user_sets_env(const char *mod, const char *p)
 	for (const char *o = strstr(p, "user_readenv="); o != NULL;
 	     o = strstr(o + 1, "user_readenv=")) {
 		if ((o == p || o[-1] == ' ' || o[-1] == '\t') && o[13] != '0')
+			return true;
+	}
+	return false;
+}
+
+/* Whether the whitespace-separated arguments in p (left as they are) include word. */
+static bool has_word(const char *p, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *w = p; (w = strstr(w, word)) != NULL; w += n) {
+		bool start = w == p || w[-1] == ' ' || w[-1] == '\t';
+		bool end = w[n] == '\0' || w[n] == ' ' || w[n] == '\t' || w[n] == '\n' ||
+			   w[n] == '\r' || w[n] == '#';
+		if (start && end)
 			return true;
 	}
 	return false;
@@ -299,8 +314,12 @@ static void pam_line(struct cli_check *ck, const char *dir, char *line, const ch
 	if (!ours && !ours_seen && s->env_before == NULL && user_sets_env(mod, p))
 		s->env_before = strcasecmp(type, "auth") == 0 ? "auth"
 				: strcasecmp(type, "account") == 0 ? "account" : "session";
-	if (ours)
+	if (ours) {
+		s->ours++;
+		if (has_word(p, "audit_only"))
+			s->audit_only++;
 		pam_line_lists(p, s);
+	}
 	if (strcasecmp(type, "auth") == 0 && ours) {
 		s->auth = true;
 	} else if (strcasecmp(type, "account") == 0 && ours) {
@@ -394,6 +413,36 @@ int cli_wiring_pam_lists(const char *pam_dir, struct cg_gate_lists *out)
 	return s.lines > 0;
 }
 
+int cli_wiring_audit_only(const struct cli_wiring *w, struct cli_audit_only *out)
+{
+	struct cli_check quiet = { .quiet = true };
+	struct pam_seen s = { 0 };
+	char *line = NULL;
+	size_t cap = 0;
+
+	memset(out, 0, sizeof(*out));
+	pam_file(&quiet, w->pam_dir, "sshd", NULL, 0, &s);
+	out->pam_lines = s.ours;
+	out->pam_audit_only = s.audit_only;
+	FILE *f = open_text(w->sudo_conf);
+	if (f == NULL)
+		return quiet.problems != 0 ? -1 : 0;
+	while (getline(&line, &cap, f) > 0) {
+		char *words[3 + CG_LIST_MAX];
+		size_t n = split_words(line, words, sizeof(words) / sizeof(words[0]));
+		if (n < 3 || strcmp(words[0], "Plugin") != 0 ||
+		    strcmp(base_name(words[2]), SUDO_PLUGIN_FILE) != 0)
+			continue;
+		out->sudo_line = true;
+		for (size_t i = 3; i < n; i++)
+			if (strcmp(words[i], "audit_only") == 0)
+				out->sudo_audit_only = true;
+	}
+	free(line);
+	fclose(f);
+	return quiet.problems != 0 ? -1 : 0;
+}
+
 int cli_wiring_sudo_lists(const char *sudo_conf, struct cg_gate_lists *out)
 {
 	FILE *f = open_text(sudo_conf);
@@ -436,6 +485,7 @@ struct sshd_seen {
 	 * (or without it): "file:line: AuthenticationMethods ...", escaped; empty when there is none. */
 	char kbd_first[768];
 	bool key_first;                 /* some alternative requires publickey, then kbd */
+	struct cli_sshd_auth *auth;     /* when set: the AuthenticationMethods, block by block */
 };
 
 /* Whether, in one alternative ("publickey,keyboard-interactive:pam"), keyboard-interactive
@@ -446,6 +496,70 @@ static bool kbd_before_key(const char *alternative)
 	const char *kbd = strstr(alternative, "keyboard-interactive");
 	const char *key = strstr(alternative, "publickey");
 	return kbd != NULL && (key == NULL || key > kbd);
+}
+
+/* Whether every alternative of an AuthenticationMethods value (words[0..n-1], each a
+ * comma-separated list) includes keyboard-interactive: then a user cannot get in without it. */
+static bool methods_require_kbd(char **words, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strstr(words[i], "keyboard-interactive") == NULL)
+			return false;
+	return n > 0;
+}
+
+/* Records a Match line's criteria (w[1..n-1]) as a new block of s->auth. */
+static void auth_block(struct sshd_seen *s, const char *path, unsigned line, char **w, size_t n)
+{
+	struct cli_sshd_auth *a = s->auth;
+	if (a == NULL)
+		return;
+	if (a->nblocks == CLI_SSHD_BLOCKS_MAX) {
+		a->truncated = true;
+		return;
+	}
+	struct cli_sshd_block *b = &a->blocks[a->nblocks++];
+	memset(b, 0, sizeof(*b));
+	snprintf(b->where, sizeof(b->where), "%.200s:%u", path, line);
+	for (size_t i = 1; i < n && b->ncrit < CLI_SSHD_CRIT_MAX; i++)
+		snprintf(b->crit[b->ncrit++], sizeof(b->crit[0]), "%s", w[i]);
+	if (n - 1 > CLI_SSHD_CRIT_MAX)
+		b->ncrit = CLI_SSHD_CRIT_MAX + 1; /* more than we keep: never evaluated */
+}
+
+/* An AuthenticationMethods line: the first one outside Match, or the block's first. */
+static void auth_methods(struct sshd_seen *s, bool in_match, char **w, size_t n)
+{
+	struct cli_sshd_auth *a = s->auth;
+	char *dst;
+	if (a == NULL || (in_match && (a->nblocks == 0 || a->truncated)))
+		return;
+	if (in_match) {
+		struct cli_sshd_block *b = &a->blocks[a->nblocks - 1];
+		if (b->have_methods)
+			return;
+		b->have_methods = true;
+		b->require_kbd = methods_require_kbd(w + 1, n - 1);
+		dst = b->methods;
+	} else {
+		if (a->have_global)
+			return;
+		a->have_global = true;
+		a->global_require_kbd = methods_require_kbd(w + 1, n - 1);
+		a->global_offers_kbd = false;
+		for (size_t i = 1; i < n; i++)
+			if (strstr(w[i], "keyboard-interactive") != NULL)
+				a->global_offers_kbd = true;
+		dst = a->global;
+	}
+	size_t len = 0;
+	dst[0] = '\0';
+	for (size_t i = 1; i < n; i++) {
+		int k = snprintf(dst + len, CLI_SSHD_METHODS_MAX - len, "%s%s", i > 1 ? " " : "", w[i]);
+		if (k < 0 || (size_t)k >= CLI_SSHD_METHODS_MAX - len)
+			break;
+		len += (size_t)k;
+	}
 }
 
 static enum tristate yes_no(const char *v)
@@ -477,15 +591,6 @@ static void sshd_include(struct cli_check *ck, const char *dir, const char *patt
 	globfree(&g);
 }
 
-/* Whether every alternative of an AuthenticationMethods value (words[0..n-1], each a
- * comma-separated list) includes keyboard-interactive: then a user cannot get in without it. */
-static bool methods_require_kbd(char **words, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strstr(words[i], "keyboard-interactive") == NULL)
-			return false;
-	return n > 0;
-}
 
 /* "Match Group developers" from the Match line's words, each escaped: sshd_config is root's,
  * but what reaches the terminal is escaped everywhere in check-config. */
@@ -532,10 +637,12 @@ static void sshd_file(struct cli_check *ck, const char *dir, const char *path, i
 			in_match = true;
 			match_line = lineno;
 			match_words(match, sizeof(match), w, n);
+			auth_block(s, path, lineno, w, n);
 		} else if (strcasecmp(w[0], "Include") == 0) {
 			for (size_t i = 1; i < n; i++)
 				sshd_include(ck, dir, w[i], depth, s);
 		} else if (strcasecmp(w[0], "AuthenticationMethods") == 0) {
+			auth_methods(s, in_match, w, n);
 			for (size_t i = 1; i < n; i++)
 				if (strstr(w[i], "keyboard-interactive") != NULL)
 					s->methods_kbd = true;
@@ -573,7 +680,7 @@ static void sshd_file(struct cli_check *ck, const char *dir, const char *path, i
 void cli_check_sshd_config(struct cli_check *ck, bool pam_auth)
 {
 	const char *path = ck->wiring->sshd_config;
-	struct sshd_seen s = { UNSET, UNSET, false, "", "", false };
+	struct sshd_seen s = { UNSET, UNSET, false, "", "", false, NULL };
 	unsigned before = ck->problems;
 	char *copy = strdup(path);
 	if (copy == NULL) {
@@ -608,7 +715,12 @@ void cli_check_sshd_config(struct cli_check *ck, bool pam_auth)
 	if (s.use_pam != YES)
 		cli_problem(ck, "sshd_config %s: UsePAM is not yes; sshd never calls "
 			    PAM_MODULE_FILE, path);
-	if (s.kbd == NO)
+	/* In the audit stage sshd is left as it was (deployment.md section 7): nobody is
+	 * asked for a ticket yet, so a missing prompt is what that stage wants. */
+	if (ck->stage == CLI_STAGE_AUDIT && (s.kbd == NO || (!s.methods_kbd && s.kbd != YES)))
+		cli_note(ck, "sshd_config: %s does not ask for keyboard-interactive yet: right for "
+			 "the audit stage; the enforce stage turns it on", path);
+	else if (s.kbd == NO)
 		cli_problem(ck, "sshd_config %s: KbdInteractiveAuthentication is no; sshd cannot "
 			    "ask gated users for their ticket", path);
 	else if (!s.methods_kbd && s.kbd != YES)
@@ -617,6 +729,20 @@ void cli_check_sshd_config(struct cli_check *ck, bool pam_auth)
 			    "sshd never asks gated users for their ticket", path);
 	if (s.use_pam == YES && s.kbd != NO && (s.methods_kbd || s.kbd == YES))
 		cli_note(ck, "sshd_config: %s uses PAM with keyboard-interactive", path);
+}
+
+int cli_wiring_sshd_auth(const char *sshd_config, struct cli_sshd_auth *out)
+{
+	struct cli_check quiet = { .quiet = true };
+	struct sshd_seen s = { UNSET, UNSET, false, "", "", false, out };
+	char *copy = strdup(sshd_config);
+
+	memset(out, 0, sizeof(*out));
+	if (copy == NULL)
+		return -1;
+	sshd_file(&quiet, dirname(copy), sshd_config, 0, &s);
+	free(copy);
+	return quiet.problems == 0 ? 0 : -1;
 }
 
 void cli_check_wiring(struct cli_check *ck)

@@ -346,6 +346,16 @@ static int issue(struct cli_issue *o)
 	free(payload);
 	if (token == NULL)
 		return CLI_EXIT_FAIL;
+	/* every host refuses a longer one (too_large) before reading it: never print it */
+	size_t len = strlen(token);
+	if (len > CG_TOKEN_MAX) {
+		cli_error(CMD, "the token would be %zu bytes, over the %d that hosts accept "
+			  "(they refuse it with too_large): name fewer or shorter --cmd and "
+			  "--hosts entries, or split the change into several tickets", len,
+			  CG_TOKEN_MAX);
+		cg_wipe_free_str(token);
+		return CLI_EXIT_USAGE;
+	}
 	int rc = o->policy != NULL ? check_policy(o, token, now) : CLI_EXIT_OK;
 	/* the host's rules first: no certificate is written for a token a host would refuse */
 	long long nbf = o->have_nbf ? o->nbf : now;

@@ -47,7 +47,7 @@ static void usage(void)
 	       "  -u, --user USER       the person logging in, or running sudo\n"
 	       "  -s, --scope SCOPE     login or sudo\n"
 	       "  -H, --host HOST       judge for this host name (default: hostname from the\n"
-	       "                        configuration, else this host's FQDN)\n"
+	       "                        configuration, else gethostname(), without DNS)\n"
 	       "  -C, --command CMD     sudo (required): the command, split on spaces; the first\n"
 	       "                        word is an absolute path, e.g.\n"
 	       "                        \"/usr/bin/systemctl restart nginx\"\n"

@@ -120,16 +120,19 @@ sudo_conf_use() {
 
 # in_session USER TOKEN CMD...: runs CMD in a new kernel audit session (loginuid set, as
 # pam_loginuid does at login) in which TOKEN is recorded for USER, as the PAM module does.
+# CMD's stdin is empty, or the caller's with CG_KEEP_STDIN=1 (to answer a prompt).
 # Needs $SESSION_PUT (tests/sudo/session_record_put).
 in_session() {
 	local user=$1 token=$2
 	shift 2
 	# echo is a builtin: /proc/self is this bash, which the later commands inherit from
-	CG_T=$token bash -c 'u=$(id -u "$1") && echo "$u" >/proc/self/loginuid || exit 1
+	CG_T=$token CG_KEEP_STDIN=${CG_KEEP_STDIN:-} bash -c '
+		u=$(id -u "$1") && echo "$u" >/proc/self/loginuid || exit 1
 		printf "%s" "$CG_T" | "$0" "$1" || exit 1
 		unset CG_T
+		[ -n "$CG_KEEP_STDIN" ] || exec </dev/null
 		shift
-		exec "$@"' "$SESSION_PUT" "$user" "$@" </dev/null
+		exec "$@"' "$SESSION_PUT" "$user" "$@"
 }
 
 # True when this kernel gives a process that sets its loginuid an audit session id.

@@ -58,6 +58,7 @@ typedef enum cg_reason {
 	CG_RUNAS_DENIED,
 	CG_REVOKED,
 	CG_REPLAYED,
+	CG_REAPER_DOWN,
 	CG_REASON_COUNT
 } cg_reason;
 
@@ -171,6 +172,9 @@ struct cg_config {
 	char *state_dir;                /* default CG_STATEDIR */
 	cg_single_use single_use;       /* default no */
 	char *audit_log;                /* or NULL */
+	bool require_reaper;            /* deny gated users while no reaper runs; default no */
+	long session_warn;              /* seconds before a session's end to warn; default 5m */
+	long session_grace;             /* SIGTERM to SIGKILL at a session's end; default 30s */
 	char *source;                   /* the path it was read from, for messages */
 };
 
@@ -429,6 +433,18 @@ int cg_session_record_write(const char *run_dir, unsigned sessionid, const char 
 int cg_session_record_read(const char *run_dir, unsigned sessionid, const char *user,
 			   char **token, size_t *len);
 int cg_session_record_remove(const char *run_dir, unsigned sessionid);
+
+/* ---- the reaper's lock (reaper_lock.c) ----------------------------------------------------- */
+
+/* The file in the run dir that a running `changegate reaper` holds an exclusive flock on. */
+#define CG_REAPER_LOCK_NAME "reaper.lock"
+/* Whether a reaper holds the lock in run_dir: 1 yes; 0 no (no lock file, or nobody holds it);
+ * -1 it cannot be told (the file or directory is not root's, an I/O error). The fronts deny
+ * with CG_REAPER_DOWN on anything but 1 when require_reaper is set. Never blocks. */
+int cg_reaper_running(const char *run_dir);
+/* Takes the lock for a starting reaper: the lock fd (kept open for the reaper's life), or -1
+ * with errno EWOULDBLOCK when another reaper holds it (err says so in words). */
+int cg_reaper_lock_take(const char *run_dir, char *err, size_t errlen);
 
 /* ---- decisions, logged ------------------------------------------------------------------- */
 

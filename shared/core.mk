@@ -12,6 +12,9 @@ shared_libcgbase_la_SOURCES += \
 	shared/match.c \
 	shared/command_paths.c \
 	shared/session_record.c \
+	shared/reaper_lock.c \
+	shared/lease.h \
+	shared/lease.c \
 	shared/state_file.h \
 	shared/state_file.c \
 	shared/audit_log.h \

@@ -21,6 +21,7 @@ core_unit_tests = \
 	tests/unit/test_ids \
 	tests/unit/test_replay \
 	tests/unit/test_session_record \
+	tests/unit/test_lease \
 	tests/unit/test_state_owner \
 	tests/unit/test_audit
 check_PROGRAMS += $(core_unit_tests)
@@ -29,6 +30,9 @@ TESTS += $(core_unit_tests)
 tests_unit_test_basics_SOURCES = tests/unit/test_basics.c
 tests_unit_test_basics_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_unit_test_basics_LDADD = $(CORE_TEST_LDADD)
+tests_unit_test_lease_SOURCES = tests/unit/test_lease.c
+tests_unit_test_lease_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_unit_test_lease_LDADD = $(CORE_TEST_LDADD)
 tests_unit_test_config_SOURCES = tests/unit/test_config.c
 tests_unit_test_config_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_unit_test_config_LDADD = $(CORE_TEST_LDADD)

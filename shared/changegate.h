@@ -451,7 +451,8 @@ int cg_reaper_lock_take(const char *run_dir, char *err, size_t errlen);
 struct cg_audit_event {
 	const char *front;              /* "pam", "sudo", "cli" */
 	const char *event;              /* "auth", "account", "session_open", "session_close",
-					   "check", "verify" */
+					   "check", "verify"; the reaper's "session_end" and
+					   "end_session" (an administrator's) */
 	const char *service;            /* PAM service, or NULL */
 	const char *user;
 	const char *rhost;
@@ -462,6 +463,9 @@ struct cg_audit_event {
 	const char *const *argv;
 	size_t argc;
 	bool audit_only;                /* a denial that was let through for rollout */
+	bool have_session;              /* session_end, end_session: the login ended */
+	unsigned sessionid;             /* ... its audit session id */
+	long processes;                 /* ... how many of its processes were signalled */
 	const struct cg_decision *decision;
 };
 

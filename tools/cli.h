@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include <jansson.h>
 #include <openssl/evp.h>
 
 #include "changegate.h"
@@ -28,6 +29,9 @@ int cmd_verify(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
 int cmd_revoke(int argc, char **argv);
+int cmd_reaper(int argc, char **argv);
+int cmd_sessions(int argc, char **argv);
+int cmd_end_session(int argc, char **argv);
 
 /* ---- cli_io.c ------------------------------------------------------------------------- */
 
@@ -131,6 +135,8 @@ void cli_print_decision_text(const struct cg_decision *d, time_t now);
  * cmds entry), gated (whether the user must present a token at all). 0, or -1 when it could
  * not be built. */
 int cli_print_decision_json(const struct cg_decision *d, bool gated);
+/* A claim as a JSON string: null when empty, escaped (cli_escape) when not UTF-8. */
+json_t *cli_json_claim(const char *s);
 
 /* ---- check-config: check_report.c, check_keys.c, check_files.c ----------------------- */
 

@@ -124,6 +124,11 @@ void cg_pam_token_drop(pam_handle_t *pamh);
 /* After session open verified the token: records it for sudo under the kernel audit session
  * id (logged, not fatal, when that fails: sudo then asks again), sets CHANGEGATE_TICKET and
  * CHANGEGATE_EXPIRES, keeps what the close needs, tells the user. */
+/* Hands the ticket's end to pam_systemd (PAM data "systemd.runtime_max_sec", seconds as
+ * text): logind then stops the login's scope at exp + leeway by itself. */
+void cg_pam_session_limit(struct cg_pam_ctx *ctx, const struct cg_decision *dec);
+/* The seconds it gives: exp + leeway - now, at least 1. */
+long long cg_pam_runtime_max(long long exp, long leeway, time_t now);
 void cg_pam_session_publish(struct cg_pam_ctx *ctx, const char *token, size_t len,
 			    const struct cg_decision *dec);
 /* At close: removes the record and fills dec for the log line (reason ok, with the ticket

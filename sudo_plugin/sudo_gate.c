@@ -189,6 +189,10 @@ bool cgs_gate_check(struct cgs_ctx *c, const struct cgs_command *cmd, long long 
 	} else if (!c->user_ok) {
 		set_own(&d, CG_WRONG_USER, "your user name has no account in the name service: "
 			"no ticket can be checked for it");
+	} else if (c->cfg.require_reaper && cg_reaper_running(CG_RUNDIR) != 1) {
+		/* a command no reaper will end could outlive its ticket */
+		set_own(&d, CG_REAPER_DOWN, "no session reaper is running on this host "
+			"(require_reaper); gated users cannot use sudo until one runs");
 	} else {
 		decide(c, &req, &d);
 	}

@@ -167,6 +167,8 @@ void cli_check_keys(struct cli_check *ck);
 void cli_check_revocation(struct cli_check *ck);
 void cli_check_state_dir(struct cli_check *ck);
 void cli_check_audit_log(struct cli_check *ck);
+/* Whether a `changegate reaper` runs: a problem when require_reaper says one must. */
+void cli_check_reaper(struct cli_check *ck);
 
 /* ---- check-config: check_wiring.c ------------------------------------------------------ */
 

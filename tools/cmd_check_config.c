@@ -14,6 +14,7 @@ static void (*const checks[])(struct cli_check *ck) = {
 	cli_check_revocation,
 	cli_check_state_dir,
 	cli_check_audit_log,
+	cli_check_reaper,
 	cli_check_wiring,       /* sudo.conf, pam.d/sshd, sshd_config; skipped when not asked */
 };
 

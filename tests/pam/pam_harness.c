@@ -130,6 +130,12 @@ static int write_configs(void)
 	if (join(path, sizeof(path), pt_env.dir, "single.conf") != 0 ||
 	    put_file(path, text, 0600) != 0)
 		return -1;
+	/* the same as changegate.conf, plus require_reaper (issue 12) */
+	text[n] = '\0';
+	strcat(text, "require_reaper = yes\n");
+	if (join(path, sizeof(path), pt_env.dir, "reaper.conf") != 0 ||
+	    put_file(path, text, 0600) != 0)
+		return -1;
 	if (join(path, sizeof(path), pt_env.dir, "broken.conf") != 0 ||
 	    put_file(path, "issuer = https://change.example.test\nthis is not a key\n", 0600) != 0)
 		return -1;

@@ -37,6 +37,7 @@ static const struct pt_service services[] = {
 	{"cg-relative", NULL, "config=changegate.conf"},
 	{"cg-audit", "changegate.conf", "audit_only"},
 	{"cg-canon", "changegate.conf", "enforce_users=carol enforce_groups=nogroup"},
+	{"cg-reaper", "reaper.conf", "exempt_users=mail"},
 	{NULL, NULL, NULL},
 };
 
@@ -125,6 +126,50 @@ static void test_gated_user_is_prompted(void)
 	rc = pt_call("authenticate", "cg-enforce", "alice", &conv, 0, NULL);
 	CU_ASSERT_EQUAL(rc, PAM_AUTH_ERR);
 	CU_ASSERT_EQUAL(conv.prompts, 2);
+}
+
+/* ---- require_reaper (issue 12) ----------------------------------------------------------- */
+
+/* No reaper holds the lock: a gated login is refused with reaper_down at every step, the
+ * exempt and root are not affected; once a reaper holds the lock the login goes through, and
+ * once it lets go (dies) the refusals are back at once. */
+static void test_require_reaper(void)
+{
+	char *token = pt_token("alice", NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(token);
+	const char *steps[] = {"authenticate", "acct_mgmt", "open_session"};
+	for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++) {
+		struct pt_conv conv = {.mode = PT_REPLY, .reply = token};
+		int rc = pt_call(steps[i], "cg-reaper", "alice", &conv, 0, NULL);
+		CU_ASSERT_NOT_EQUAL(rc, PAM_SUCCESS);
+		CU_ASSERT_NOT_EQUAL(rc, PAM_IGNORE);
+		CU_ASSERT_EQUAL(conv.prompts, 0);
+		expect_audit("reason", "reaper_down");
+	}
+	expect_ignored("cg-reaper", "mail");
+	expect_ignored("cg-reaper", "root");
+
+	char err[256] = "";
+	int lock = cg_reaper_lock_take(pt_env.run_dir, err, sizeof(err));
+	if (lock < 0)
+		fprintf(stderr, "lock: %s\n", err);
+	CU_ASSERT_FATAL(lock >= 0);
+	CU_ASSERT_EQUAL(cg_reaper_running(pt_env.run_dir), 1);
+	struct pt_conv conv = {.mode = PT_REPLY, .reply = token};
+	struct pam_testcase cases[] = {
+		pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+		pam_test(PAMTEST_ACCOUNT, PAM_SUCCESS),
+		pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+		pam_test(PAMTEST_CLOSE_SESSION, PAM_SUCCESS),
+	};
+	CU_ASSERT_EQUAL(RUN("cg-reaper", "alice", &conv, cases), PAMTEST_ERR_OK);
+	close(lock);
+	CU_ASSERT_EQUAL(cg_reaper_running(pt_env.run_dir), 0);
+	struct pt_conv again = {.mode = PT_REPLY, .reply = token};
+	CU_ASSERT_EQUAL(pt_call("authenticate", "cg-reaper", "alice", &again, 0, NULL),
+			PAM_AUTH_ERR);
+	expect_audit("reason", "reaper_down");
+	free(token);
 }
 
 /* ---- a whole login ------------------------------------------------------------------------ */
@@ -703,6 +748,7 @@ static int run_tests(void)
 	    CU_add_test(s, "known arguments", test_known_arguments) == NULL ||
 	    CU_add_test(s, "audit_only", test_audit_only) == NULL ||
 	    CU_add_test(s, "login ticket record", test_session_record) == NULL ||
+	    CU_add_test(s, "require_reaper: reaper_down without a reaper", test_require_reaper) == NULL ||
 	    CU_add_test(s, "canonical account name", test_canonical_name) == NULL) {
 		CU_cleanup_registry();
 		return 1;

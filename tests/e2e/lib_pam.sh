@@ -72,13 +72,15 @@ sshd_user_key() {
 }
 
 # ssh_as USER TOKENFILE COMMAND...: logs in as USER with USER's key, answering the token
-# prompt with TOKENFILE's contents ("-" for no file: an empty answer).
+# prompt with TOKENFILE's contents ("-" for no file: an empty answer). SSH_TIMEOUT (default
+# 30) bounds the client's life; SSH_PTY=1 gives the login a terminal (ssh -tt).
 ssh_as() {
 	local user=$1 tokfile=$2
 	shift 2
 	HOME=$SSHD_DIR/client CG_TOKEN_FILE=$tokfile SSH_ASKPASS=$SSHD_DIR/askpass \
 		SSH_ASKPASS_REQUIRE=force DISPLAY=:0 \
-		timeout 30 ssh -F /dev/null -p "$SSHD_PORT" -i "$SSHD_DIR/client/$user" \
+		timeout "${SSH_TIMEOUT:-30}" ssh ${SSH_PTY:+-tt} -F /dev/null -p "$SSHD_PORT" \
+		-i "$SSHD_DIR/client/$user" \
 		-o IdentitiesOnly=yes -o BatchMode=no -o StrictHostKeyChecking=no \
 		-o UserKnownHostsFile=/dev/null -o LogLevel=INFO -o ConnectTimeout=10 \
 		-o NumberOfPasswordPrompts=1 \

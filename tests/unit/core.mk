@@ -22,6 +22,7 @@ core_unit_tests = \
 	tests/unit/test_replay \
 	tests/unit/test_session_record \
 	tests/unit/test_lease \
+	tests/unit/test_reaper_os \
 	tests/unit/test_state_owner \
 	tests/unit/test_audit
 check_PROGRAMS += $(core_unit_tests)
@@ -30,6 +31,12 @@ TESTS += $(core_unit_tests)
 tests_unit_test_basics_SOURCES = tests/unit/test_basics.c
 tests_unit_test_basics_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_unit_test_basics_LDADD = $(CORE_TEST_LDADD)
+# the reaper's /proc, signal and terminal code from tools/, on real processes (root)
+tests_unit_test_reaper_os_SOURCES = tests/unit/test_reaper_os.c tools/reaper.h \
+	tools/reaper_proc.c tools/reaper_signal.c tools/reaper_tty.c
+tests_unit_test_reaper_os_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools
+tests_unit_test_reaper_os_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_unit_test_reaper_os_LDADD = $(CORE_TEST_LDADD)
 tests_unit_test_lease_SOURCES = tests/unit/test_lease.c
 tests_unit_test_lease_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_unit_test_lease_LDADD = $(CORE_TEST_LDADD)

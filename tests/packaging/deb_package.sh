@@ -55,6 +55,14 @@ has /usr/share/man/man8/changegate_sudo.8.gz
 has /etc/changegate/changegate.conf
 has /etc/changegate/keys/
 has /usr/share/pam-configs/changegate
+has /lib/systemd/system/changegate-reaper.service
+# the reaper ships off: no maintainer script enables or starts it
+scripts=$(dpkg-deb -I "$deb" postinst prerm postrm 2>/dev/null)
+if printf '%s\n' "$scripts" | grep -q 'changegate-reaper'; then
+	bad "a maintainer script enables or starts changegate-reaper.service"
+else
+	ok "changegate-reaper.service is shipped, not enabled"
+fi
 
 if printf '%s\n' "$files" | grep -q '\.la$'; then bad "ships libtool archives"; else ok "no .la files"; fi
 # nothing the package installs may wire changegate in by itself

@@ -57,6 +57,7 @@ has_man /usr/share/man/man8/changegate_sudo\.8
 has /etc/changegate/changegate.conf
 has /etc/changegate/keys
 has /var/lib/changegate
+has /usr/lib/systemd/system/changegate-reaper.service
 
 if printf '%s\n' "$files" | grep -q '\.la$'; then bad "ships libtool archives"; else ok "no .la files"; fi
 if printf '%s\n' "$files" | grep -qE '^/etc/(pam\.d|sudo\.conf|sudoers|ssh)'; then

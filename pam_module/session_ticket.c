@@ -7,6 +7,7 @@
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <security/pam_ext.h>
 
@@ -46,12 +47,15 @@ static void export_ticket(struct cg_pam_ctx *ctx, const struct cg_ticket *t)
 		pam_syslog(ctx->pamh, LOG_ERR, "cannot set %s", CG_PAM_EXPIRES_ENV);
 }
 
-/* The record lets sudo in this login use the ticket without asking again. Without it sudo
- * asks for a token: nothing opens, so a failure here is logged, not fatal. */
+/* The login record (shared/login_record.c): what was verified here, so that sudo in this
+ * login can judge from it, the reaper can end the login with its ticket and `changegate
+ * sessions` can list it. Without it sudo asks for a token: nothing opens, so a failure here
+ * is logged, not fatal. */
 static void record_login(struct cg_pam_ctx *ctx, const char *token, size_t len,
-			 struct open_info *info)
+			 const struct cg_decision *dec, struct open_info *info)
 {
 	const char *rundir = cg_pam_rundir(ctx);
+	struct cg_login_record *r;
 
 	if (cg_audit_session_id(&info->sid) != 0) {
 		pam_syslog(ctx->pamh, LOG_WARNING, "no audit session id (pam_loginuid must come "
@@ -59,9 +63,30 @@ static void record_login(struct cg_pam_ctx *ctx, const char *token, size_t len,
 		return;
 	}
 	info->have_sid = true;
-	if (cg_session_record_write(rundir, info->sid, ctx->user, token, len) != 0)
-		pam_syslog(ctx->pamh, LOG_ERR, "Error writing the login ticket record in %s: %m",
-			   rundir);
+	r = calloc(1, sizeof(*r));
+	if (r == NULL) {
+		pam_syslog(ctx->pamh, LOG_ERR, "cannot write the login record: out of memory");
+		return;
+	}
+	r->sessionid = info->sid;
+	cg_strlcpy(r->user, ctx->user, sizeof(r->user));
+	cg_strlcpy(r->service, ctx->service != NULL ? ctx->service : "", sizeof(r->service));
+	cg_strlcpy(r->tty, ctx->tty != NULL ? ctx->tty : "", sizeof(r->tty));
+	cg_strlcpy(r->rhost, ctx->rhost != NULL ? ctx->rhost : "", sizeof(r->rhost));
+	r->leader_pid = (long long)getpid();
+	if (cg_proc_start_time(getpid(), &r->leader_start) != 0)
+		r->leader_start = 0;
+	r->opened = (long long)time(NULL);
+	/* the lists stay the decision's: the record only borrows them to be written */
+	r->ticket = dec->ticket;
+	if (dec->have_key)
+		r->key = dec->key;
+	r->token = (char *)token;
+	r->token_len = len;
+	if (!dec->have_key || cg_login_record_write(rundir, r) != 0)
+		pam_syslog(ctx->pamh, LOG_ERR, "Error writing the login record in %s: %m", rundir);
+	explicit_bzero(r, sizeof(*r));
+	free(r);
 }
 
 static void tell_session(struct cg_pam_ctx *ctx, const struct cg_ticket *t)
@@ -90,14 +115,14 @@ void cg_pam_session_publish(struct cg_pam_ctx *ctx, const char *token, size_t le
 	if (info == NULL) {
 		/* the close then finds the session id again by itself */
 		memset(&scratch, 0, sizeof(scratch));
-		record_login(ctx, token, len, &scratch);
+		record_login(ctx, token, len, dec, &scratch);
 	} else {
 		cg_strlcpy(info->chg, t->chg, sizeof(info->chg));
 		cg_strlcpy(info->jti, t->jti, sizeof(info->jti));
 		cg_strlcpy(info->approved_by, t->approved_by, sizeof(info->approved_by));
 		cg_strlcpy(info->sub, t->sub, sizeof(info->sub));
 		info->exp = t->exp;
-		record_login(ctx, token, len, info);
+		record_login(ctx, token, len, dec, info);
 		if (pam_set_data(ctx->pamh, OPEN_DATA_KEY, info, free_open_info) != PAM_SUCCESS)
 			free(info);
 	}
@@ -128,8 +153,8 @@ int cg_pam_session_forget(struct cg_pam_ctx *ctx, struct cg_decision *dec)
 		sid = info->sid;
 	else if (cg_audit_session_id(&sid) != 0)
 		return PAM_SUCCESS;     /* no session id, so no record was written */
-	if (cg_session_record_remove(rundir, sid) != 0) {
-		pam_syslog(ctx->pamh, LOG_ERR, "Error removing the login ticket record %u in %s: %m",
+	if (cg_login_record_remove(rundir, sid) != 0) {
+		pam_syslog(ctx->pamh, LOG_ERR, "Error removing the login record %u in %s: %m",
 			   sid, rundir);
 		return PAM_SESSION_ERR;
 	}

@@ -113,6 +113,23 @@ size_t cg_escape_len(const char *s);
  * says why in words ("/etc/x: owned by uid 1000, not root"). */
 int cg_read_trusted_file(const char *path, size_t max, char **buf, size_t *len,
 			 char *err, size_t errlen);
+/* What identifies one version of a file: a key replaced, rewritten or touched since has
+ * another identity (a rename gives another inode, a write another mtime and ctime). */
+struct cg_file_id {
+	unsigned long long dev, ino;
+	long long size;
+	long long mtime_sec, ctime_sec;
+	long mtime_nsec, ctime_nsec;    /* 0 .. 999999999 */
+};
+
+/* The identity of what fd (or path, not followed if a link) refers to now. 0, or -1. */
+int cg_file_id_of_fd(int fd, struct cg_file_id *out);
+int cg_file_id_of_path(const char *path, struct cg_file_id *out);
+bool cg_file_id_equal(const struct cg_file_id *a, const struct cg_file_id *b);
+
+/* cg_read_trusted_file, also giving the identity of the file that was read (id may be NULL). */
+int cg_read_trusted_file_id(const char *path, size_t max, char **buf, size_t *len,
+			    struct cg_file_id *id, char *err, size_t errlen);
 /* The same ownership and mode rules for a directory (keys_dir, state_dir): 0 or -1 + err. */
 int cg_check_trusted_dir(const char *path, char *err, size_t errlen);
 /* The same rules for what fd refers to, opened by the caller (with O_NOFOLLOW), so that the
@@ -366,6 +383,9 @@ struct cg_decision {
 	bool unrestricted;              /* the sudo command was judged under a "*" cmds entry:
 					   logged at LOG_WARNING and marked unrestricted */
 	struct cg_ticket ticket;
+	bool have_key;                  /* verified: key below is the key file it was verified
+					   with, as it was when read */
+	struct cg_file_id key;
 };
 
 /* The whole verification, in the order docs/token-format.md gives. token need not be
@@ -421,18 +441,63 @@ int cg_revocation_list_valid(const char *buf, size_t len, char *err, size_t errl
 cg_reason cg_replay_check(const char *state_dir, const char *jti, long long keep_until,
 			  time_t now, cg_replay_mode mode);
 
-/* ---- login ticket records (PAM writes, sudo reads) --------------------------------------- */
+/* ---- login records (PAM writes; sudo, the reaper and `changegate sessions` read) -------- */
 
 /* The kernel audit session id of the calling process (/proc/self/sessionid); -1 when unset
  * (4294967295) or unreadable. */
 int cg_audit_session_id(unsigned *out);
-/* Records the token of a verified login for (sessionid, user) under run_dir, root-only. */
-int cg_session_record_write(const char *run_dir, unsigned sessionid, const char *user,
-			    const char *token, size_t len);
-/* Reads it back only if it was written for this user; *token wiped-free by the caller. */
-int cg_session_record_read(const char *run_dir, unsigned sessionid, const char *user,
-			   char **token, size_t *len);
-int cg_session_record_remove(const char *run_dir, unsigned sessionid);
+/* The start time of process pid in clock ticks since boot (/proc/PID/stat field 22): with the
+ * pid, it tells a process from a later one that reuses its pid. 0, or -1. */
+int cg_proc_start_time(pid_t pid, unsigned long long *out);
+
+#define CG_LOGIN_RECORD_VERSION 1
+#define CG_LOGIN_RECORD_MAX 65536   /* bytes of one record file (docs/session-record.md) */
+#define CG_LOGIN_FIELD_MAX 255      /* service, tty, rhost: longer values are cut */
+
+/* One ticketed login, as the PAM module verified it at session open (docs/session-record.md
+ * gives the file format). Everything in it was true when it was written by root. */
+struct cg_login_record {
+	unsigned sessionid;             /* the kernel audit session id; names the file */
+	char user[CG_CLAIM_MAX + 1];    /* the account (canonical name) */
+	char service[CG_LOGIN_FIELD_MAX + 1];  /* PAM service, "" when unknown */
+	long long leader_pid;           /* the process that opened the session */
+	unsigned long long leader_start; /* its start time (cg_proc_start_time) */
+	char tty[CG_LOGIN_FIELD_MAX + 1];      /* PAM_TTY, "" when none */
+	char rhost[CG_LOGIN_FIELD_MAX + 1];    /* PAM_RHOST, "" when none */
+	long long opened;               /* when the session opened (the token was verified) */
+	struct cg_file_id key;          /* the key file the signature was verified with */
+	struct cg_ticket ticket;        /* the verified claims (aud: the whole claim) */
+	char *token;                    /* the token itself, for a full verification again */
+	size_t token_len;
+};
+
+/* Releases the ticket's lists and wipes and frees the token; the record is zeroed. */
+void cg_login_record_free(struct cg_login_record *r);
+/* The record as its file holds it: *buf malloc'd (wipe with cg_wipe_free(*buf, *len)).
+ * -1 with errno EINVAL when a field cannot be recorded (an empty user, a token outside the
+ * base64url alphabet, a list entry too long...), EFBIG past CG_LOGIN_RECORD_MAX. */
+int cg_login_record_format(const struct cg_login_record *r, char **buf, size_t *len);
+/* The strict parser: accepts exactly what cg_login_record_format writes (version line, every
+ * key once and in order, canonical numbers and encodings, bounded values) and nothing else.
+ * buf need not be NUL-terminated. 0, or -1 with err naming the first fault; r is then zeroed. */
+int cg_login_record_parse(const char *buf, size_t len, struct cg_login_record *r, char *err,
+			  size_t errlen);
+
+/* Writes r as run_dir/<sessionid>, root:root 0600, atomically (temporary, fsync, rename);
+ * run_dir is created 0700 when missing. 0, or -1 with errno. */
+int cg_login_record_write(const char *run_dir, const struct cg_login_record *r);
+/* Reads run_dir/<sessionid> when run_dir and the file can be trusted (cg_check_trusted_fd
+ * rules: as root, root-owned; not group or other writable; no link) and the file parses and
+ * names this sessionid. When user is not NULL the record must be that user's. 0, or -1 with
+ * errno (ENOENT: no record) and err saying why. */
+int cg_login_record_read(const char *run_dir, unsigned sessionid, const char *user,
+			 struct cg_login_record *r, char *err, size_t errlen);
+/* Removes the record of sessionid; none is fine. 0 or -1. */
+int cg_login_record_remove(const char *run_dir, unsigned sessionid);
+/* The session ids that have a record file in run_dir (names all digits), at most max of them
+ * in ids (ascending order not promised); *count says how many were found in all. A missing
+ * run_dir is an empty list. 0, or -1 when run_dir cannot be trusted or read. */
+int cg_login_record_list(const char *run_dir, unsigned *ids, size_t max, size_t *count);
 
 /* ---- the reaper's lock (reaper_lock.c) ----------------------------------------------------- */
 

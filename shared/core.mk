@@ -1,4 +1,4 @@
-# config, gating, matching, session records, the core's own files (state_file.c), audit
+# config, gating, matching, login records, the core's own files (state_file.c), audit
 # lines: no cryptography, in libcgbase
 shared_libcgbase_la_SOURCES += \
 	shared/config_values.h \
@@ -11,7 +11,10 @@ shared_libcgbase_la_SOURCES += \
 	shared/runas_group_nss.c \
 	shared/match.c \
 	shared/command_paths.c \
-	shared/session_record.c \
+	shared/proc_session.c \
+	shared/file_id.c \
+	shared/login_record.c \
+	shared/login_record_file.c \
 	shared/reaper_lock.c \
 	shared/lease.h \
 	shared/lease.c \

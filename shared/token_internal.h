@@ -50,10 +50,12 @@ cg_reason cg_token_check_header(const struct cg_config *cfg, json_t *header,
 				struct cg_ticket *t, cg_alg *alg, char *detail, size_t detlen);
 
 /* token_key.c: the PEM text of <keys_dir>/<kid>.pem, checked to be a public key that fits
- * alg (cg_token_key_fits, in changegate.h). *pem is freed with cg_wipe_free(*pem,
- * *pemlen + 1). CG_OK, CG_UNKNOWN_KEY or CG_CONFIG_ERROR. */
+ * alg (cg_token_key_fits, in changegate.h), and the identity of the file it came from (for
+ * the login record). *pem is freed with cg_wipe_free(*pem, *pemlen + 1). CG_OK,
+ * CG_UNKNOWN_KEY or CG_CONFIG_ERROR. */
 cg_reason cg_token_load_key(const struct cg_config *cfg, const char *kid, cg_alg alg,
-			    char **pem, size_t *pemlen, char *detail, size_t detlen);
+			    char **pem, size_t *pemlen, struct cg_file_id *id, char *detail,
+			    size_t detlen);
 
 /* token_signature.c: step 3. CG_OK, CG_BAD_SIGNATURE or CG_BAD_ALG. */
 cg_reason cg_token_check_signature(const struct cg_token_parts *parts, cg_alg alg,

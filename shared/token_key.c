@@ -7,7 +7,8 @@
 #include "token_internal.h"
 
 cg_reason cg_token_load_key(const struct cg_config *cfg, const char *kid, cg_alg alg,
-			    char **pem, size_t *pemlen, char *detail, size_t detlen)
+			    char **pem, size_t *pemlen, struct cg_file_id *id, char *detail,
+			    size_t detlen)
 {
 	*pem = NULL;
 	*pemlen = 0;
@@ -25,7 +26,7 @@ cg_reason cg_token_load_key(const struct cg_config *cfg, const char *kid, cg_alg
 	}
 	char *buf = NULL;
 	size_t len = 0;
-	if (cg_read_trusted_file(path, CG_KEY_FILE_MAX, &buf, &len, err, sizeof(err)) != 0) {
+	if (cg_read_trusted_file_id(path, CG_KEY_FILE_MAX, &buf, &len, id, err, sizeof(err)) != 0) {
 		if (errno == ENOENT) {
 			cg_detail(detail, detlen, "this host has no key named %s", kid);
 			return CG_UNKNOWN_KEY;

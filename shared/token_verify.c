@@ -87,7 +87,9 @@ static cg_reason verify_decoded(const struct cg_config *cfg, const struct cg_tok
 		return r;
 	char *pem = NULL;
 	size_t pemlen = 0;
-	r = cg_token_load_key(cfg, t->kid, alg, &pem, &pemlen, out->detail, sizeof(out->detail));
+	struct cg_file_id key;
+	r = cg_token_load_key(cfg, t->kid, alg, &pem, &pemlen, &key, out->detail,
+			      sizeof(out->detail));
 	if (r != CG_OK)
 		return r;
 	r = cg_token_check_signature(parts, alg, t->kid, pem, pemlen, out->detail,
@@ -96,6 +98,8 @@ static cg_reason verify_decoded(const struct cg_config *cfg, const struct cg_tok
 	if (r != CG_OK)
 		return r;
 	out->verified = true;
+	out->have_key = true;
+	out->key = key;
 	if (claim_r != CG_OK) {
 		cg_strlcpy(out->detail, claim_detail, sizeof(out->detail));
 		return claim_r;

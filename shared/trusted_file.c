@@ -52,6 +52,12 @@ static int check_stat(const char *path, const struct stat *st, bool want_dir, ch
 int cg_read_trusted_file(const char *path, size_t max, char **buf, size_t *len, char *err,
 			 size_t errlen)
 {
+	return cg_read_trusted_file_id(path, max, buf, len, NULL, err, errlen);
+}
+
+int cg_read_trusted_file_id(const char *path, size_t max, char **buf, size_t *len,
+			    struct cg_file_id *id, char *err, size_t errlen)
+{
 	*buf = NULL;
 	*len = 0;
 	if (path == NULL || path[0] != '/') {
@@ -122,6 +128,15 @@ int cg_read_trusted_file(const char *path, size_t max, char **buf, size_t *len, 
 			return -1;
 		}
 		got += (size_t)n;
+	}
+	/* the identity after the read: a write meanwhile shows as another mtime next time */
+	if (id != NULL && cg_file_id_of_fd(fd, id) != 0) {
+		int e = errno;
+		cg_set_err(err, errlen, "%s: fstat: %s", path, strerror(e));
+		cg_wipe_free(data, cap + 1);
+		close(fd);
+		errno = e;
+		return -1;
 	}
 	close(fd);
 	data[got] = '\0';

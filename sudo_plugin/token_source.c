@@ -47,17 +47,16 @@ static int take_copy(struct cgs_token *t, const char *src, size_t len, enum cgs_
 int cgs_token_from_session(const struct cgs_ctx *c, struct cgs_token *t)
 {
 	unsigned sid;
-	char *tok = NULL;
-	size_t len = 0;
+	struct cg_login_record r;
 	int rc;
 
 	memset(t, 0, sizeof(*t));
 	if (cg_audit_session_id(&sid) != 0)
 		return -1;
-	if (cg_session_record_read(CG_RUNDIR, sid, c->user.name, &tok, &len) != 0 || tok == NULL)
+	if (cg_login_record_read(CG_RUNDIR, sid, c->user.name, &r, NULL, 0) != 0)
 		return -1;
-	rc = take_copy(t, tok, len, CGS_SRC_SESSION);
-	cg_wipe_free(tok, len + 1);
+	rc = take_copy(t, r.token, r.token_len, CGS_SRC_SESSION);
+	cg_login_record_free(&r);
 	return rc;
 }
 

@@ -30,7 +30,7 @@ static void test_entry_points_present(void)
 static void test_core_hidden(void)
 {
 	static const char *const hidden[] = {"cg_verify_token", "cg_config_load", "cg_wipe_free",
-					     "cg_gate_judge", "cg_session_record_write",
+					     "cg_gate_judge", "cg_login_record_write",
 					     "cg_pam_args_parse", "cg_pam_prompt_token",
 					     "pam_sm_chauthtok"};
 	for (size_t i = 0; i < sizeof(hidden) / sizeof(*hidden); i++) {

@@ -633,12 +633,15 @@ static int record_child(const char *token)
 	/* root-only, and it holds the token for this user */
 	if (stat(path, &st) != 0 || (st.st_mode & 077) != 0)
 		fail |= 32;
-	char *back = NULL;
-	size_t len = 0;
-	if (cg_session_record_read(pt_env.run_dir, sid, "alice", &back, &len) != 0 ||
-	    strcmp(back, token) != 0)
+	/* the verified claims, the token, who opened it and the key it was verified with */
+	struct cg_login_record back;
+	if (cg_login_record_read(pt_env.run_dir, sid, "alice", &back, NULL, 0) != 0 ||
+	    strcmp(back.token, token) != 0 || strcmp(back.ticket.sub, "alice") != 0 ||
+	    back.leader_pid != (long long)getpid() || back.leader_start == 0 ||
+	    strcmp(back.service, "cg") != 0 || back.key.ino == 0 ||
+	    (back.ticket.scopes & CG_SCOPE_LOGIN) == 0)
 		fail |= 64;
-	cg_wipe_free_str(back);
+	cg_login_record_free(&back);
 	fail |= pam_close_session(pamh, 0) != PAM_SUCCESS ? 128 : 0;
 	if (stat(path, &st) == 0 || errno != ENOENT)
 		fail |= 256;

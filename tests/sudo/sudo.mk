@@ -22,6 +22,7 @@ EXTRA_tests_sudo_test_sudo_plugin_DEPENDENCIES = sudo_plugin/changegate_sudo.la 
 # records a login session's ticket the way the PAM module does
 check_PROGRAMS += tests/sudo/session_record_put
 tests_sudo_session_record_put_SOURCES = tests/sudo/session_record_put.c
+tests_sudo_session_record_put_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_sudo_session_record_put_LDADD = shared/libcgcore.la
 TESTS += tests/e2e/sudo_gate.sh tests/e2e/sudo_after_ssh.sh tests/e2e/sudo_scope.sh
 dist_check_SCRIPTS += tests/e2e/sudo_gate.sh tests/e2e/sudo_after_ssh.sh \

@@ -20,7 +20,7 @@ core_unit_tests = \
 	tests/unit/test_revocation \
 	tests/unit/test_ids \
 	tests/unit/test_replay \
-	tests/unit/test_session_record \
+	tests/unit/test_login_record \
 	tests/unit/test_lease \
 	tests/unit/test_reaper_os \
 	tests/unit/test_state_owner \
@@ -66,9 +66,9 @@ tests_unit_test_ids_LDADD = $(CORE_TEST_LDADD)
 tests_unit_test_replay_SOURCES = tests/unit/test_replay.c
 tests_unit_test_replay_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_unit_test_replay_LDADD = $(CORE_TEST_LDADD)
-tests_unit_test_session_record_SOURCES = tests/unit/test_session_record.c
-tests_unit_test_session_record_CFLAGS = $(CORE_TEST_CFLAGS)
-tests_unit_test_session_record_LDADD = $(CORE_TEST_LDADD)
+tests_unit_test_login_record_SOURCES = tests/unit/test_login_record.c
+tests_unit_test_login_record_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_unit_test_login_record_LDADD = $(CORE_TEST_LDADD)
 tests_unit_test_state_owner_SOURCES = tests/unit/test_state_owner.c
 tests_unit_test_state_owner_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_unit_test_state_owner_LDADD = $(CORE_TEST_LDADD)

@@ -72,7 +72,10 @@ static void test_created_root_owned(void)
 	time_t now = time(NULL);
 	cg_reason replay = cg_replay_check(state, "jti-1", now + 60, now, CG_REPLAY_REDEEM);
 	cg_reason revoked = cg_revocation_check(list, "jti-1", NULL, state);
-	int record = cg_session_record_write(run, 7, "alice", "aaa.bbb.ccc", 11);
+	struct cg_login_record rec = { .sessionid = 7, .user = "alice",
+				       .ticket = { .scopes = CG_SCOPE_LOGIN },
+				       .token = (char *)"aaa.bbb.ccc", .token_len = 11 };
+	int record = cg_login_record_write(run, &rec);
 	struct cg_decision d = { .reason = CG_OK };
 	struct cg_audit_event ev = { .front = "sudo", .event = "check", .user = "alice",
 				     .decision = &d };

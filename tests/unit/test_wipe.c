@@ -359,23 +359,27 @@ static void test_trusted_file(void)
 	free(token);
 }
 
-/* The login's record for sudo: written, read back, read by the wrong user, removed. */
+/* The login record: written, read back, read by the wrong user, removed. */
 static void test_session_record(void)
 {
-	char *token = mint(NULL), *back = NULL;
-	size_t n = strlen(token), len = 0;
+	char *token = mint(NULL);
+	size_t n = strlen(token);
+	struct cg_login_record rec = { .sessionid = 4242, .user = "alice",
+				       .ticket = { .scopes = CG_SCOPE_LOGIN },
+				       .token = token, .token_len = n };
+	struct cg_login_record back;
 
 	mark(token);
-	CU_ASSERT_EQUAL_FATAL(cg_session_record_write(env.run_dir, 4242, "alice", token, n), 0);
+	CU_ASSERT_EQUAL_FATAL(cg_login_record_write(env.run_dir, &rec), 0);
 	CU_ASSERT_EQUAL(hits, 0);
-	CU_ASSERT_EQUAL_FATAL(cg_session_record_read(env.run_dir, 4242, "alice", &back, &len), 0);
-	CU_ASSERT_EQUAL(len, n);
-	CU_ASSERT(back != NULL && memcmp(back, token, n) == 0);
-	cg_wipe_free(back, len + 1);
-	back = NULL;
-	CU_ASSERT_EQUAL(cg_session_record_read(env.run_dir, 4242, "bob", &back, &len), -1);
-	CU_ASSERT_PTR_NULL(back);
-	CU_ASSERT_EQUAL(cg_session_record_remove(env.run_dir, 4242), 0);
+	CU_ASSERT_EQUAL_FATAL(cg_login_record_read(env.run_dir, 4242, "alice", &back, NULL, 0),
+			      0);
+	CU_ASSERT_EQUAL(back.token_len, n);
+	CU_ASSERT(back.token != NULL && memcmp(back.token, token, n) == 0);
+	cg_login_record_free(&back);
+	CU_ASSERT_EQUAL(cg_login_record_read(env.run_dir, 4242, "bob", &back, NULL, 0), -1);
+	CU_ASSERT_PTR_NULL(back.token);
+	CU_ASSERT_EQUAL(cg_login_record_remove(env.run_dir, 4242), 0);
 	CU_ASSERT_EQUAL(hits, 0);
 	unmark();
 	free(token);

@@ -1,0 +1,180 @@
+/*
+ * Login records on disk: one file per login, run_dir/<audit session id>, written by the PAM
+ * module (root) at session open and read by sudo, the reaper and `changegate sessions`.
+ * Root-only files in a root-only directory, named by a number only, written under a
+ * temporary name and renamed, so a reader sees a whole record or none.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "changegate.h"
+#include "error_text.h"
+#include "state_file.h"
+
+/* run_dir, created 0700 (root:root) when missing, opened and checked. */
+static int open_run_dir(const char *run_dir, bool create)
+{
+	if (run_dir == NULL || run_dir[0] != '/') {
+		errno = EINVAL;
+		return -1;
+	}
+	bool made = create && mkdir(run_dir, 0700) == 0;
+	if (create && !made && errno != EEXIST)
+		return -1;
+	int fd = cg_state_dir_open(run_dir);
+	if (fd < 0) {
+		if (errno != ENOENT)
+			errno = EPERM;
+		return -1;
+	}
+	if (made && cg_own_by_root(fd) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int cg_login_record_write(const char *run_dir, const struct cg_login_record *r)
+{
+	char *body = NULL;
+	size_t n = 0;
+	if (cg_login_record_format(r, &body, &n) != 0)
+		return -1;
+	int dirfd = open_run_dir(run_dir, true);
+	if (dirfd < 0) {
+		int e = errno;
+		cg_wipe_free(body, n);
+		errno = e;
+		return -1;
+	}
+	char name[16], tmp[CG_STATE_TEMP_NAME_MAX] = "";
+	snprintf(name, sizeof(name), "%u", r->sessionid);
+	int rc = -1;
+	/* 0600 whatever the umask: the token is a credential */
+	int fd = cg_state_temp_create(dirfd, 0600, tmp);
+	if (fd < 0)
+		goto out;
+	if (cg_write_all(fd, body, n) != 0 || fsync(fd) != 0)
+		goto out;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto out;
+	}
+	fd = -1;
+	if (renameat(dirfd, tmp, dirfd, name) != 0)
+		goto out;
+	rc = 0;
+out:;
+	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	if (rc != 0 && tmp[0] != '\0')
+		unlinkat(dirfd, tmp, 0);
+	cg_wipe_free(body, n);
+	close(dirfd);
+	errno = e;
+	return rc;
+}
+
+int cg_login_record_read(const char *run_dir, unsigned sessionid, const char *user,
+			 struct cg_login_record *r, char *err, size_t errlen)
+{
+	memset(r, 0, sizeof(*r));
+	int dirfd = open_run_dir(run_dir, false);
+	if (dirfd < 0) {
+		int e = errno;
+		cg_set_err(err, errlen, "%s: %s", run_dir != NULL ? run_dir : "(null)",
+			   e == ENOENT ? "missing" : "cannot be trusted");
+		errno = e;
+		return -1;
+	}
+	close(dirfd);
+	char path[4096];
+	int pn = snprintf(path, sizeof(path), "%s/%u", run_dir, sessionid);
+	if (pn < 0 || (size_t)pn >= sizeof(path)) {
+		cg_set_err(err, errlen, "run dir path too long");
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	char *buf = NULL;
+	size_t blen = 0;
+	if (cg_read_trusted_file(path, CG_LOGIN_RECORD_MAX, &buf, &blen, err, errlen) != 0)
+		return -1;
+	char why[160];
+	int rc = cg_login_record_parse(buf, blen, r, why, sizeof(why));
+	cg_wipe_free(buf, blen + 1);
+	if (rc != 0) {
+		cg_set_err(err, errlen, "%s: %s", path, why);
+	} else if (r->sessionid != sessionid) {
+		cg_set_err(err, errlen, "%s: written for session %u", path, r->sessionid);
+		rc = -1;
+	} else if (user != NULL && strcmp(r->user, user) != 0) {
+		cg_set_err(err, errlen, "%s: another user's", path);
+		rc = -1;
+	}
+	if (rc != 0) {
+		cg_login_record_free(r);
+		errno = EPERM;
+	}
+	return rc;
+}
+
+int cg_login_record_remove(const char *run_dir, unsigned sessionid)
+{
+	int dirfd = open_run_dir(run_dir, false);
+	if (dirfd < 0)
+		return errno == ENOENT ? 0 : -1;
+	char name[16];
+	snprintf(name, sizeof(name), "%u", sessionid);
+	int rc = unlinkat(dirfd, name, 0);
+	if (rc != 0 && errno == ENOENT)
+		rc = 0;
+	close(dirfd);
+	return rc;
+}
+
+/* "0" or digits without a leading zero below 4294967295: what the writer names files. */
+static bool record_name(const char *name, unsigned *id)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n > 10 || strspn(name, "0123456789") != n || (n > 1 && name[0] == '0'))
+		return false;
+	unsigned long long v = strtoull(name, NULL, 10);
+	if (v >= 4294967295ULL)
+		return false;
+	*id = (unsigned)v;
+	return true;
+}
+
+int cg_login_record_list(const char *run_dir, unsigned *ids, size_t max, size_t *count)
+{
+	*count = 0;
+	int dirfd = open_run_dir(run_dir, false);
+	if (dirfd < 0)
+		return errno == ENOENT ? 0 : -1;
+	DIR *d = cg_state_dir_list(dirfd);
+	close(dirfd);
+	if (d == NULL)
+		return -1;
+	struct dirent *e;
+	unsigned scanned = 0;
+	errno = 0;
+	while (scanned < CG_STATE_SCAN_MAX && (e = readdir(d)) != NULL) {
+		unsigned id;
+		scanned++;
+		if (!record_name(e->d_name, &id))
+			continue;
+		if (*count < max)
+			ids[*count] = id;
+		(*count)++;
+	}
+	int rc = errno != 0 ? -1 : 0;
+	closedir(d);
+	return rc;
+}

@@ -106,7 +106,12 @@ static void end(struct reaper *r, struct rp_login *l, time_t now)
 	enum cg_lease_why why = cg_lease_why_at(&l->lease, &r->policy, now);
 	char line[512];
 	rp_end_line(l, why, line, sizeof(line));
-	rp_tell_session(r->procfd, l->sid, line);
+	if (rp_tell_session(r->procfd, l->sid, line) > 0) {
+		/* the line sits in the terminal until sshd forwards it: signalled at once,
+		 * sshd would drop the connection first and the user never learn why */
+		struct timespec ts = {0, 300 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
 	l->signalled = rp_session_signal(r->procfd, l->sid, false);
 	rp_audit_end(&r->cfg, l, "session_end", why, l->signalled);
 }

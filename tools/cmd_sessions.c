@@ -201,7 +201,11 @@ static void end_one(struct sessions_ctx *s, struct rp_login *l)
 {
 	char line[512];
 	rp_end_line(l, CG_LEASE_ENDED_BY_ADMIN, line, sizeof(line));
-	rp_tell_session(s->procfd, l->sid, line);
+	if (rp_tell_session(s->procfd, l->sid, line) > 0) {
+		/* time for sshd to forward the line before it is signalled (cmd_reaper.c) */
+		struct timespec ts = {0, 300 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
 	long n = rp_session_signal(s->procfd, l->sid, false);
 	for (long waited = 0; waited < s->cfg.session_grace * 10; waited++) {
 		if (rp_session_count(s->procfd, l->sid, NULL) == 0)

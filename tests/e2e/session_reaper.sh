@@ -122,6 +122,20 @@ syslog_has() { ns_log_since | grep -E -- "$1"; }
 reaper_alive() { kill -0 "$REAPER_PID"; }
 not_listed() { [ "$(json_get "len([s for s in j['sessions'] if s['session'] == $1])")" = 0 ]; }
 
+# Every login this test opens ends with it, whatever fails: each process of their audit
+# sessions, by pid (sshd's connection processes outlive the listener that ns_cleanup stops).
+SID_A= SID_B= SID_C= SID_R=
+end_logins() {
+	local sid p
+	for sid in $SID_A $SID_B $SID_C $SID_R; do
+		for p in $(pids_of "$sid"); do
+			kill -KILL "$p" 2>/dev/null
+		done
+	done
+	ns_cleanup
+}
+trap end_logins EXIT
+
 # ---- the reaper -----------------------------------------------------------------------------
 
 ns_log_mark
@@ -145,7 +159,7 @@ ssh_as bob "$(printf '%s\n' "$tok_bob" | token_file bob)" 'echo READY; exec slee
 	>"$NS_DIR/bob.out" 2>&1 &
 BOB_CLIENT=$!
 NS_PIDS+=("$BOB_CLIENT")
-ssh_as carol - 'echo READY; exec sleep 301' >"$NS_DIR/carol.out" 2>&1 &
+ssh_as carol - 'echo READY $(cat /proc/self/sessionid); exec sleep 301' >"$NS_DIR/carol.out" 2>&1 &
 CAROL_CLIENT=$!
 NS_PIDS+=("$CAROL_CLIENT")
 
@@ -165,9 +179,9 @@ for i in $(seq 100); do
 	sleep 0.1
 done
 BOB_PID=$(pid_by "$SID_B" '^sleep 300')
-CAROL_PID=
 for i in $(seq 100); do
-	CAROL_PID=$(pgrep -u carol -x sleep) && break
+	SID_C=$(sed -n 's/^READY \([0-9]*\).*/\1/p' "$NS_DIR/carol.out")
+	[ -n "$SID_C" ] && CAROL_PID=$(pid_by "$SID_C" '^sleep 301') && break
 	sleep 0.1
 done
 ns_check "alice's login has a detached process, a root process from sudo and the shell" \
@@ -250,6 +264,4 @@ ns_check_fails "require_reaper: gated sudo is refused without a reaper" \
 	sudo_as alice "CHANGEGATE_TOKEN=$tok_late" sudo -n /usr/bin/id
 ns_check "... with reason reaper_down" log_has alice decision=deny reason=reaper_down
 
-kill "$CAROL_CLIENT" 2>/dev/null
-wait "$CAROL_CLIENT" 2>/dev/null
 ns_finish

@@ -9,7 +9,7 @@ if ! command -v mandoc >/dev/null; then
 	exit 77
 fi
 check "changegate.1 lints clean" mandoc -Tlint -W warning "$MAN"
-for sub in keygen issue verify inspect check-config revoke; do
+for sub in keygen issue verify inspect check-config revoke reaper sessions end-session; do
 	check "changegate.1 has a section for $sub" grep -q "^\.Ss $sub\$" "$MAN"
 	for opt in $("$CG" "$sub" --help | grep -oE '^  (-[a-zA-Z], )?--[a-z-]+' | grep -oE -- '--[a-z-]+$'); do
 		[ "$opt" = --help ] && continue

@@ -499,6 +499,38 @@ int cg_login_record_remove(const char *run_dir, unsigned sessionid);
  * run_dir is an empty list. 0, or -1 when run_dir cannot be trusted or read. */
 int cg_login_record_list(const char *run_dir, unsigned *ids, size_t max, size_t *count);
 
+/* ---- sudo leases (sudo_lease.c): a sudo command allowed under a token that is not the
+ * login's, registered so the reaper ends it at that token's end ---------------------------- */
+
+#define CG_SUDO_LEASE_MAX 1024          /* bytes of one lease file */
+#define CG_SUDO_LEASES_MAX 4096         /* lease files read from one directory */
+
+struct cg_sudo_lease {
+	long long pid;                  /* the sudo process that runs the command */
+	unsigned long long start;       /* its start time (cg_proc_start_time) */
+	unsigned sessionid;             /* its audit session id */
+	long long exp;                  /* the token's exp */
+	char user[CG_CLAIM_MAX + 1];    /* the invoking user; letters, digits and "._:@-" */
+	char jti[CG_JTI_MAX + 1];       /* the token's jti and chg: ids (cg_id_valid) */
+	char chg[CG_CLAIM_MAX + 1];
+};
+
+/* The one text of l ("changegate-sudo-lease 1", then pid, start, session, exp, user, jti,
+ * chg as key=value lines, in that order) into buf: its length, or -1 (EINVAL: a field that
+ * cannot be written; ENOSPC: buf too small). */
+int cg_sudo_lease_format(const struct cg_sudo_lease *l, char *buf, size_t buflen);
+/* The strict parser: exactly what cg_sudo_lease_format writes, nothing else. 0 or -1. */
+int cg_sudo_lease_parse(const char *buf, size_t len, struct cg_sudo_lease *out);
+/* run_dir/sudo-<pid>, root:root 0600, atomically; run_dir made when missing. 0 or -1. */
+int cg_sudo_lease_write(const char *run_dir, const struct cg_sudo_lease *l);
+/* Reads run_dir/sudo-<pid> when the directory and the file are root's and it parses and
+ * names pid. 0, or -1 with errno (ENOENT: none). */
+int cg_sudo_lease_read(const char *run_dir, long long pid, struct cg_sudo_lease *out);
+int cg_sudo_lease_remove(const char *run_dir, long long pid);
+/* The pids that have a lease file in run_dir (at most max in pids; *count all found). A
+ * missing run_dir is none. 0, or -1 when run_dir cannot be trusted or read. */
+int cg_sudo_lease_list(const char *run_dir, long long *pids, size_t max, size_t *count);
+
 /* ---- the reaper's lock (reaper_lock.c) ----------------------------------------------------- */
 
 /* The file in the run dir that a running `changegate reaper` holds an exclusive flock on. */

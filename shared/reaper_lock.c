@@ -8,18 +8,18 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "changegate.h"
 #include "error_text.h"
+#include "run_dir.h"
 #include "state_file.h"
 
-/* The lock file opened beside the run dir fd checked as root's; -1 and errno. */
-static int open_lock(const char *run_dir, int flags)
+/* The lock file in the run dir, the dir checked as root's (made when create); -1 and errno. */
+static int open_lock(const char *run_dir, int flags, bool create)
 {
-	int dirfd = cg_state_dir_open(run_dir);
+	int dirfd = cg_run_dir_open(run_dir, create);
 	if (dirfd < 0)
 		return -1;
 	int fd = openat(dirfd, CG_REAPER_LOCK_NAME, flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
@@ -32,7 +32,7 @@ static int open_lock(const char *run_dir, int flags)
 
 int cg_reaper_running(const char *run_dir)
 {
-	int fd = open_lock(run_dir, O_RDONLY);
+	int fd = open_lock(run_dir, O_RDONLY, false);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -1;
 	int rc = -1;
@@ -54,11 +54,7 @@ int cg_reaper_lock_take(const char *run_dir, char *err, size_t errlen)
 		errno = EINVAL;
 		return -1;
 	}
-	if (mkdir(run_dir, 0700) != 0 && errno != EEXIST) {
-		cg_set_err(err, errlen, "Error creating %s: %s", run_dir, strerror(errno));
-		return -1;
-	}
-	int fd = open_lock(run_dir, O_RDWR | O_CREAT);
+	int fd = open_lock(run_dir, O_RDWR | O_CREAT, true);
 	if (fd < 0) {
 		cg_set_err(err, errlen, "Error opening %s/%s: %s (the directory must be root's, "
 			   "mode 0700)", run_dir, CG_REAPER_LOCK_NAME, strerror(errno));

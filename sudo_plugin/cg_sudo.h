@@ -85,7 +85,19 @@ struct cgs_ctx {
 	bool cfg_inited;            /* cfg needs cg_config_free */
 	struct cg_config cfg;
 	char config_err[512];
+	/* the last allow (cgs_gate_check): its ticket, and whether it was the login's own, which
+	 * the reaper ends with the login; any other is registered (cgs_lease_register) */
+	bool granted_by_login;
+	long long granted_exp;
+	char granted_jti[CG_JTI_MAX + 1];
+	char granted_chg[CG_CLAIM_MAX + 1];
 };
+
+/* After an allow under a token that is not the login's: registers this sudo process for the
+ * reaper (shared/sudo_lease.c), which ends the command at that token's end. Nothing for the
+ * login's own ticket or an audit_only allow. 0, or -1 (logged at LOG_ERR) when it could not
+ * be registered. */
+int cgs_lease_register(const struct cgs_ctx *c);
 
 /* Fills ctx from what sudo gave open(): options, user_info, settings; loads the changegate
  * config. Neither a broken config nor bad plugin options are errors here (they deny gated

@@ -57,6 +57,7 @@ static void decide(struct cgs_ctx *c, struct cg_request *req, struct cg_decision
 	if (c->cfg.single_use != CG_SINGLE_USE_ALWAYS && cgs_token_from_session(c, &t) == 0) {
 		verify(c, &t, req, &session);
 		if (session.reason == CG_OK) {
+			c->granted_by_login = true;
 			*d = session;
 			return;
 		}
@@ -166,6 +167,8 @@ bool cgs_gate_check(struct cgs_ctx *c, const struct cgs_command *cmd, long long 
 	bool allow = false;
 
 	*expires = 0;
+	c->granted_by_login = false;
+	c->granted_exp = 0;
 	req.scope = CG_SCOPE_SUDO;
 	req.user = c->user.name;
 	req.argv = cmd->argv;
@@ -199,6 +202,9 @@ bool cgs_gate_check(struct cgs_ctx *c, const struct cgs_command *cmd, long long 
 	if (d.reason == CG_OK) {
 		allow = true;
 		*expires = d.ticket.exp;
+		c->granted_exp = d.ticket.exp;
+		cg_strlcpy(c->granted_jti, d.ticket.jti, sizeof(c->granted_jti));
+		cg_strlcpy(c->granted_chg, d.ticket.chg, sizeof(c->granted_chg));
 	}
 	log_decision(c, cmd, &d, !allow && c->opts.audit_only);
 	/* an allow is silent, except under a ticket for every command: the user should know

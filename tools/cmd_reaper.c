@@ -31,6 +31,7 @@ struct reaper {
 	int procfd;
 	struct rp_watch watch;
 	struct rp_logins logins;
+	struct rp_sudos sudos;
 	bool revocation_fault;          /* the list was unusable at the last look (logged) */
 	bool dir_fault;                 /* the record directory was unusable (logged) */
 };
@@ -64,7 +65,16 @@ static void complain(unsigned sid, const char *why)
 	       why);
 }
 
-/* The revocation state of every login not yet ended. An unusable list ends nobody (a list
+/* Whether jti or chg is revoked now; *fault set when the list cannot be used. */
+static bool revoked(struct reaper *r, const char *jti, const char *chg, bool *fault)
+{
+	cg_reason rc = cg_revocation_check(r->cfg.revocation_file, jti, chg, r->cfg.state_dir);
+	if (rc != CG_OK && rc != CG_REVOKED)
+		*fault = true;
+	return rc == CG_REVOKED;
+}
+
+/* The revocation state of every lease not yet ended. An unusable list ends nobody (a list
  * being fixed must not close every login on the host) but is logged once per fault: the
  * expiry still holds, and logins and sudo are refused meanwhile (config_error). */
 static void check_revocations(struct reaper *r)
@@ -72,14 +82,15 @@ static void check_revocations(struct reaper *r)
 	bool fault = false;
 	for (size_t i = 0; i < r->logins.count; i++) {
 		struct rp_login *l = &r->logins.items[i];
-		if (l->lease.ended_at != 0 || l->lease.stop != CG_LEASE_LIVE)
-			continue;
-		cg_reason rc = cg_revocation_check(r->cfg.revocation_file, l->jti, l->chg,
-						   r->cfg.state_dir);
-		if (rc == CG_REVOKED)
+		if (l->lease.ended_at == 0 && l->lease.stop == CG_LEASE_LIVE &&
+		    revoked(r, l->jti, l->chg, &fault))
 			l->lease.stop = CG_LEASE_REVOKED;
-		else if (rc != CG_OK)
-			fault = true;
+	}
+	for (size_t i = 0; i < r->sudos.count; i++) {
+		struct rp_sudo *s = &r->sudos.items[i];
+		if (s->lease.ended_at == 0 && s->lease.stop == CG_LEASE_LIVE &&
+		    revoked(r, s->reg.jti, s->reg.chg, &fault))
+			s->lease.stop = CG_LEASE_REVOKED;
 	}
 	if (fault && !r->revocation_fault)
 		syslog(LOG_AUTHPRIV | LOG_ERR, "the revocation list %s cannot be used; sessions "
@@ -87,15 +98,15 @@ static void check_revocations(struct reaper *r)
 	r->revocation_fault = fault;
 }
 
-static void warn(struct reaper *r, struct rp_login *l, time_t now)
+static void warn(struct reaper *r, const struct rp_login *l, const char *what, time_t now)
 {
 	char chg[CG_CLAIM_MAX + 1], left[64], at[64], line[512];
 	long long end = cg_lease_end_time(&l->lease, &r->policy);
 	cg_sanitize(chg, sizeof(chg), l->chg);
 	cli_format_relative(end, now, left, sizeof(left));
 	cli_format_time(end, at, sizeof(at));
-	snprintf(line, sizeof(line), "changegate: ticket %s ends %s (%s); this login will be "
-		 "closed then.", chg, left, at);
+	snprintf(line, sizeof(line), "changegate: ticket %s ends %s (%s); %s then.", chg, left,
+		 at, what);
 	int told = rp_tell_session(r->procfd, l->sid, line);
 	syslog(LOG_AUTHPRIV | LOG_NOTICE, "session %u: warned %d terminal(s) that ticket %s ends "
 	       "%s", l->sid, told, chg, left);
@@ -105,7 +116,7 @@ static void end(struct reaper *r, struct rp_login *l, time_t now)
 {
 	enum cg_lease_why why = cg_lease_why_at(&l->lease, &r->policy, now);
 	char line[512];
-	rp_end_line(l, why, line, sizeof(line));
+	rp_end_line(l, why, RP_LOGIN_ENDS, line, sizeof(line));
 	if (rp_tell_session(r->procfd, l->sid, line) > 0) {
 		/* the line sits in the terminal until sshd forwards it: signalled at once,
 		 * sshd would drop the connection first and the user never learn why */
@@ -136,6 +147,52 @@ static void sweep(struct reaper *r)
 	}
 }
 
+static void sudo_complain(long long pid)
+{
+	syslog(LOG_AUTHPRIV | LOG_ERR, "sudo lease of pid %lld cannot be used, not followed",
+	       pid);
+}
+
+/* A sudo command under a token of its own: the same warning and end as a login's, for its
+ * process tree only (the sudo process, which passes SIGHUP and SIGTERM on, and what it
+ * runs); the login it runs in goes on. */
+static void act_sudo(struct reaper *r, struct rp_sudo *s, enum cg_lease_action a, time_t now)
+{
+	struct rp_login view;
+	rp_sudo_as_login(s, &view);
+	if (a == CG_LEASE_WARN) {
+		warn(r, &view, "the sudo command it allowed will be ended", now);
+	} else if (a == CG_LEASE_END) {
+		enum cg_lease_why why = cg_lease_why_at(&s->lease, &r->policy, now);
+		char line[512];
+		rp_end_line(&view, why, RP_SUDO_ENDS, line, sizeof(line));
+		rp_tell_session(r->procfd, view.sid, line);
+		long n = rp_tree_signal(r->procfd, (pid_t)s->reg.pid, s->reg.start,
+					s->reg.sessionid, false);
+		rp_audit_end(&r->cfg, &view, "sudo_end", why, n);
+	} else if (a == CG_LEASE_KILL) {
+		rp_tree_signal(r->procfd, (pid_t)s->reg.pid, s->reg.start, s->reg.sessionid, true);
+	}
+}
+
+/* Sudo leases whose process is gone (the command finished, or was ended) are removed. */
+static void sweep_sudos(struct reaper *r)
+{
+	for (size_t i = r->sudos.count; i-- > 0;) {
+		struct rp_sudo *s = &r->sudos.items[i];
+		if (rp_sudo_alive(r->procfd, s)) {
+			if (s->lease.killed)
+				rp_tree_signal(r->procfd, (pid_t)s->reg.pid, s->reg.start,
+					       s->reg.sessionid, true);
+			continue;
+		}
+		if (cg_sudo_lease_remove(r->run_dir, s->reg.pid) != 0)
+			syslog(LOG_AUTHPRIV | LOG_ERR, "Error removing sudo lease %lld: %m",
+			       s->reg.pid);
+		rp_sudos_drop(&r->sudos, i);
+	}
+}
+
 /* One pass: re-read, judge, act. Returns when to wake next. */
 static long long pass(struct reaper *r)
 {
@@ -148,13 +205,24 @@ static long long pass(struct reaper *r)
 	} else {
 		r->dir_fault = false;
 	}
+	if (rp_sudos_refresh(&r->sudos, r->run_dir, sudo_complain) != 0)
+		r->dir_fault = true;
 	check_revocations(r);
 	long long next = (long long)now + CG_LEASE_RESCAN;
+	for (size_t i = 0; i < r->sudos.count; i++) {
+		struct rp_sudo *s = &r->sudos.items[i];
+		enum cg_lease_action a = cg_lease_due(&s->lease, &r->policy, now);
+		act_sudo(r, s, a, now);
+		cg_lease_done(&s->lease, a, now);
+		long long t = cg_lease_wakeup(&s->lease, 1, &r->policy, now);
+		if (t < next)
+			next = t;
+	}
 	for (size_t i = 0; i < r->logins.count; i++) {
 		struct rp_login *l = &r->logins.items[i];
 		enum cg_lease_action a = cg_lease_due(&l->lease, &r->policy, now);
 		if (a == CG_LEASE_WARN)
-			warn(r, l, now);
+			warn(r, l, "this login will be closed", now);
 		else if (a == CG_LEASE_END)
 			end(r, l, now);
 		else if (a == CG_LEASE_KILL)
@@ -165,6 +233,7 @@ static long long pass(struct reaper *r)
 			next = t;
 	}
 	sweep(r);
+	sweep_sudos(r);
 	return next;
 }
 
@@ -286,6 +355,7 @@ int cmd_reaper(int argc, char **argv)
 	}
 	rp_watch_close(&r.watch);
 	rp_logins_free(&r.logins);
+	rp_sudos_free(&r.sudos);
 	close(lock);
 out:
 	cg_config_free(&r.cfg);

@@ -200,7 +200,7 @@ int cmd_sessions(int argc, char **argv)
 static void end_one(struct sessions_ctx *s, struct rp_login *l)
 {
 	char line[512];
-	rp_end_line(l, CG_LEASE_ENDED_BY_ADMIN, line, sizeof(line));
+	rp_end_line(l, CG_LEASE_ENDED_BY_ADMIN, RP_LOGIN_ENDS, line, sizeof(line));
 	if (rp_tell_session(s->procfd, l->sid, line) > 0) {
 		/* time for sshd to forward the line before it is signalled (cmd_reaper.c) */
 		struct timespec ts = {0, 300 * 1000 * 1000};

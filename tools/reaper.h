@@ -10,10 +10,14 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "changegate.h"
+#include "lease.h"
+
 /* ---- reaper_proc.c: what /proc says about one process ------------------------------------- */
 
 struct rp_proc {
 	pid_t pid;
+	pid_t ppid;                     /* its parent, for a sudo command's process tree */
 	unsigned sid;                   /* audit session id */
 	unsigned long long start;       /* start time, clock ticks since boot: with the pid, one
 					   process and never a later one that reuses the pid */
@@ -21,8 +25,8 @@ struct rp_proc {
 	uid_t uid;                      /* real uid, for the log */
 };
 
-/* The facts of pid read through procfd (an fd of /proc): 0, or -1 when the process is gone,
- * is a kernel thread or has no audit session id. */
+/* The facts of pid read through procfd (an fd of /proc): 0, or -1 when the process is gone
+ * (a zombie counts as gone), is a kernel thread or has no audit session id. */
 int rp_proc_read(int procfd, pid_t pid, struct rp_proc *out);
 /* Calls fn for every process with an audit session id; fn returns false to stop. The number
  * of processes seen, or -1 when /proc cannot be read. */
@@ -49,6 +53,10 @@ long rp_session_signal(int procfd, unsigned sid, bool kill);
 /* How many processes session sid has now, and their terminals (ttys may be NULL); -1 when
  * /proc cannot be read. */
 long rp_session_count(int procfd, unsigned sid, struct rp_ttys *ttys);
+/* The process root (pid and start time, in session sid) and every process below it in the
+ * same session: SIGHUP+SIGTERM (kill false) or SIGKILL. The number signalled, 0 when root is
+ * gone or was replaced (its start time differs), -1 when /proc cannot be read. */
+long rp_tree_signal(int procfd, pid_t root, unsigned long long start, unsigned sid, bool kill);
 
 /* ---- reaper_tty.c ----------------------------------------------------------------------------- */
 
@@ -75,12 +83,8 @@ int rp_watch_open(struct rp_watch *w, const char *run_dir, const char *const *pa
 bool rp_watch_drain(struct rp_watch *w);
 void rp_watch_close(struct rp_watch *w);
 
-#endif /* CG_REAPER_H */
 
 /* ---- reaper_logins.c: the live gated logins, from the login records ---------------------- */
-
-#include "changegate.h"
-#include "lease.h"
 
 #define RP_LOGINS_MAX 4096              /* records followed at once; more are logged */
 
@@ -123,11 +127,42 @@ void rp_logins_free(struct rp_logins *t);
 /* ---- reaper_end.c: ending one login, for the reaper and for end-session ------------------ */
 
 /* The one line a login's terminals get when it ends ("changegate: ticket CHG1 was revoked;
- * this login is being closed."), why naming the reason. */
-void rp_end_line(const struct rp_login *l, enum cg_lease_why why, char *buf, size_t len);
+ * this login is being closed."), why naming the reason and what what is being ended. */
+#define RP_LOGIN_ENDS "this login is being closed"
+#define RP_SUDO_ENDS "the sudo command it allowed is being ended"
+void rp_end_line(const struct rp_login *l, enum cg_lease_why why, const char *what, char *buf,
+		 size_t len);
 /* Writes line to every terminal of session sid: how many took it. */
 int rp_tell_session(int procfd, unsigned sid, const char *line);
 /* The decision line of an ended login (event "session_end" or "end_session"): syslog at
  * LOG_WARNING (LOG_AUTHPRIV) and the config's audit_log. */
 void rp_audit_end(const struct cg_config *cfg, const struct rp_login *l, const char *event,
 		  enum cg_lease_why why, long processes);
+
+/* ---- reaper_sudo.c: sudo commands registered under a token of their own ------------------ */
+
+struct rp_sudo {
+	struct cg_sudo_lease reg;       /* what the sudo plugin registered */
+	struct cg_lease lease;
+	bool seen;
+};
+
+struct rp_sudos {
+	struct rp_sudo *items;
+	size_t count;
+	long long bad_pid[64];          /* leases already reported unreadable, once each */
+	size_t nbad;
+};
+
+/* The sudo leases in run_dir, new ones read, gone ones dropped; complain (once a pid) gets
+ * those that cannot be read. -1 when run_dir cannot be trusted or read. */
+typedef void (*rp_sudo_complain_fn)(long long pid);
+int rp_sudos_refresh(struct rp_sudos *t, const char *run_dir, rp_sudo_complain_fn complain);
+/* Whether the registered sudo process still runs (same pid, start time and session). */
+bool rp_sudo_alive(int procfd, const struct rp_sudo *s);
+/* The login-shaped view of a sudo lease, for the end line and the audit line. */
+void rp_sudo_as_login(const struct rp_sudo *s, struct rp_login *out);
+void rp_sudos_drop(struct rp_sudos *t, size_t i);
+void rp_sudos_free(struct rp_sudos *t);
+
+#endif /* CG_REAPER_H */

@@ -24,12 +24,12 @@ static const char *why_words(enum cg_lease_why why)
 	return "has expired";
 }
 
-void rp_end_line(const struct rp_login *l, enum cg_lease_why why, char *buf, size_t len)
+void rp_end_line(const struct rp_login *l, enum cg_lease_why why, const char *what, char *buf,
+		 size_t len)
 {
 	char chg[CG_CLAIM_MAX + 1];
 	cg_sanitize(chg, sizeof(chg), l->chg);
-	snprintf(buf, len, "changegate: ticket %s %s; this login is being closed.", chg,
-		 why_words(why));
+	snprintf(buf, len, "changegate: ticket %s %s; %s.", chg, why_words(why), what);
 }
 
 int rp_tell_session(int procfd, unsigned sid, const char *line)

@@ -52,23 +52,28 @@ static bool parse_ull(const char *s, const char **end, unsigned long long *out)
 	return true;
 }
 
-/* stat fields after the command name: 3 is the state, 7 tty_nr, 22 starttime. */
+/* stat fields after the command name: 3 is the state, 4 the ppid, 7 tty_nr, 22 starttime. */
 static int parse_stat(const char *buf, struct rp_proc *out)
 {
 	const char *p = strrchr(buf, ')');
 	if (p == NULL || p[1] != ' ')
 		return -1;
 	p += 2;
+	/* a zombie has ended: it runs nothing and no signal reaches it; its parent reaps it */
+	if (*p == 'Z' || *p == 'X')
+		return -1;
 	for (int field = 3; field <= 22; field++) {
 		const char *sp = strchr(p, ' ');
-		if (field == 7 || field == 22) {
+		if (field == 4 || field == 7 || field == 22) {
 			long long v;
 			char *e;
 			errno = 0;
 			v = strtoll(p, &e, 10);
 			if (errno != 0 || e == p || (*e != ' ' && *e != '\n' && *e != '\0'))
 				return -1;
-			if (field == 7)
+			if (field == 4)
+				out->ppid = (pid_t)(v < 0 ? 0 : v);
+			else if (field == 7)
 				out->tty = (dev_t)(v < 0 ? 0 : v);
 			else if (v < 0)
 				return -1;

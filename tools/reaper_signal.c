@@ -107,3 +107,61 @@ long rp_session_count(int procfd, unsigned sid, struct rp_ttys *ttys)
 		ttys->count = 0;
 	return rp_proc_scan(procfd, visit, &w) < 0 ? -1 : w.count;
 }
+
+#define TREE_MAX 4096           /* processes of one session looked at for a sudo tree */
+
+struct tree_walk {
+	unsigned sid;
+	size_t count;
+	struct rp_proc procs[TREE_MAX];
+};
+
+static bool collect(const struct rp_proc *p, void *arg)
+{
+	struct tree_walk *w = arg;
+	if (p->sid == w->sid && w->count < TREE_MAX)
+		w->procs[w->count++] = *p;
+	return true;
+}
+
+long rp_tree_signal(int procfd, pid_t root, unsigned long long start, unsigned sid, bool kill)
+{
+	static struct tree_walk w;
+	static bool in_tree[TREE_MAX];
+	w.sid = sid;
+	w.count = 0;
+	if (rp_proc_scan(procfd, collect, &w) < 0)
+		return -1;
+	bool any = false;
+	for (size_t i = 0; i < w.count; i++) {
+		in_tree[i] = w.procs[i].pid == root && w.procs[i].start == start;
+		any |= in_tree[i];
+	}
+	if (!any)
+		return 0;  /* the registered process is gone: its pid names someone else now */
+	/* below it: whatever has a parent in the tree, until nothing more joins */
+	for (bool grew = true; grew;) {
+		grew = false;
+		for (size_t i = 0; i < w.count; i++) {
+			for (size_t j = 0; !in_tree[i] && j < w.count; j++) {
+				if (in_tree[j] && w.procs[i].ppid == w.procs[j].pid) {
+					in_tree[i] = true;
+					grew = true;
+				}
+			}
+		}
+	}
+	long n = 0;
+	for (size_t i = 0; i < w.count; i++) {
+		if (!in_tree[i])
+			continue;
+		if (kill) {
+			n += rp_signal(procfd, &w.procs[i], sid, SIGKILL) == 1;
+		} else {
+			int hup = rp_signal(procfd, &w.procs[i], sid, SIGHUP);
+			int term = rp_signal(procfd, &w.procs[i], sid, SIGTERM);
+			n += hup == 1 || term == 1;
+		}
+	}
+	return n;
+}

@@ -79,10 +79,17 @@ pid_by() {
 	return 1
 }
 
+# runs PID: the process exists and is not a zombie (which has ended, unreaped).
+runs() {
+	local state
+	state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1) || return 1
+	[ -n "$state" ] && [ "$state" != Z ]
+}
+
 all_alive() {
 	local p
 	for p in "$@"; do
-		kill -0 "$p" 2>/dev/null || { echo "process $p is gone"; return 1; }
+		runs "$p" || { echo "process $p is gone"; return 1; }
 	done
 }
 
@@ -93,13 +100,24 @@ all_gone_within() {
 	for i in $(seq $((secs * 10))); do
 		left=
 		for p in "$@"; do
-			kill -0 "$p" 2>/dev/null && left="$left $p"
+			runs "$p" && left="$left $p"
 		done
 		[ -z "$left" ] && return 0
 		sleep 0.1
 	done
 	echo "still alive:$left"
-	ps -o pid,user,args -p "${left// /,}" 2>/dev/null
+	ps -o pid,ppid,user,stat,args -p "${left# }" 2>/dev/null
+	return 1
+}
+
+# file_gone_within SECS PATH: PATH is removed within SECS seconds.
+file_gone_within() {
+	local i
+	for i in $(seq $(($1 * 10))); do
+		[ -e "$2" ] || return 0
+		sleep 0.1
+	done
+	echo "$2 is still there"
 	return 1
 }
 
@@ -113,7 +131,11 @@ for line in open(path):
     if (r.get("event") == event and r.get("reason") == reason and
             r.get("session") == int(sid) and r.get("processes", -1) >= int(minprocs)):
         sys.exit(0)
-print("no %s/%s record for session %s with >= %s processes" % (event, reason, sid, minprocs))
+print("no %s/%s record for session %s with >= %s processes; records:" % (event, reason, sid, minprocs))
+for line in open(path):
+    r = json.loads(line)
+    if r.get("event") in ("session_end", "sudo_end", "end_session"):
+        print(line.strip())
 sys.exit(1)
 PY
 }
@@ -202,7 +224,14 @@ ns_check "2 s before the ticket's end: shell, detached and root processes alive"
 ns_check "after the end: all of alice's processes gone within grace + 5 s" \
 	all_gone_within 10 "$SHELL_PID" "$DETACHED" "$ROOTCMD"
 ns_check "the ssh client was disconnected" all_gone_within 5 "$ALICE_CLIENT"
-ns_check "no process of alice's audit session is left" test -z "$(pids_of "$SID_A")"
+no_process_of() {
+	local p left=
+	for p in $(pids_of "$1"); do
+		runs "$p" && left="$left $p"
+	done
+	[ -z "$left" ] || { ps -o pid,ppid,user,stat,args -p "${left# }"; return 1; }
+}
+ns_check "no process of alice's audit session is left" no_process_of "$SID_A"
 ns_check "the warning reached alice's terminal" \
 	grep -q "changegate: ticket CHG0000001 ends in" "$NS_DIR/alice.out"
 ns_check "the end reached alice's terminal" \
@@ -220,16 +249,37 @@ ns_check "... and the reaper runs on" reaper_alive
 
 # ---- revocation: ended within 5 s -----------------------------------------------------------
 
+# The login's ticket covers /usr/bin/id only; in it, sudo runs sleep under a token of its
+# own that lives 12 s (a token file): the approval plugin registers it (a sudo lease) and
+# the reaper ends that command, and only it, at that token's end.
 tok_rev=$(cg_mint alice --ticket CHG0000003 --cmd /usr/bin/id --ttl 1h) || exit 1
-ssh_as alice "$(printf '%s\n' "$tok_rev" | token_file alice-rev)" 'echo READY; exec sleep 400' \
+SHORT_TOK=$NS_DIR/home/alice/short.tok
+cg_mint alice --ticket CHG0000005 --cmd '/usr/bin/sleep *' --ttl 12s >"$SHORT_TOK" || exit 1
+SHORT_EXP=$(($(date +%s) + 12))
+chown alice "$SHORT_TOK"
+chmod 0600 "$SHORT_TOK"
+ssh_as alice "$(printf '%s\n' "$tok_rev" | token_file alice-rev)" \
+	"CHANGEGATE_TOKEN_FILE=$SHORT_TOK sudo -n /usr/bin/sleep 1003 </dev/null >/dev/null 2>&1 & echo READY; exec sleep 400" \
 	>"$NS_DIR/alice-rev.out" 2>&1 &
 REV_CLIENT=$!
 NS_PIDS+=("$REV_CLIENT")
 SID_R=$(session_of alice CHG0000003) || { echo "the second login was not recorded"; exit 1; }
 for i in $(seq 100); do
-	REV_PID=$(pid_by "$SID_R" '^sleep 400') && break
+	REV_PID=$(pid_by "$SID_R" '^sleep 400') && SUDO_CMD=$(pid_by "$SID_R" '^/usr/bin/sleep 1003' 0) &&
+		SUDO_PID=$(pid_by "$SID_R" '^sudo -n /usr/bin/sleep 1003') && break
 	sleep 0.1
 done
+ns_check "a sudo command under a token of its own runs, as root" test -n "$SUDO_CMD" -a -n "$SUDO_PID"
+ns_check "... and is registered for the reaper (a root-only sudo lease)" \
+	test "$(stat -c %U:%a "$RUN_DIR/sudo-$SUDO_PID" 2>&1)" = root:600
+now=$(date +%s)
+[ "$now" -lt $((SHORT_EXP - 2)) ] && sleep $((SHORT_EXP - 2 - now))
+ns_check "2 s before its token's end the command runs" all_alive "$SUDO_CMD" "$SUDO_PID"
+ns_check "after its token's end the command is gone within grace + 5 s" \
+	all_gone_within 10 "$SUDO_CMD" "$SUDO_PID"
+ns_check "... while the login it ran in lives on" all_alive "$REV_PID" "$REV_CLIENT"
+ns_check "audit_log: sudo_end, expired, in that login's session" audit_has sudo_end expired "$SID_R" 1
+ns_check "the sudo lease is removed" file_gone_within 6 "$RUN_DIR/sudo-$SUDO_PID"
 ns_check "a login under a ticket about to be revoked runs" all_alive "$REV_PID"
 "$CG_BIN" revoke --config "$CG_CONFIG" --ticket CHG0000003 >/dev/null
 ns_check "revoked: the login ends within 5 s" all_gone_within 5 "$REV_PID"

@@ -22,6 +22,7 @@ core_unit_tests = \
 	tests/unit/test_replay \
 	tests/unit/test_login_record \
 	tests/unit/test_lease \
+	tests/unit/test_sudo_lease \
 	tests/unit/test_reaper_os \
 	tests/unit/test_state_owner \
 	tests/unit/test_audit
@@ -37,6 +38,9 @@ tests_unit_test_reaper_os_SOURCES = tests/unit/test_reaper_os.c tools/reaper.h \
 tests_unit_test_reaper_os_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools
 tests_unit_test_reaper_os_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_unit_test_reaper_os_LDADD = $(CORE_TEST_LDADD)
+tests_unit_test_sudo_lease_SOURCES = tests/unit/test_sudo_lease.c
+tests_unit_test_sudo_lease_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_unit_test_sudo_lease_LDADD = $(CORE_TEST_LDADD)
 tests_unit_test_lease_SOURCES = tests/unit/test_lease.c
 tests_unit_test_lease_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_unit_test_lease_LDADD = $(CORE_TEST_LDADD)

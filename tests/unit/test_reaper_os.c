@@ -44,6 +44,8 @@ static void run_holder(int ready)
 	if (fd < 0 || write(fd, "4242", 4) != 4)
 		_exit(3);
 	close(fd);
+	/* its children that die are reaped at once: a zombie still counts in its session */
+	signal(SIGCHLD, SIG_IGN);
 	for (int i = 0; i < 2; i++) {
 		pid_t c = fork();
 		if (c == 0) {
@@ -146,10 +148,44 @@ static void test_never_signalled(void)
 	CU_ASSERT_EQUAL(count_within(3, 5), 3);
 }
 
+struct child_of {
+	pid_t parent;
+	struct rp_proc found;
+};
+
+static bool find_child(const struct rp_proc *p, void *arg)
+{
+	struct child_of *c = arg;
+	if (p->ppid != c->parent)
+		return true;
+	c->found = *p;
+	return false;
+}
+
+/* A sudo command's tree (a sudo lease): that process and what is below it, nothing else of
+ * the session; never when the pid now names a process with another start time. */
+static void test_tree(void)
+{
+	struct rp_proc h;
+	struct child_of c = {.parent = holder};
+	CU_ASSERT_EQUAL_FATAL(rp_proc_read(procfd, holder, &h), 0);
+	CU_ASSERT_TRUE_FATAL(rp_proc_scan(procfd, find_child, &c) > 0);
+	CU_ASSERT_EQUAL_FATAL(c.found.ppid, holder);
+	CU_ASSERT_EQUAL(rp_tree_signal(procfd, c.found.pid, c.found.start + 1, sid, true), 0);
+	CU_ASSERT_EQUAL(rp_tree_signal(procfd, c.found.pid, c.found.start, sid + 1, true), 0);
+	CU_ASSERT_EQUAL(count_within(3, 5), 3);
+	CU_ASSERT_EQUAL(rp_tree_signal(procfd, c.found.pid, c.found.start, sid, true), 1);
+	/* the child is gone; its parent (the holder) and the other child are not */
+	CU_ASSERT_EQUAL(count_within(2, 250), 2);
+	CU_ASSERT_EQUAL(kill(holder, 0), 0);
+	/* the holder's tree: the holder and its remaining child */
+	CU_ASSERT_EQUAL(rp_tree_signal(procfd, holder, h.start + 1, sid, false), 0);
+}
+
 static void test_session_ends(void)
 {
 	/* SIGHUP and SIGTERM reach every process of the session, the detached one too */
-	CU_ASSERT_EQUAL(rp_session_signal(procfd, sid, false), 3);
+	CU_ASSERT_EQUAL(rp_session_signal(procfd, sid, false), 2);
 	CU_ASSERT_EQUAL(count_within(0, 250), 0);
 	waitpid(holder, NULL, 0);
 	reap();
@@ -210,6 +246,7 @@ int main(void)
 		{"a session's processes found by audit session id", test_found_by_session},
 		{"reused pid, other session, gone, pid 1, self: never signalled",
 		 test_never_signalled},
+		{"a process tree: that process and below, only", test_tree},
 		{"the whole session ends, detached process too", test_session_ends},
 		{"one line to a terminal, nothing to a non-terminal", test_tty_line},
 		{NULL, NULL},

@@ -176,6 +176,9 @@ int cgs_command_from_sudo(struct cgs_command *cmd, char *const command_info[],
  * logs one line. Returns true to let the command run (allowed, or audit_only). On allow,
  * *expires holds the ticket's exp (0 when audit_only let a denial through). */
 bool cgs_gate_check(struct cgs_ctx *c, const struct cgs_command *cmd, long long *expires);
+/* The policy wrapper's command was ended by sudo at the timeout set for its ticket's end:
+ * tells the user why (not just "Hangup") and logs it (event=command_end, reason=expired). */
+void cgs_gate_ended_at_expiry(const struct cgs_ctx *c, const struct cgs_command *cmd);
 
 /* A gated command sudo described in a way we cannot judge: denied, logged, told. */
 void cgs_gate_refuse(struct cgs_ctx *c, const char *why);

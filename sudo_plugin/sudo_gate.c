@@ -99,8 +99,8 @@ explicit_failed:
 		cg_decision_free(&session);
 }
 
-static void log_decision(const struct cgs_ctx *c, const struct cgs_command *cmd,
-			 const struct cg_decision *d, bool audit_only)
+static void log_decision_as(const struct cgs_ctx *c, const struct cgs_command *cmd,
+			    const struct cg_decision *d, const char *event, bool audit_only)
 {
 	struct cg_audit_event ev = { 0 };
 	char runas[32], line[4096];
@@ -108,7 +108,7 @@ static void log_decision(const struct cgs_ctx *c, const struct cgs_command *cmd,
 	if (cmd->runas_user == NULL)
 		snprintf(runas, sizeof(runas), "#%u", (unsigned)cmd->runas_uid);
 	ev.front = "sudo";
-	ev.event = "check";
+	ev.event = event;
 	ev.user = c->user.name;
 	ev.tty = c->user.tty;
 	ev.cwd = c->user.cwd;
@@ -123,6 +123,13 @@ static void log_decision(const struct cgs_ctx *c, const struct cgs_command *cmd,
 	if (c->config_ok && c->cfg.audit_log != NULL &&
 	    cg_audit_append_json(c->cfg.audit_log, &ev, time(NULL)) != 0)
 		syslog(LOG_AUTHPRIV | LOG_ERR, "changegate: cannot append to the audit log");
+}
+
+/* The decision line of a check (marked audit_only when it let a denial by). */
+static void log_decision(const struct cgs_ctx *c, const struct cgs_command *cmd,
+			 const struct cg_decision *d, bool audit_only)
+{
+	log_decision_as(c, cmd, d, "check", audit_only);
 }
 
 static void tell_user(const struct cgs_ctx *c, const struct cgs_command *cmd,
@@ -226,4 +233,23 @@ bool cgs_gate_check(struct cgs_ctx *c, const struct cgs_command *cmd, long long 
 	}
 	cg_decision_free(&d);
 	return allow;
+}
+
+void cgs_gate_ended_at_expiry(const struct cgs_ctx *c, const struct cgs_command *cmd)
+{
+	struct cg_decision d;
+	char chg[CG_CLAIM_MAX + 1], line[CG_DETAIL_MAX + 64];
+
+	cg_sanitize(chg, sizeof(chg), c->granted_chg);
+	set_own(&d, CG_EXPIRED, "");
+	d.have_claims = true;
+	d.verified = true;
+	cg_strlcpy(d.ticket.chg, c->granted_chg, sizeof(d.ticket.chg));
+	cg_strlcpy(d.ticket.jti, c->granted_jti, sizeof(d.ticket.jti));
+	d.ticket.exp = c->granted_exp;
+	snprintf(d.detail, sizeof(d.detail), "ticket %s expired: sudo ended the command at the "
+		 "ticket's end", chg);
+	log_decision_as(c, cmd, &d, "command_end", false);
+	snprintf(line, sizeof(line), "%s (expired)", d.detail);
+	cgs_say(c, SUDO_CONV_ERROR_MSG, line);
 }

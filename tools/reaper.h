@@ -41,20 +41,21 @@ long rp_proc_scan(int procfd, rp_proc_fn fn, void *arg);
  * session, excluded), -1 the signal failed (errno). */
 int rp_signal(int procfd, const struct rp_proc *p, unsigned sid, int sig);
 
-/* Every process of session sid now: SIGHUP+SIGTERM (kill false) or SIGKILL (kill true).
- * ttys (may be NULL) collects their distinct terminals, at most RP_TTYS_MAX. The number of
- * processes signalled, or -1 when /proc cannot be read. */
+/* The distinct terminals of a session's processes. */
 #define RP_TTYS_MAX 16
 struct rp_ttys {
 	size_t count;
 	dev_t dev[RP_TTYS_MAX];
 };
+/* Every process of session sid now (one snapshot, then each pinned and checked by
+ * rp_signal): SIGHUP+SIGTERM (kill false) or SIGKILL (kill true). The number of processes
+ * the session had (those that exited meanwhile included), or -1 when /proc cannot be read. */
 long rp_session_signal(int procfd, unsigned sid, bool kill);
-/* How many processes session sid has now, and their terminals (ttys may be NULL); -1 when
- * /proc cannot be read. */
+/* How many processes session sid has now, and their distinct terminals (ttys may be NULL;
+ * at most RP_TTYS_MAX); -1 when /proc cannot be read. */
 long rp_session_count(int procfd, unsigned sid, struct rp_ttys *ttys);
 /* The process root (pid and start time, in session sid) and every process below it in the
- * same session: SIGHUP+SIGTERM (kill false) or SIGKILL. The number signalled, 0 when root is
+ * same session: SIGHUP+SIGTERM (kill false) or SIGKILL. How many that is, 0 when root is
  * gone or was replaced (its start time differs), -1 when /proc cannot be read. */
 long rp_tree_signal(int procfd, pid_t root, unsigned long long start, unsigned sid, bool kill);
 

@@ -52,13 +52,43 @@ int rp_signal(int procfd, const struct rp_proc *p, unsigned sid, int sig)
 	return rc;
 }
 
-struct session_walk {
-	int procfd;
+#define SESSION_MAX 4096        /* processes of one session signalled in one pass */
+
+/* One session's processes, seen in one scan: every signal goes to this snapshot, so a
+ * process that exits because another was signalled (a shell whose sshd went) still counts
+ * as one the login had when it ended. */
+struct snapshot {
 	unsigned sid;
-	bool signal, kill;
-	long count;
-	struct rp_ttys *ttys;
+	size_t count;
+	struct rp_proc procs[SESSION_MAX];
 };
+
+static bool collect(const struct rp_proc *p, void *arg)
+{
+	struct snapshot *w = arg;
+	if (p->sid == w->sid && p->pid > 1 && p->pid != getpid() && w->count < SESSION_MAX)
+		w->procs[w->count++] = *p;
+	return true;
+}
+
+static int take_snapshot(int procfd, unsigned sid, struct snapshot *w)
+{
+	w->sid = sid;
+	w->count = 0;
+	return rp_proc_scan(procfd, collect, w) < 0 ? -1 : 0;
+}
+
+/* SIGHUP as a hang-up would (shells save history, editors their buffers) and SIGTERM for
+ * what ignores SIGHUP (nohup); or SIGKILL. */
+static void end_one(int procfd, const struct rp_proc *p, unsigned sid, bool kill)
+{
+	if (kill) {
+		rp_signal(procfd, p, sid, SIGKILL);
+	} else {
+		rp_signal(procfd, p, sid, SIGHUP);
+		rp_signal(procfd, p, sid, SIGTERM);
+	}
+}
 
 static void note_tty(struct rp_ttys *t, dev_t dev)
 {
@@ -72,65 +102,33 @@ static void note_tty(struct rp_ttys *t, dev_t dev)
 		t->dev[t->count++] = dev;
 }
 
-static bool visit(const struct rp_proc *p, void *arg)
-{
-	struct session_walk *w = arg;
-	if (p->sid != w->sid || p->pid <= 1 || p->pid == getpid())
-		return true;
-	if (!w->signal) {
-		w->count++;
-		note_tty(w->ttys, p->tty);
-		return true;
-	}
-	if (w->kill) {
-		w->count += rp_signal(w->procfd, p, w->sid, SIGKILL) == 1;
-	} else {
-		/* SIGHUP as a hang-up would (shells save history, editors their buffers), and
-		 * SIGTERM for what ignores SIGHUP (nohup) */
-		int hup = rp_signal(w->procfd, p, w->sid, SIGHUP);
-		int term = rp_signal(w->procfd, p, w->sid, SIGTERM);
-		w->count += hup == 1 || term == 1;
-	}
-	return true;
-}
-
 long rp_session_signal(int procfd, unsigned sid, bool kill)
 {
-	struct session_walk w = {.procfd = procfd, .sid = sid, .signal = true, .kill = kill};
-	return rp_proc_scan(procfd, visit, &w) < 0 ? -1 : w.count;
+	static struct snapshot w;
+	if (take_snapshot(procfd, sid, &w) != 0)
+		return -1;
+	for (size_t i = 0; i < w.count; i++)
+		end_one(procfd, &w.procs[i], sid, kill);
+	return (long)w.count;
 }
 
 long rp_session_count(int procfd, unsigned sid, struct rp_ttys *ttys)
 {
-	struct session_walk w = {.procfd = procfd, .sid = sid, .ttys = ttys};
+	static struct snapshot w;
 	if (ttys != NULL)
 		ttys->count = 0;
-	return rp_proc_scan(procfd, visit, &w) < 0 ? -1 : w.count;
-}
-
-#define TREE_MAX 4096           /* processes of one session looked at for a sudo tree */
-
-struct tree_walk {
-	unsigned sid;
-	size_t count;
-	struct rp_proc procs[TREE_MAX];
-};
-
-static bool collect(const struct rp_proc *p, void *arg)
-{
-	struct tree_walk *w = arg;
-	if (p->sid == w->sid && w->count < TREE_MAX)
-		w->procs[w->count++] = *p;
-	return true;
+	if (take_snapshot(procfd, sid, &w) != 0)
+		return -1;
+	for (size_t i = 0; i < w.count; i++)
+		note_tty(ttys, w.procs[i].tty);
+	return (long)w.count;
 }
 
 long rp_tree_signal(int procfd, pid_t root, unsigned long long start, unsigned sid, bool kill)
 {
-	static struct tree_walk w;
-	static bool in_tree[TREE_MAX];
-	w.sid = sid;
-	w.count = 0;
-	if (rp_proc_scan(procfd, collect, &w) < 0)
+	static struct snapshot w;
+	static bool in_tree[SESSION_MAX];
+	if (take_snapshot(procfd, sid, &w) != 0)
 		return -1;
 	bool any = false;
 	for (size_t i = 0; i < w.count; i++) {
@@ -153,14 +151,9 @@ long rp_tree_signal(int procfd, pid_t root, unsigned long long start, unsigned s
 	}
 	long n = 0;
 	for (size_t i = 0; i < w.count; i++) {
-		if (!in_tree[i])
-			continue;
-		if (kill) {
-			n += rp_signal(procfd, &w.procs[i], sid, SIGKILL) == 1;
-		} else {
-			int hup = rp_signal(procfd, &w.procs[i], sid, SIGHUP);
-			int term = rp_signal(procfd, &w.procs[i], sid, SIGTERM);
-			n += hup == 1 || term == 1;
+		if (in_tree[i]) {
+			end_one(procfd, &w.procs[i], sid, kill);
+			n++;
 		}
 	}
 	return n;

@@ -297,6 +297,18 @@ ns_check_fails "end-session of a session that is not there fails" \
 	"$CG_BIN" end-session --config "$CG_CONFIG" 4000000000
 ns_check "carol's login (exempt) still lives on" all_alive "$CAROL_PID"
 
+# ---- the policy wrapper: sudo ends the command at its ticket's end, and says why ----------
+
+sudo_conf_write "$NS_DIR/sudo.conf" "$POLICY_CONF"
+tok_pol=$(cg_mint alice --ticket CHG0000006 --cmd '/usr/bin/sleep *' --ttl 4s) || exit 1
+ns_log_mark
+sudo_as alice "CHANGEGATE_TOKEN=$tok_pol" sudo -n /usr/bin/sleep 30 >"$NS_DIR/policy.out" 2>&1
+ns_check "policy: the command ended at the ticket's end is explained to the user" \
+	grep -q "changegate: ticket CHG0000006 expired: sudo ended the command at the ticket's end" \
+	"$NS_DIR/policy.out"
+ns_check "... and logged" log_has alice event=command_end reason=expired ticket=CHG0000006
+sudo_conf_write "$NS_DIR/sudo.conf" "$APPROVAL_CONF"
+
 # ---- require_reaper: the reaper stopped ------------------------------------------------------
 
 kill "$REAPER_PID"

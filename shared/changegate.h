@@ -549,7 +549,8 @@ struct cg_audit_event {
 	const char *front;              /* "pam", "sudo", "cli" */
 	const char *event;              /* "auth", "account", "session_open", "session_close",
 					   "check", "verify"; the reaper's "session_end" and
-					   "end_session" (an administrator's) */
+					   "sudo_end", "end_session" (an administrator's),
+					   sudo's "command_end" (ended at its ticket's end) */
 	const char *service;            /* PAM service, or NULL */
 	const char *user;
 	const char *rhost;

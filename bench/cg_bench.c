@@ -8,6 +8,10 @@
  *       against 10^2 .. MAX entries (default 10^6), in a private temp dir: rev_scan is a
  *       check of a just-written list (a full scan), rev_build the first check once it has
  *       settled (scan + index build), rev_miss/rev_hit and rpl_miss/rpl_hit the steady state.
+ *   cg_bench revlist CONFIG_SMALL CONFIG_LARGE USER TOKENFILE [NAME_SMALL NAME_LARGE]
+ *       the cost of one decision (cg_verify_token, login) with a signed revocation list and
+ *       a warm index, under a config with a small list and one with a large list,
+ *       interleaved; the median, spread and ratio (issue 13: at most 1.5x).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -208,12 +212,101 @@ static int cmd_growth(int argc, char **argv)
 	return bad != 0;
 }
 
+/* Loads one config for cmd_revlist; false with the message printed. */
+static bool load(struct cg_config *cfg, const char *path)
+{
+	char err[512];
+	if (cg_config_init(cfg) != 0)
+		return false;
+	if (cg_config_load(cfg, path, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		cg_config_free(cfg);
+		return false;
+	}
+	return true;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+#define REVLIST_ROUNDS 31
+#define REVLIST_PER_ROUND 40
+
+/* The decision cost with a signed revocation list whose index is warm: the same login token
+ * judged under two configs (a small list and a large one), interleaved round by round so that
+ * machine noise hits both alike. Prints the median and the spread (min..max of the rounds)
+ * of each, and of the per-round ratio large/small. */
+static int cmd_revlist(int argc, char **argv)
+{
+	if (argc < 6)
+		return 2;
+	static char tok[CG_TOKEN_MAX + 2];
+	FILE *in = fopen(argv[5], "r");
+	if (in == NULL)
+		return 2;
+	size_t len = fread(tok, 1, sizeof(tok) - 1, in);
+	fclose(in);
+	while (len > 0 && (tok[len - 1] == '\n' || tok[len - 1] == '\r'))
+		len--;
+	struct cg_config cfg[2];
+	if (!load(&cfg[0], argv[2]))
+		return 2;
+	if (!load(&cfg[1], argv[3])) {
+		cg_config_free(&cfg[0]);
+		return 2;
+	}
+	struct cg_request req = {
+		.scope = CG_SCOPE_LOGIN, .user = argv[4], .now = time(NULL),
+		.replay = CG_REPLAY_PEEK,
+	};
+	double us[2][REVLIST_ROUNDS] = {{0}}, ratio[REVLIST_ROUNDS] = {0};
+	int bad = 0;
+	for (int round = -1; round < REVLIST_ROUNDS; round++) {
+		for (int c = 0; c < 2; c++) {
+			double t0 = now_s();
+			/* round -1 warms the index (the first decision may verify and build it) */
+			for (int i = 0; i < (round < 0 ? 1 : REVLIST_PER_ROUND); i++) {
+				struct cg_decision d;
+				if (cg_verify_token(&cfg[c], tok, len, &req, &d) != CG_OK) {
+					if (bad++ == 0)
+						fprintf(stderr, "deny: %s\n", d.detail);
+				}
+				cg_decision_free(&d);
+			}
+			if (round >= 0)
+				us[c][round] = (now_s() - t0) / REVLIST_PER_ROUND * 1e6;
+		}
+		if (round >= 0)
+			ratio[round] = us[1][round] / us[0][round];
+	}
+	qsort(us[0], REVLIST_ROUNDS, sizeof(double), cmp_double);
+	qsort(us[1], REVLIST_ROUNDS, sizeof(double), cmp_double);
+	qsort(ratio, REVLIST_ROUNDS, sizeof(double), cmp_double);
+	const int mid = REVLIST_ROUNDS / 2, last = REVLIST_ROUNDS - 1;
+	printf("%-8s %10s %10s %10s   (us per decision, %d rounds of %d)\n", "list", "median",
+	       "min", "max", REVLIST_ROUNDS, REVLIST_PER_ROUND);
+	printf("%-8s %10.1f %10.1f %10.1f\n", argc > 6 ? argv[6] : "small",
+	       us[0][mid], us[0][0], us[0][last]);
+	printf("%-8s %10.1f %10.1f %10.1f\n", argc > 7 ? argv[7] : "large", us[1][mid],
+	       us[1][0], us[1][last]);
+	printf("ratio large/small: median %.3f, min %.3f, max %.3f%s\n", ratio[mid], ratio[0],
+	       ratio[last], bad ? " (SOME DECISIONS DENIED: figures invalid)" : "");
+	cg_config_free(&cfg[0]);
+	cg_config_free(&cfg[1]);
+	return bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "verify") == 0)
 		return cmd_verify(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "growth") == 0)
 		return cmd_growth(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "revlist") == 0)
+		return cmd_revlist(argc, argv);
 	fprintf(stderr, "usage: cg_bench verify CONFIG USER [--rss] < token | cg_bench growth [MAX]\n");
 	return 2;
 }

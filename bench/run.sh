@@ -108,3 +108,21 @@ sed 's/^/    /' "$T/strace2.out"
 echo
 echo "== 4. growth: microseconds per check (in-process, steady state)"
 "$B/bench/cg_bench" growth "${BENCH_GROWTH_MAX:-1000000}"
+
+echo
+echo "== 6. signed revocation list: decision cost with a warm index, 100 vs 100,000 ids"
+# two lists from the same key, each installed under its own config (list file, state_dir);
+# the login token's ticket is in neither, so every decision looks up both ids and allows
+for n in 100 100000; do
+	mkdir -m 0755 "$T/list$n" && mkdir -m 0700 "$T/state$n" || exit 99
+	seq 1 "$n" | sed 's/^/chg CHG-R/' >"$T/ids$n"
+	sed -e "s|^state_dir = .*|state_dir = $T/state$n|" "$T/changegate.conf" >"$T/list$n.conf"
+	echo "revocation_list = $T/list$n/revoked.jws" >>"$T/list$n.conf"
+	chmod 0600 "$T/list$n.conf"
+	"$CG" revocations sign --key "$T/ES256.key" --kid ES256 --iss https://change.example.test \
+		--aud prod-bench --seq 1 --ttl 2h --from "$T/ids$n" >"$T/list$n.jws" || exit 99
+	"$CG" revocations install --config "$T/list$n.conf" "$T/list$n.jws" || exit 99
+	echo "list of $n ids: $(stat -c %s "$T/list$n.jws") bytes"
+done
+"$B/bench/cg_bench" revlist "$T/list100.conf" "$T/list100000.conf" "$USER_" "$T/ES256.tok" \
+	100 100000

@@ -91,11 +91,14 @@ show "changegate inspect < token"
 
 step "4. On web-01 the token lets alice log in, and run the approved command with sudo"
 verify_shows allow token --user alice --scope login
-verify_shows allow token --user alice --scope sudo --command "/usr/bin/systemctl restart nginx"
+# --cwd /: where sudoers' "Defaults runcwd=/" runs the command (this demo stands in /tmp,
+# which root does not control, so a command run here would be refused)
+verify_shows allow token --user alice --scope sudo --command "/usr/bin/systemctl restart nginx" \
+	--cwd /
 
 step "5. ... but not anything else"
 verify_shows "deny: host_denied" token --user alice --scope login --host db-01.prod.example
-verify_shows "deny: command_denied" token --user alice --scope sudo --command "/bin/bash"
+verify_shows "deny: command_denied" token --user alice --scope sudo --command "/bin/bash" --cwd /
 verify_shows "deny: wrong_user" token --user mallory --scope login
 verify_shows "deny: expired" token --user alice --scope login --at $(( $(date +%s) + 3 * 3600 ))
 

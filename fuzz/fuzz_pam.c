@@ -396,6 +396,10 @@ static void run_module(pam_handle_t *pamh, struct run *r, cg_reason want)
 		die("close_session returned an unexpected code");
 	if (r->conv.token_prompts > (r->plant ? 0u : r->twice ? 2u : 1u))
 		die("the token was asked for more often than authenticate ran");
+	/* one continuation at most per prompt: only a reply exactly ssh's length gets one, and
+	 * the "" that answers it ends the token */
+	if (r->conv.continuations > r->conv.token_prompts)
+		die("the token was asked to continue after an answer that ended it");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -14,6 +14,14 @@ static char *dup_or_die(const char *s)
 	return d;
 }
 
+/* The module's prompt for the rest of a token cut at ssh's answer length. */
+static bool is_continuation(const char *text)
+{
+	struct cg_login_prompt p;
+
+	return text != NULL && cg_login_prompt_parse(text, &p) == 0 && p.offset > 0;
+}
+
 int cg_fuzz_conv(int n, const struct pam_message **msg, struct pam_response **resp,
 		 void *data)
 {
@@ -24,8 +32,12 @@ int cg_fuzz_conv(int n, const struct pam_message **msg, struct pam_response **re
 	for (int i = 0; i < n; i++) {
 		const char *text = msg[i]->msg != NULL ? msg[i]->msg : "";
 		cg_fuzz_check_text("a conversation message", text, strlen(text));
-		if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF)
-			c->token_prompts++;
+		if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF) {
+			if (is_continuation(text))
+				c->continuations++;
+			else
+				c->token_prompts++;
+		}
 	}
 	if (c->mode == CG_FUZZ_CONV_FAIL)
 		return PAM_CONV_ERR;
@@ -39,8 +51,10 @@ int cg_fuzz_conv(int n, const struct pam_message **msg, struct pam_response **re
 	for (int i = 0; i < n; i++) {
 		if (c->mode == CG_FUZZ_CONV_NULL_TEXT)
 			continue;
+		/* the whole reply at once, then nothing: the module's token is the reply, as
+		 * the core's verdict on it (the expectation) assumes */
 		if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF)
-			r[i].resp = dup_or_die(c->reply);
+			r[i].resp = dup_or_die(is_continuation(msg[i]->msg) ? "" : c->reply);
 		else if (msg[i]->msg_style == PAM_PROMPT_ECHO_ON)
 			r[i].resp = dup_or_die(c->login);
 	}

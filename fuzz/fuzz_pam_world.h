@@ -31,7 +31,8 @@ void cg_fuzz_check_file(const char *where, const char *path);
 /* ---- the conversation -------------------------------------------------------------------- */
 
 enum cg_fuzz_conv_mode {
-	CG_FUZZ_CONV_REPLY,      /* answers the token prompt with reply */
+	CG_FUZZ_CONV_REPLY,      /* answers the token prompt with reply, and a continuation
+				    prompt (after an answer of ssh's length) with "" */
 	CG_FUZZ_CONV_NULL_ARRAY, /* PAM_SUCCESS with no response array */
 	CG_FUZZ_CONV_NULL_TEXT,  /* PAM_SUCCESS, a response whose text is NULL */
 	CG_FUZZ_CONV_FAIL,       /* PAM_CONV_ERR */
@@ -41,7 +42,8 @@ struct cg_fuzz_conv {
 	enum cg_fuzz_conv_mode mode;
 	const char *reply;       /* echo-off prompts (the token) */
 	const char *login;       /* echo-on prompts (pam_get_user's "login:") */
-	unsigned token_prompts;  /* echo-off prompts seen */
+	unsigned token_prompts;  /* echo-off prompts seen, continuations not counted */
+	unsigned continuations;  /* continuation prompts seen (cg_login_prompt_parse, offset) */
 };
 
 /* A struct pam_conv's function; data is a struct cg_fuzz_conv. Every message shown to the

@@ -152,3 +152,42 @@ int cg_fuzz_ring_mint_seeds(const char *dir)
 #undef FRESH
 	return bad ? -1 : n;
 }
+
+/* One signed revocation list of the ring: payload text as given, header for kid. */
+static char *sign_list(EVP_PKEY *key, const char *alg, const char *kid, const char *payload)
+{
+	char header[128];
+	snprintf(header, sizeof(header), "{\"alg\":\"%s\",\"kid\":\"%s\",\"typ\":\"JWT\"}",
+		 alg, kid);
+	return cg_test_sign(key, alg, header, payload);
+}
+
+int cg_fuzz_ring_mint_lists(const char *dir)
+{
+	/* the members after iss, iat and exp */
+	static const struct {
+		const char *alg, *kid, *rest;
+	} lists[] = {
+		{"ES256", "k-es256", "\"aud\":\"prod-test\",\"revocations\":{\"seq\":7,"
+		 "\"chg\":[\"CHG0099999\",\"CHG1\"],\"jti\":[\"jti-revoked\"]}"},
+		{"RS256", "k-rs256", "\"aud\":[\"x\",\"prod-test\"],\"revocations\":{\"seq\":1,"
+		 "\"chg\":[],\"jti\":[]}"},
+		{"ES384", "k-es384", "\"aud\":\"prod-test\",\"revocations\":{\"seq\":2,"
+		 "\"chg\":[\"a\"],\"jti\":[\"b:c\"]},\"sub\":\"alice\""},
+	};
+	int bad = 0, n = 0;
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		EVP_PKEY *key = strcmp(lists[i].alg, "RS256") == 0 ? key_rs256 :
+				strcmp(lists[i].alg, "ES384") == 0 ? key_es384 : key_es256;
+		char payload[512];
+		snprintf(payload, sizeof(payload),
+			 "{\"iss\":\"https://change.example.test\",\"iat\":%lld,\"exp\":%lld,%s}",
+			 CG_FUZZ_NOW - 60, CG_FUZZ_NOW + 3600, lists[i].rest);
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/list-%02d", dir, n++);
+		char *t = sign_list(key, lists[i].alg, lists[i].kid, payload);
+		bad |= t == NULL || cg_fuzz_write_file(path, (const uint8_t *)t, strlen(t)) != 0;
+		free(t);
+	}
+	return bad ? -1 : n;
+}

@@ -28,4 +28,8 @@ char *cg_fuzz_ring_mint_valid(const char *user);
  * the number written, or -1. */
 int cg_fuzz_ring_mint_seeds(const char *dir);
 
+/* Writes seed signed revocation lists (valid ones, and one with a token's claim) signed by
+ * the ring's keys at CG_FUZZ_NOW into dir; the number written, or -1. */
+int cg_fuzz_ring_mint_lists(const char *dir);
+
 #endif /* CG_FUZZ_TOKEN_RING_H */

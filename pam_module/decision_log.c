@@ -19,19 +19,6 @@ static const char *const event_names[] = {
 	[CG_PAM_SESSION_CLOSE] = "session_close",
 };
 
-void cg_pam_printable(char *dst, size_t dstlen, const char *src)
-{
-	size_t i = 0;
-
-	if (dstlen == 0)
-		return;
-	for (; src != NULL && src[i] != '\0' && i + 1 < dstlen; i++) {
-		unsigned char c = (unsigned char)src[i];
-		dst[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-	}
-	dst[i] = '\0';
-}
-
 void cg_pam_log_decision(struct cg_pam_ctx *ctx, const struct cg_decision *dec,
 			 bool audit_only)
 {
@@ -63,7 +50,7 @@ void cg_pam_tell_denial(struct cg_pam_ctx *ctx, const struct cg_decision *dec)
 	if (ctx->flags & PAM_SILENT)
 		return;
 	/* the detail may quote claims from the token: keep the user's terminal safe */
-	cg_pam_printable(detail, sizeof(detail), dec->detail[0] != '\0' ? dec->detail :
+	cg_printable(detail, sizeof(detail), dec->detail[0] != '\0' ? dec->detail :
 			 cg_reason_summary(dec->reason));
 	if (dec->reason == CG_CONFIG_ERROR) {
 		/* the detail names files, modes and options of this host: it is for the log
@@ -72,9 +59,15 @@ void cg_pam_tell_denial(struct cg_pam_ctx *ctx, const struct cg_decision *dec)
 			  CG_PAM_MISCONFIGURED);
 		return;
 	}
+	if (dec->reason == CG_REVOCATION_INVALID) {
+		/* the same for the signed revocation list: its path and fault are for the log */
+		pam_error(ctx->pamh, "Access denied (%s): %s", cg_reason_code(dec->reason),
+			  cg_reason_summary(dec->reason));
+		return;
+	}
 	if (dec->reason == CG_NO_TOKEN && ctx->phase != CG_PAM_AUTH) {
 		char user[CG_CLAIM_MAX + 1];
-		cg_pam_printable(user, sizeof(user), ctx->user);
+		cg_printable(user, sizeof(user), ctx->user);
 		pam_error(ctx->pamh, "Access denied: %s needs a change ticket token on this host. "
 			  "Get one for your approved change from the change system, then log in "
 			  "with keyboard-interactive authentication and paste it at the prompt.",

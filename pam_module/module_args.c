@@ -46,9 +46,9 @@ static int parse_one(struct cg_pam_args *args, const char *arg,
 			mark_bad(args, arg, report, ctx);
 		else
 			args->rundir = v;
-	} else if ((list = cg_gate_lists_option(&args->gate, arg, true)) != 0) {
-		/* a list argument replaces what an earlier one of the same name said; the
-		 * config's list is added later, never replaced */
+	} else if ((list = cg_gate_lists_option(&args->gate, arg)) != 0) {
+		/* a list argument given twice adds up, as in sudo.conf; the config's list is
+		 * added later, never replaced */
 		return list < 0 ? -1 : 0;
 	} else {
 		mark_bad(args, arg, report, ctx);

@@ -105,9 +105,11 @@ void cg_pam_deny_with(struct cg_decision *dec, cg_reason r, const char *fmt, ...
 
 /* ---- the token's way through the stack (token_prompt.c, token_handoff.c) ------------------ */
 
-/* Asks for the token through the conversation (echo off). Returns 0 with a malloc'd,
- * NUL-terminated *token (cg_wipe_free_str it) or -1 with dec filled: no_token for a NULL,
- * empty or failed reply, too_large past CG_TOKEN_MAX. */
+/* Asks for the token through the conversation (echo off), with the prompt of
+ * cg_login_prompt_format, and again with the continuation prompt while an answer is exactly
+ * CG_SSH_ANSWER_MAX bytes (the ssh client's cut), appending the answers. Returns 0 with a
+ * malloc'd, NUL-terminated *token (cg_wipe_free_str it) or -1 with dec filled: no_token for a
+ * failed conversation or nothing at all, too_large past CG_TOKEN_MAX or too many rounds. */
 int cg_pam_prompt_token(struct cg_pam_ctx *ctx, char **token, size_t *len,
 			struct cg_decision *dec);
 /* Hands a verified token to the later steps: pam_set_data (same process) and the PAM
@@ -142,7 +144,5 @@ void cg_pam_log_decision(struct cg_pam_ctx *ctx, const struct cg_decision *dec,
 			 bool audit_only);
 /* Tells the user why, in plain words, unless PAM_SILENT. */
 void cg_pam_tell_denial(struct cg_pam_ctx *ctx, const struct cg_decision *dec);
-/* Copies text for a terminal: control and non-ASCII bytes become '?'. */
-void cg_pam_printable(char *dst, size_t dstlen, const char *src);
 
 #endif /* PAM_CHANGEGATE_H */

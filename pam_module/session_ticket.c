@@ -38,7 +38,7 @@ static void export_ticket(struct cg_pam_ctx *ctx, const struct cg_ticket *t)
 	char clean[CG_CLAIM_MAX + 1];
 	char entry[sizeof(clean) + 64];
 
-	cg_pam_printable(clean, sizeof(clean), t->chg);
+	cg_printable(clean, sizeof(clean), t->chg);
 	snprintf(entry, sizeof(entry), "%s=%s", CG_PAM_TICKET_ENV, clean);
 	if (pam_putenv(ctx->pamh, entry) != PAM_SUCCESS)
 		pam_syslog(ctx->pamh, LOG_ERR, "cannot set %s", CG_PAM_TICKET_ENV);
@@ -97,8 +97,8 @@ static void tell_session(struct cg_pam_ctx *ctx, const struct cg_ticket *t)
 
 	if (ctx->flags & PAM_SILENT)
 		return;
-	cg_pam_printable(chg, sizeof(chg), t->chg);
-	cg_pam_printable(approver, sizeof(approver), t->approved_by);
+	cg_printable(chg, sizeof(chg), t->chg);
+	cg_printable(approver, sizeof(approver), t->approved_by);
 	if (gmtime_r(&exp, &tm) != NULL)
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
 	pam_info(ctx->pamh, "changegate: change %s, approved by %s, valid until %s.", chg,

@@ -58,6 +58,9 @@ typedef enum cg_reason {
 	CG_RUNAS_DENIED,
 	CG_REVOKED,
 	CG_REPLAYED,
+	CG_REVOCATION_INVALID,  /* the signed list is missing, unreadable or badly signed */
+	CG_REVOCATION_STALE,    /* the signed list is past its next update (exp + leeway) */
+	CG_REVOCATION_ROLLBACK, /* the signed list's seq is lower than the highest installed */
 	CG_REAPER_DOWN,
 	CG_REASON_COUNT
 } cg_reason;
@@ -105,6 +108,9 @@ void cg_sanitize(char *dst, size_t dstlen, const char *src);
 void cg_sanitize_text(char *dst, size_t dstlen, const char *src);
 /* 4 when s starts with a \xNN escape as cg_sanitize writes it (lowercase hex), else 0. */
 size_t cg_escape_len(const char *s);
+/* Copies text for a terminal or a prompt: control and non-ASCII bytes become '?'; truncated
+ * to dstlen-1 bytes. NULL src gives "". */
+void cg_printable(char *dst, size_t dstlen, const char *src);
 
 /* Reads a file we must be able to trust: opened with O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC; must be
  * a regular file owned by root (or by the calling process's effective uid), not writable by
@@ -136,6 +142,41 @@ int cg_check_trusted_dir(const char *path, char *err, size_t errlen);
  * file checked is the file then used: a directory when want_dir, else a regular file. name
  * only words err. 0 or -1 + err. */
 int cg_check_trusted_fd(int fd, const char *name, bool want_dir, char *err, size_t errlen);
+/* Reads what fd holds, which fstat said is size bytes (the caller checked its cap): a file
+ * that grows or shrinks meanwhile is read as it is, one that grows past size is refused.
+ * *buf holds the contents plus a NUL (free with cg_wipe_free(*buf, *len + 1)); 0, or -1 with
+ * errno and err ("name: read: ..."). fd stays open. */
+int cg_read_fd_all(int fd, const char *name, size_t size, char **buf, size_t *len, char *err,
+		   size_t errlen);
+
+/* ---- the login prompt (login_prompt.c) ------------------------------------------------- */
+
+/* The PAM module asks for the token with this prompt, and changegate-askpass answers only a
+ * prompt that parses as one:
+ *   "Change ticket token for USER on HOST (AUDIENCE): "
+ *   "Change ticket token for USER on HOST (AUDIENCE), continued from byte N (the answer was
+ *    cut after N characters; paste the rest): "
+ * The second form follows an answer exactly CG_SSH_ANSWER_MAX bytes long: the ssh client cuts
+ * every answer there (OpenSSH readpass.c, ssh_askpass and read_passphrase: char buf[1024]),
+ * so the module asks for the rest from byte N (0-based) on. */
+#define CG_SSH_ANSWER_MAX 1023
+#define CG_LOGIN_PROMPT_MAX 2048   /* bytes of either form, with an ssh "(user@host) " prefix */
+
+struct cg_login_prompt {
+	char user[CG_CLAIM_MAX + 1];
+	char host[CG_CLAIM_MAX + 1];
+	char audience[CG_CLAIM_MAX + 1];
+	size_t offset;              /* 0 for the first prompt, N for a continuation */
+};
+
+/* Builds the prompt for offset (0: the first); names become printable ASCII. 0, or -1 when
+ * it does not fit buflen. */
+int cg_login_prompt_format(char *buf, size_t buflen, const char *user, const char *host,
+			   const char *audience, size_t offset);
+/* 0 when prompt is exactly one of the two forms (optionally after OpenSSH's "(user@host) "),
+ * with out filled; -1 for anything else: user and host hold no space or parenthesis, the
+ * audience no parenthesis, N is 1..CG_TOKEN_MAX written the same twice. */
+int cg_login_prompt_parse(const char *prompt, struct cg_login_prompt *out);
 
 /* ---- configuration ----------------------------------------------------------------------- */
 
@@ -185,6 +226,8 @@ struct cg_config {
 	char *ticket_pattern;           /* POSIX ERE source, or NULL */
 	void *ticket_re;                /* compiled regex_t *, owned */
 	char *revocation_file;          /* or NULL */
+	char *revocation_list;          /* the signed list (revocation_list.c), or NULL */
+	struct cg_strlist revocation_kids; /* keys that may sign the list; empty: any key */
 	struct cg_strlist emergency_keys;
 	char *state_dir;                /* default CG_STATEDIR */
 	cg_single_use single_use;       /* default no */
@@ -259,10 +302,11 @@ void cg_gate_judge(const struct cg_gate_lists *lists, const char *user,
  * 0, or -1 when a list would pass CG_LIST_MAX or on allocation failure. */
 int cg_gate_lists_add(struct cg_gate_lists *dst, const struct cg_gate_lists *add);
 /* One "name=a,b" option of a PAM line, sudo.conf or the command line, where name is one of
- * enforce_users, enforce_groups, exempt_users, exempt_groups: 1 it set that list of g (added
- * to it, or replaced it when replace), 0 it names no list, -1 a bad value (empty, too many
- * names) or allocation failure. One parser, so the fronts and the tools read the same names. */
-int cg_gate_lists_option(struct cg_gate_lists *g, const char *opt, bool replace);
+ * enforce_users, enforce_groups, exempt_users, exempt_groups: 1 its names were added to that
+ * list of g (a list given twice adds up, on every front: never replaced), 0 it names no list,
+ * -1 a bad value (empty, too many names) or allocation failure. One parser, so the fronts and
+ * the tools read the same names. */
+int cg_gate_lists_option(struct cg_gate_lists *g, const char *opt);
 /* The names of lists that the name service does not know, "list name, ..." (as in
  * cg_gate_result.unknown_exempt), enforce and exempt lists apart; -1 on a name-service
  * error (the strings then name what was found so far). */
@@ -394,11 +438,27 @@ struct cg_decision {
 cg_reason cg_verify_token(const struct cg_config *cfg, const char *token, size_t len,
 			  const struct cg_request *req, struct cg_decision *out);
 void cg_decision_free(struct cg_decision *d);
+/* Frees the lists a ticket holds and wipes it. */
+void cg_ticket_clear(struct cg_ticket *t);
 
 /* Decodes header and payload without trusting anything, for `changegate inspect`. Returns
  * CG_OK with two malloc'd, pretty-printed JSON texts, or CG_TOO_LARGE / CG_MALFORMED. */
 cg_reason cg_token_inspect(const char *token, size_t len, char **header_json,
 			   char **payload_json);
+/* The checks of cg_verify_token that need only cfg, on a freshly minted token: header (alg
+ * allowed by cfg's algorithms, kid well-formed), claims, and the claim rules (issuer,
+ * audience, validity window at now, max_lifetime, ticket_pattern, four eyes, emergency_keys).
+ * Not the signature, the grant, revocation or single use. For `changegate issue --config`:
+ * CG_OK, or the reason a host with cfg would give, with detail set. */
+cg_reason cg_token_check_policy(const struct cg_config *cfg, const char *token, size_t len,
+				time_t now, char *detail, size_t detlen);
+/* Decodes the token and reads its claims into t with the verifier's own strict reader, without
+ * verifying anything: for the developer's helper, which picks a token to hand to a host that
+ * will verify it. Never a reason to let anyone in. CG_OK, or the first fault (CG_NO_TOKEN,
+ * CG_TOO_LARGE, CG_MALFORMED, CG_MISSING_CLAIM, CG_BAD_CLAIM, CG_CONFIG_ERROR for memory)
+ * with detail set; t is filled as far as it goes either way: cg_ticket_clear it. */
+cg_reason cg_token_peek(const char *token, size_t len, struct cg_ticket *t, char *detail,
+			size_t detlen);
 
 /* Matching rules, exposed for tests and fuzzing. */
 bool cg_host_matches(const struct cg_strlist *patterns, const char *host);
@@ -434,6 +494,49 @@ int cg_revocation_append(const char *path, const char *value, char *err, size_t 
  * line blank, a comment ('#' first, after blanks) or one id (cg_id_valid, at most
  * CG_CLAIM_MAX). 0, or -1 with err naming the first line that is none of these. */
 int cg_revocation_list_valid(const char *buf, size_t len, char *err, size_t errlen);
+
+/* ---- the signed revocation list (revocation_list*.c, docs/token-format.md section 7) ----- */
+
+#define CG_REVLIST_FILE_MAX (64 * 1024 * 1024) /* bytes of the list file, before decoding */
+#define CG_REVLIST_IDS_MAX 2000000             /* chg and jti entries together */
+#define CG_REVLIST_SEQ_MAX 9007199254740991LL  /* 2^53 - 1: every JSON reader's integer */
+
+/* What a verified list says (and who signed it). */
+struct cg_revlist_info {
+	long long seq, iat, exp;
+	size_t nchg, njti;
+	char kid[CG_KID_MAX + 1];
+	char alg[8];
+};
+
+/* The whole pipeline on a list text (one trailing newline forgiven): size cap, strict
+ * decoding, header allow list, kid (and revocation_kids), key fit, signature, the list's
+ * claim profile, issuer and audience, and iat not in the future at now. Not the freshness:
+ * see cg_revlist_judge. CG_OK with *info filled, else CG_REVOCATION_INVALID (or
+ * CG_CONFIG_ERROR when the keys cannot be read) with detail. */
+cg_reason cg_revlist_verify(const struct cg_config *cfg, const char *text, size_t len,
+			    time_t now, struct cg_revlist_info *info, char *detail, size_t detlen);
+/* Freshness of a verified list: CG_REVOCATION_ROLLBACK when info->seq < recorded,
+ * CG_REVOCATION_INVALID when it was issued after now + leeway, CG_REVOCATION_STALE when
+ * now >= exp + leeway, else CG_OK; detail says why. */
+cg_reason cg_revlist_judge(const struct cg_config *cfg, const struct cg_revlist_info *info,
+			   long long recorded, time_t now, char *detail, size_t detlen);
+/* The highest seq installed on this host (state_dir/revocation_list.seq): 0 and *seq = 0
+ * when none was; -1 when the record exists but cannot be trusted or read. */
+int cg_revlist_seq_read(const char *state_dir, long long *seq);
+/* At a decision, with cfg->revocation_list set: the list in force is verified (or its
+ * verified index in state_dir reused, bound to the exact list and key files), judged at now,
+ * then jti and chg looked up. CG_OK, CG_REVOKED, CG_REVOCATION_INVALID, _STALE, _ROLLBACK
+ * (or CG_CONFIG_ERROR), with detail. NULL revocation_list: CG_OK. */
+cg_reason cg_revlist_check(const struct cg_config *cfg, const char *jti, const char *chg,
+			   time_t now, char *detail, size_t detlen);
+/* `changegate revocations install`: verifies text, refuses a stale list, a lower seq and
+ * the same seq with other bytes, then replaces cfg->revocation_list atomically (root:root
+ * 0644, fsync, rename) and records seq. CG_OK (*unchanged when it was the installed list
+ * already), a refusal reason, or CG_CONFIG_ERROR when the files could not be written. */
+cg_reason cg_revlist_install(const struct cg_config *cfg, const char *text, size_t len,
+			     time_t now, struct cg_revlist_info *info, bool *unchanged,
+			     char *detail, size_t detlen);
 
 /* The single-use record for jti in state_dir. CG_OK, CG_REPLAYED, or CG_CONFIG_ERROR when the
  * state cannot be read or written (which denies: fail closed). keep_until is the last second

@@ -1,13 +1,15 @@
 /*
  * A ticket for "/usr/bin/python3 migrate.py" names a file by a word that the working
- * directory turns into a path: from the user's home it would be the user's own script, run
- * as root. So a relative word that names an existing object where the command runs must name
- * one that only root could have put there: the object and every directory on the way from
- * "/" owned by root and not writable by group or others, judged component by component with
- * lstat, following symlinks (a symlink in a root-controlled directory is root's choice, but
- * where it points is judged again, from "/"). A word that names nothing there is allowed, so
- * "systemctl restart nginx" still runs from a home directory; docs/token-format.md says what
- * that leaves open.
+ * directory turns into a path, and programs read the working directory on their own as well
+ * (make reads ./Makefile, python3 -m imports ./migrate.py, awk -fprog.awk): from the user's
+ * home each would run the user's own code as root. So the directory itself is pinned: the
+ * command must run in a directory that root alone controls, the whole chain from "/" owned
+ * by root and not writable by group or others (sudoers "Defaults runcwd=/" gives that). The
+ * literal words stay judged too, since "sub/x" or "../home/dave/x" walks out of a
+ * root-controlled directory: an object a word names must be root's, and a word that names
+ * nothing must name it where only root could create it. Components are judged one by one
+ * with lstat, following symlinks (a symlink in a root-controlled directory is root's choice,
+ * but where it points is judged again, from "/").
  */
 #include <errno.h>
 #include <limits.h>
@@ -53,7 +55,9 @@ static int splice_link(char *path, const char *link_path, size_t prefix_len, con
 	return 0;
 }
 
-/* One pass from "/" along path; 1 when the walk must restart on a spliced-in symlink. */
+/* One pass from "/" along path: 0 every component is root's, 2 a component is missing (every
+ * one before it being root's, nobody else can create it), 1 the walk must restart on a
+ * spliced-in symlink, -1 a component is not root's. */
 static int walk(char *path, char *why, size_t whylen)
 {
 	char cur[PATH_MAX];
@@ -84,6 +88,8 @@ static int walk(char *path, char *why, size_t whylen)
 		char shown[160];
 		cg_sanitize(shown, sizeof(shown), cur);
 		if (lstat(cur, &st) != 0) {
+			if (errno == ENOENT || errno == ENOTDIR)
+				return 2;
 			cg_set_err(why, whylen, "%s: %s", shown, strerror(errno));
 			return -1;
 		}
@@ -104,26 +110,48 @@ static int walk(char *path, char *why, size_t whylen)
 int cg_path_root_controlled(const char *path, char *why, size_t whylen)
 {
 	char work[PATH_MAX];
-	struct stat st;
 
 	if (path == NULL || path[0] != '/' || strlen(path) >= sizeof(work)) {
 		cg_set_err(why, whylen, "not an absolute path of a usable length");
 		return -1;
 	}
-	if (lstat(path, &st) != 0) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			return 0;
-		cg_set_err(why, whylen, "cannot examine it: %s", strerror(errno));
-		return -1;
-	}
 	memcpy(work, path, strlen(path) + 1);
 	for (int hops = 0; hops <= PATHS_SYMLINKS_MAX; hops++) {
 		int rc = walk(work, why, whylen);
-		if (rc <= 0)
-			return rc == 0 ? 1 : -1;
+		if (rc == 0)
+			return 1;
+		if (rc == 2)
+			return 0;
+		if (rc < 0)
+			return -1;
 	}
 	cg_set_err(why, whylen, "too many symbolic links");
 	return -1;
+}
+
+/* The directory the command runs in: known, existing, and root's along its whole chain. */
+static cg_reason check_cwd(const char *cwd, char *detail, size_t detlen)
+{
+	/* sized so that the advice at the end always fits in CG_DETAIL_MAX */
+	char why[96], shown[96];
+
+	if (cwd == NULL || cwd[0] != '/') {
+		cg_set_err(detail, detlen, "the directory the command would run in is unknown, so "
+			   "what it reads from there cannot be judged; run it from a root-owned "
+			   "directory (cd /)");
+		return CG_COMMAND_DENIED;
+	}
+	int rc = cg_path_root_controlled(cwd, why, sizeof(why));
+	if (rc == 1)
+		return CG_OK;
+	if (rc == 0)
+		cg_set_err(why, sizeof(why), "it does not exist");
+	cg_sanitize(shown, sizeof(shown), cwd);
+	cg_set_err(detail, detlen, "the command would run in %s, a directory root does not "
+		   "control (%s), where it could read your files; run it from a root-owned "
+		   "directory (cd /) or ask the administrators to set `Defaults runcwd=/` for "
+		   "gated users in sudoers", shown, why);
+	return CG_COMMAND_DENIED;
 }
 
 cg_reason cg_command_paths_check(const char *const *argv, size_t nliteral, const char *cwd,
@@ -131,17 +159,13 @@ cg_reason cg_command_paths_check(const char *const *argv, size_t nliteral, const
 {
 	char path[PATH_MAX], why[256], word[80], shown[160];
 
+	if (check_cwd(cwd, detail, detlen) != CG_OK)
+		return CG_COMMAND_DENIED;
 	for (size_t i = 1; argv != NULL && i <= nliteral; i++) {
 		const char *w = argv[i];
 		if (w == NULL || w[0] == '\0' || w[0] == '/' || w[0] == '-')
 			continue;
 		cg_sanitize(word, sizeof(word), w);
-		if (cwd == NULL || cwd[0] != '/') {
-			cg_set_err(detail, detlen, "%s is a relative path, and the directory the "
-				   "command would run in is unknown; the ticket must name it by "
-				   "absolute path", word);
-			return CG_COMMAND_DENIED;
-		}
 		int n = snprintf(path, sizeof(path), "%s/%s", cwd, w);
 		if (n < 0 || (size_t)n >= sizeof(path)) {
 			cg_set_err(detail, detlen, "%s: the path it names is too long", word);

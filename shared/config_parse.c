@@ -33,6 +33,8 @@ enum cfg_key {
 	K_EXEMPT_USERS,
 	K_TICKET_PATTERN,
 	K_REVOCATION_FILE,
+	K_REVOCATION_LIST,
+	K_REVOCATION_KIDS,
 	K_EMERGENCY_KEYS,
 	K_STATE_DIR,
 	K_SINGLE_USE,
@@ -57,6 +59,8 @@ static const char *const key_names[K_COUNT] = {
 	[K_EXEMPT_USERS] = "exempt_users",
 	[K_TICKET_PATTERN] = "ticket_pattern",
 	[K_REVOCATION_FILE] = "revocation_file",
+	[K_REVOCATION_LIST] = "revocation_list",
+	[K_REVOCATION_KIDS] = "revocation_kids",
 	[K_EMERGENCY_KEYS] = "emergency_keys",
 	[K_STATE_DIR] = "state_dir",
 	[K_SINGLE_USE] = "single_use",
@@ -107,6 +111,8 @@ void cg_config_free(struct cg_config *cfg)
 	free(cfg->ticket_pattern);
 	cg_cv_regex_free(cfg->ticket_re);
 	free(cfg->revocation_file);
+	free(cfg->revocation_list);
+	cg_strlist_free(&cfg->revocation_kids);
 	cg_strlist_free(&cfg->emergency_keys);
 	free(cfg->state_dir);
 	free(cfg->audit_log);
@@ -185,6 +191,10 @@ static const char *set_value(struct cg_config *cfg, enum cfg_key k, const char *
 		return set_pattern(cfg, v);
 	case K_REVOCATION_FILE:
 		return set_string(&cfg->revocation_file, v, cg_cv_path);
+	case K_REVOCATION_LIST:
+		return set_string(&cfg->revocation_list, v, cg_cv_path);
+	case K_REVOCATION_KIDS:
+		return cg_cv_list(v, &cfg->revocation_kids, cg_cv_kid);
 	case K_EMERGENCY_KEYS:
 		return cg_cv_list(v, &cfg->emergency_keys, cg_cv_kid);
 	case K_STATE_DIR:

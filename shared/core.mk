@@ -26,11 +26,16 @@ shared_libcgbase_la_SOURCES += \
 	shared/audit_log.h \
 	shared/audit_log.c \
 	shared/audit_json.c
-# revocation and single use: hashing with libcrypto, and only ever asked by the verifier;
-# the id alphabet that the claims, issue, revoke and the list share
+# revocation and single use: hashing with libcrypto, and only ever asked by the verifier (the
+# id alphabet that the claims, issue, revoke and the list share, ticket_id.c, is in
+# libcgdecode with the claim reader: shared/token.mk)
 shared_libcgcore_la_SOURCES += \
-	shared/ticket_id.c \
 	shared/revocation.c \
 	shared/revocation_index.h \
 	shared/revocation_index.c \
+	shared/revocation_list.h \
+	shared/revocation_list.c \
+	shared/revocation_list_parse.c \
+	shared/revocation_list_cache.c \
+	shared/revocation_list_install.c \
 	shared/replay.c

@@ -8,12 +8,19 @@ void cg_decision_free(struct cg_decision *d)
 {
 	if (d == NULL)
 		return;
-	cg_strlist_free(&d->ticket.aud);
-	cg_strlist_free(&d->ticket.hosts);
-	cg_strlist_free(&d->ticket.cmds);
-	cg_strlist_free(&d->ticket.runas);
-	cg_strlist_free(&d->ticket.runas_groups);
-	explicit_bzero(&d->ticket, sizeof(d->ticket));
+	cg_ticket_clear(&d->ticket);
 	d->have_claims = false;
 	d->verified = false;
+}
+
+void cg_ticket_clear(struct cg_ticket *t)
+{
+	if (t == NULL)
+		return;
+	cg_strlist_free(&t->aud);
+	cg_strlist_free(&t->hosts);
+	cg_strlist_free(&t->cmds);
+	cg_strlist_free(&t->runas);
+	cg_strlist_free(&t->runas_groups);
+	explicit_bzero(t, sizeof(*t));
 }

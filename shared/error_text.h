@@ -1,4 +1,5 @@
-/* Internal to the core: filling a caller's error buffer. */
+/* Internal to the core (and tools/token_store.c, which speaks the same way about files):
+ * filling a caller's error buffer. */
 #ifndef CG_ERROR_TEXT_H
 #define CG_ERROR_TEXT_H
 

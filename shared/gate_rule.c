@@ -44,7 +44,7 @@ int cg_gate_lists_add(struct cg_gate_lists *dst, const struct cg_gate_lists *add
 	return 0;
 }
 
-int cg_gate_lists_option(struct cg_gate_lists *g, const char *opt, bool replace)
+int cg_gate_lists_option(struct cg_gate_lists *g, const char *opt)
 {
 	static const char *const names[] = {"enforce_users", "enforce_groups", "exempt_users",
 					    "exempt_groups"};
@@ -63,8 +63,6 @@ int cg_gate_lists_option(struct cg_gate_lists *g, const char *opt, bool replace)
 			cg_strlist_free(&more);
 			return -1;
 		}
-		if (replace)
-			cg_strlist_free(lists[i]);
 		int rc = add_missing(lists[i], &more);
 		cg_strlist_free(&more);
 		return rc == 0 ? 1 : -1;

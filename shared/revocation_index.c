@@ -116,6 +116,24 @@ int cg_revidx_open(const char *state_dir, const struct stat *list, uint64_t *cou
 	return fd;
 }
 
+int cg_revidx_lower_bound(int fd, off_t base, uint64_t count, size_t esize, uint64_t h,
+			  uint64_t *out)
+{
+	uint64_t lo = 0, hi = count;
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		uint64_t mh;
+		if (!read_at(fd, &mh, sizeof(mh), base + (off_t)(mid * esize)))
+			return -1;
+		if (mh < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*out = lo;
+	return 0;
+}
+
 cg_reason cg_revidx_lookup(int ifd, uint64_t count, int lfd, const struct stat *list,
 			   const char *value)
 {
@@ -127,18 +145,11 @@ cg_reason cg_revidx_lookup(int ifd, uint64_t count, int lfd, const struct stat *
 	if (vlen > sizeof(buf))
 		return CG_CONFIG_ERROR;
 	uint64_t h = cg_revidx_hash(value, vlen);
-	uint64_t lo = 0, hi = count;
+	uint64_t lo = 0;
 	struct cg_revidx_entry e;
 	const off_t base = (off_t)sizeof(struct index_header);
-	while (lo < hi) {
-		uint64_t mid = lo + (hi - lo) / 2;
-		if (!read_at(ifd, &e, sizeof(e), base + (off_t)(mid * sizeof(e))))
-			return CG_CONFIG_ERROR;
-		if (e.hash < h)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	if (cg_revidx_lower_bound(ifd, base, count, sizeof(e), h, &lo) != 0)
+		return CG_CONFIG_ERROR;
 	for (; lo < count; lo++) {
 		if (!read_at(ifd, &e, sizeof(e), base + (off_t)(lo * sizeof(e))))
 			return CG_CONFIG_ERROR;

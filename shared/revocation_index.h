@@ -27,6 +27,12 @@ uint64_t cg_revidx_hash(const char *s, size_t n);
  * cg_check_trusted_dir: its fd (and *count), or -1 (then scan). state_dir may be NULL. */
 int cg_revidx_open(const char *state_dir, const struct stat *list, uint64_t *count);
 
+/* The first of count entries of esize bytes at base in fd, each starting with its hash and
+ * sorted by it, whose hash is not below h (binary search by pread). 0, or -1 on a read
+ * error. Both indexes (this one and the signed list's) search with it. */
+int cg_revidx_lower_bound(int fd, off_t base, uint64_t count, size_t esize, uint64_t h,
+			  uint64_t *out);
+
 /* CG_REVOKED when value is listed, CG_OK when not, CG_CONFIG_ERROR when the index points
  * outside the list or cannot be read. Every hash hit is confirmed against the list (lfd). */
 cg_reason cg_revidx_lookup(int ifd, uint64_t count, int lfd, const struct stat *list,

@@ -63,3 +63,16 @@ void cg_sanitize_text(char *dst, size_t dstlen, const char *src)
 {
 	sanitize(dst, dstlen, src, true);
 }
+
+void cg_printable(char *dst, size_t dstlen, const char *src)
+{
+	size_t i = 0;
+
+	if (dstlen == 0)
+		return;
+	for (; src != NULL && src[i] != '\0' && i + 1 < dstlen; i++) {
+		unsigned char c = (unsigned char)src[i];
+		dst[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+	}
+	dst[i] = '\0';
+}

@@ -211,10 +211,20 @@ static void read_emergency(struct reader *rd)
 	rd->t->emergency = json_is_true(j);
 }
 
+/* A token is never a signed revocation list: a payload that carries the list's claim is
+ * refused as a token, whatever else it holds, so one signature can never serve as both. */
+static void refuse_list_claim(struct reader *rd)
+{
+	if (json_object_get(rd->payload, CG_LIST_CLAIM) != NULL)
+		fault(rd, CG_BAD_CLAIM, CG_LIST_CLAIM, "belongs to a signed revocation list, and "
+		      "a list is never a token");
+}
+
 cg_reason cg_token_read_claims(json_t *payload, struct cg_ticket *t, char *detail,
 			       size_t detlen)
 {
 	struct reader rd = {payload, t, CG_OK, detail, detlen};
+	refuse_list_claim(&rd);
 	/* the ticket first, so that every later fault can name it */
 	read_string(&rd, "chg", true, t->chg, sizeof(t->chg), TEXT_ID);
 	read_string(&rd, "iss", true, t->iss, sizeof(t->iss), TEXT_NAME);
@@ -233,5 +243,39 @@ cg_reason cg_token_read_claims(json_t *payload, struct cg_ticket *t, char *detai
 	read_list(&rd, "runas", &t->runas, CG_CLAIM_MAX, &t->has_runas);
 	read_list(&rd, "runas_groups", &t->runas_groups, CG_CLAIM_MAX, &t->has_runas_groups);
 	read_emergency(&rd);
+	return rd.first;
+}
+
+/* Allow list, not deny list: the list's five members and nothing else. */
+static void refuse_other_members(struct reader *rd)
+{
+	static const char *const allowed[] = {"iss", "aud", "iat", "exp", CG_LIST_CLAIM};
+	const char *name;
+	json_t *value;
+	json_object_foreach(rd->payload, name, value) {
+		bool known = false;
+		for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+			known = known || strcmp(name, allowed[i]) == 0;
+		if (!known) {
+			char shown[64];
+			cg_sanitize(shown, sizeof(shown), name);
+			fault(rd, CG_BAD_CLAIM, shown, "is not a member of a revocation list (a "
+			      "list carries none of a token's claims)");
+			return;
+		}
+	}
+}
+
+cg_reason cg_list_read_claims(json_t *payload, struct cg_ticket *t, char *detail,
+			      size_t detlen)
+{
+	struct reader rd = {payload, t, CG_OK, detail, detlen};
+	refuse_other_members(&rd);
+	if (json_object_get(payload, CG_LIST_CLAIM) == NULL)
+		fault(&rd, CG_MISSING_CLAIM, CG_LIST_CLAIM, "is missing: a token is never a list");
+	read_string(&rd, "iss", true, t->iss, sizeof(t->iss), TEXT_NAME);
+	read_audience(&rd);
+	read_date(&rd, "iat", &t->iat);
+	read_date(&rd, "exp", &t->exp);
 	return rd.first;
 }

@@ -75,14 +75,19 @@ static cg_reason parse_json(const unsigned char *raw, size_t rawlen, const char 
 cg_reason cg_token_decode(const char *token, size_t len, struct cg_token_parts *parts,
 			  char *detail, size_t detlen)
 {
+	return cg_jws_decode(token, len, CG_TOKEN_MAX, parts, detail, detlen);
+}
+
+cg_reason cg_jws_decode(const char *token, size_t len, size_t max, struct cg_token_parts *parts,
+			char *detail, size_t detlen)
+{
 	memset(parts, 0, sizeof(*parts));
 	if (token == NULL || len == 0) {
 		cg_detail(detail, detlen, "no change ticket token was given");
 		return CG_NO_TOKEN;
 	}
-	if (len > CG_TOKEN_MAX) {
-		cg_detail(detail, detlen, "the token is longer than the %d bytes allowed",
-			  CG_TOKEN_MAX);
+	if (len > max) {
+		cg_detail(detail, detlen, "the token is longer than the %zu bytes allowed", max);
 		return CG_TOO_LARGE;
 	}
 	parts->text = malloc(len + 1);

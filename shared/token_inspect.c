@@ -1,6 +1,9 @@
-/* `changegate inspect`: the same strict decoding as verification, and nothing else. Output
- * is pure ASCII JSON, so that a hostile claim cannot drive the reader's terminal. */
+/* Looking at a token without trusting it: `changegate inspect` (the same strict decoding as
+ * verification, and nothing else; output is pure ASCII JSON, so that a hostile claim cannot
+ * drive the reader's terminal) and the developer's helper (the claims, read as the verifier
+ * reads them, to choose which token to offer). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "token_internal.h"
 
@@ -26,6 +29,19 @@ cg_reason cg_token_inspect(const char *token, size_t len, char **header_json,
 			r = CG_CONFIG_ERROR;
 		}
 	}
+	cg_token_parts_free(&parts);
+	return r;
+}
+
+cg_reason cg_token_peek(const char *token, size_t len, struct cg_ticket *t, char *detail,
+			size_t detlen)
+{
+	struct cg_token_parts parts;
+
+	memset(t, 0, sizeof(*t));
+	cg_reason r = cg_token_decode(token, len, &parts, detail, detlen);
+	if (r == CG_OK)
+		r = cg_token_read_claims(parts.payload, t, detail, detlen);
 	cg_token_parts_free(&parts);
 	return r;
 }

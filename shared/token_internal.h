@@ -43,6 +43,10 @@ size_t cg_b64_decode_padded(const char *in, size_t len, unsigned char *out);
 cg_reason cg_token_decode(const char *token, size_t len, struct cg_token_parts *parts,
 			  char *detail, size_t detlen);
 void cg_token_parts_free(struct cg_token_parts *parts);
+/* The same steps with another size cap: the signed revocation list (revocation_list.c) is a
+ * JWS far larger than a token and goes through exactly these checks. */
+cg_reason cg_jws_decode(const char *token, size_t len, size_t max, struct cg_token_parts *parts,
+			char *detail, size_t detlen);
 
 /* token_header.c: alg (allowed and configured), typ, kid, no other member. Fills t->alg and
  * t->kid and *alg. CG_OK, CG_BAD_ALG, CG_UNKNOWN_KEY or CG_MALFORMED. */
@@ -62,10 +66,24 @@ cg_reason cg_token_check_signature(const struct cg_token_parts *parts, cg_alg al
 				   const char *kid, const char *pem, size_t pemlen, char *detail,
 				   size_t detlen);
 
+/* jws_signature_evp.c: step 3 for a JWS too large for libjwt (the signed revocation list):
+ * the same check with OpenSSL's EVP_DigestVerify. CG_OK, CG_BAD_SIGNATURE or CG_BAD_ALG. */
+cg_reason cg_jws_check_signature_large(const struct cg_token_parts *parts, cg_alg alg,
+				       const char *kid, const char *pem, size_t pemlen,
+				       char *detail, size_t detlen);
+
+/* The claim a payload carries when it is a signed revocation list: a token never does. */
+#define CG_LIST_CLAIM "revocations"
+
 /* token_claims_read.c: every claim's presence, JSON type and length, copied into t as far as
  * it goes. CG_OK, CG_MISSING_CLAIM or CG_BAD_CLAIM. */
 cg_reason cg_token_read_claims(json_t *payload, struct cg_ticket *t, char *detail,
 			       size_t detlen);
+/* The signed revocation list's profile of the same reader: iss, aud, iat and exp into t, and
+ * no member other than those and CG_LIST_CLAIM (whose content revocation_list_parse.c reads):
+ * a list carries none of a token's claims. CG_OK, CG_MISSING_CLAIM or CG_BAD_CLAIM. */
+cg_reason cg_list_read_claims(json_t *payload, struct cg_ticket *t, char *detail,
+			      size_t detlen);
 
 /* token_claims_check.c: the rules that need only the config: issuer, audience, user,
  * validity window, lifetime, ticket pattern, four eyes, break-glass. */

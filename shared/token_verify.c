@@ -9,12 +9,20 @@
 /* A withdrawn ticket says so before any question of scope: "revoked" tells the user what to
  * do, "command_denied" would send them asking for a wider ticket. */
 static cg_reason check_revoked(const struct cg_config *cfg, const struct cg_ticket *t,
-			       char *detail, size_t detlen)
+			       const struct cg_request *req, char *detail, size_t detlen)
 {
 	char name[80];
 	cg_ticket_name(t, name, sizeof(name));
-	cg_reason r = cg_revocation_check(cfg->revocation_file, t->jti, t->chg,
-					  cfg->state_dir);
+	/* the signed list first: a list that cannot be trusted denies before anything else */
+	cg_reason r = cg_revlist_check(cfg, t->jti, t->chg, req->now, detail, detlen);
+	if (r == CG_REVOKED) {
+		cg_detail(detail, detlen, "%s, or this token of it, has been revoked (signed "
+			  "revocation list)", name);
+		return r;
+	}
+	if (r != CG_OK)
+		return r;
+	r = cg_revocation_check(cfg->revocation_file, t->jti, t->chg, cfg->state_dir);
 	if (r == CG_REVOKED) {
 		cg_detail(detail, detlen, "%s, or this token of it, has been revoked", name);
 		return r;
@@ -108,7 +116,7 @@ static cg_reason verify_decoded(const struct cg_config *cfg, const struct cg_tok
 	 * (grant), and only then spending it (single use) */
 	r = cg_token_check_claims(cfg, t, req, out->detail, sizeof(out->detail));
 	if (r == CG_OK)
-		r = check_revoked(cfg, t, out->detail, sizeof(out->detail));
+		r = check_revoked(cfg, t, req, out->detail, sizeof(out->detail));
 	if (r == CG_OK)
 		r = cg_token_check_grant(cfg, t, req, &out->unrestricted, out->detail,
 					 sizeof(out->detail));

@@ -89,60 +89,34 @@ int cg_read_trusted_file_id(const char *path, size_t max, char **buf, size_t *le
 		errno = e;
 		return -1;
 	}
-	if ((unsigned long long)st.st_size > max) {
+	int rc = cg_read_trusted_fd(fd, path, &st, max, buf, len, err, errlen);
+	/* the identity after the read: a write meanwhile shows as another mtime next time */
+	if (rc == 0 && id != NULL && cg_file_id_of_fd(fd, id) != 0) {
+		int e = errno;
+		cg_set_err(err, errlen, "%s: fstat: %s", path, strerror(e));
+		cg_wipe_free(*buf, *len + 1);
+		*buf = NULL;
+		*len = 0;
+		rc = -1;
+		errno = e;
+	}
+	int e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
+int cg_read_trusted_fd(int fd, const char *path, const struct stat *stp, size_t max, char **buf,
+		       size_t *len, char *err, size_t errlen)
+{
+	*buf = NULL;
+	*len = 0;
+	if ((unsigned long long)stp->st_size > max) {
 		cg_set_err(err, errlen, "%s: larger than %zu bytes", path, max);
-		close(fd);
 		errno = EFBIG;
 		return -1;
 	}
-	size_t cap = (size_t)st.st_size;
-	char *data = malloc(cap + 1);
-	if (data == NULL) {
-		cg_set_err(err, errlen, "%s: out of memory", path);
-		close(fd);
-		errno = ENOMEM;
-		return -1;
-	}
-	size_t got = 0;
-	/* read one byte past the size seen by fstat to notice a file that grew meanwhile */
-	for (;;) {
-		char extra;
-		ssize_t n = got < cap ? read(fd, data + got, cap - got) : read(fd, &extra, 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-			cg_set_err(err, errlen, "%s: read: %s", path, strerror(e));
-			cg_wipe_free(data, cap + 1);
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		if (n == 0)
-			break;
-		if (got >= cap) {
-			cg_set_err(err, errlen, "%s: changed while being read", path);
-			cg_wipe_free(data, cap + 1);
-			close(fd);
-			errno = EAGAIN;
-			return -1;
-		}
-		got += (size_t)n;
-	}
-	/* the identity after the read: a write meanwhile shows as another mtime next time */
-	if (id != NULL && cg_file_id_of_fd(fd, id) != 0) {
-		int e = errno;
-		cg_set_err(err, errlen, "%s: fstat: %s", path, strerror(e));
-		cg_wipe_free(data, cap + 1);
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	close(fd);
-	data[got] = '\0';
-	*buf = data;
-	*len = got;
-	return 0;
+	return cg_read_fd_all(fd, path, (size_t)stp->st_size, buf, len, err, errlen);
 }
 
 int cg_check_trusted_dir(const char *path, char *err, size_t errlen)
@@ -178,4 +152,46 @@ int cg_check_trusted_fd(int fd, const char *name, bool want_dir, char *err, size
 		return -1;
 	}
 	return check_stat(name, &st, want_dir, err, errlen);
+}
+
+int cg_read_fd_all(int fd, const char *name, size_t size, char **buf, size_t *len, char *err,
+		   size_t errlen)
+{
+	size_t cap = size;
+	*buf = NULL;
+	*len = 0;
+	char *data = malloc(cap + 1);
+	if (data == NULL) {
+		cg_set_err(err, errlen, "%s: out of memory", name);
+		errno = ENOMEM;
+		return -1;
+	}
+	size_t got = 0;
+	/* read one byte past the size seen by fstat to notice a file that grew meanwhile */
+	for (;;) {
+		char extra;
+		ssize_t n = got < cap ? read(fd, data + got, cap - got) : read(fd, &extra, 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			cg_set_err(err, errlen, "%s: read: %s", name, strerror(e));
+			cg_wipe_free(data, cap + 1);
+			errno = e;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		if (got >= cap) {
+			cg_set_err(err, errlen, "%s: changed while being read", name);
+			cg_wipe_free(data, cap + 1);
+			errno = EAGAIN;
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	data[got] = '\0';
+	*buf = data;
+	*len = got;
+	return 0;
 }

@@ -12,4 +12,10 @@
 int cg_check_trusted_stat(const char *path, const struct stat *st, bool root_only, char *err,
 			  size_t errlen);
 
+/* The reading half of cg_read_trusted_file, on an fd the caller opened and whose fstat st it
+ * has already judged: at most max bytes, a file that grows meanwhile refused. fd stays open.
+ * 0 with *buf (NUL-terminated), or -1 with errno and err. */
+int cg_read_trusted_fd(int fd, const char *path, const struct stat *st, size_t max, char **buf,
+		       size_t *len, char *err, size_t errlen);
+
 #endif /* CG_TRUSTED_STAT_H */

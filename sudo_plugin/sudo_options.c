@@ -44,7 +44,7 @@ int cgs_options_parse(struct cgs_options *o, char *const opts[], bool allow_dele
 			o->audit_only = true;
 		} else if (strcmp(opt, "debug") == 0) {
 			o->debug = true;
-		} else if ((list = cg_gate_lists_option(&o->lists, opt, false)) != 0) {
+		} else if ((list = cg_gate_lists_option(&o->lists, opt)) != 0) {
 			/* a list of the same name given twice adds up, as with the config's */
 			if (list < 0 && rc == 0)
 				snprintf(err, errlen, "bad value for plugin option %.*s",

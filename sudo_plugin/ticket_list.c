@@ -105,7 +105,9 @@ void cgs_gate_list(struct cgs_ctx *c)
 	req.argv = noargv;
 	req.argc = 0;
 	req.runas_uid = 0;
-	req.cwd = c->user.cwd;
+	/* the listing judges the ticket: the directory a command runs in is judged when it runs,
+	 * where sudoers' runcwd may pin it to "/" whatever the caller's own directory */
+	req.cwd = "/";
 	req.now = time(NULL);
 	req.replay = t.source == CGS_SRC_SESSION ? CG_REPLAY_SKIP : CG_REPLAY_PEEK;
 	cgs_verify_token(&c->cfg, t.buf, t.len, &req, &d);

@@ -9,9 +9,11 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "changegate.h"
@@ -48,20 +50,69 @@ out:
 	return fd;
 }
 
+int cgs_loaded_is(void *h, int fd, const char *path, char *err, size_t errlen)
+{
+	struct link_map *lm = NULL;
+	struct stat want, got;
+
+	if (fstat(fd, &want) != 0 || dlinfo(h, RTLD_DI_LINKMAP, &lm) != 0 || lm == NULL ||
+	    lm->l_name == NULL || stat(lm->l_name, &got) != 0) {
+		snprintf(err, errlen, "%.300s: cannot tell which file was loaded", path);
+		return -1;
+	}
+	if (got.st_dev != want.st_dev || got.st_ino != want.st_ino) {
+		snprintf(err, errlen, "%.300s: the object loaded is not the file that was checked",
+			 path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Without /proc: by the checked name, kept only if it is the checked file. Its constructors
+ * have run by then; only root could have swapped it (the directory was checked), and the
+ * refusal still keeps a swapped object from deciding anything. */
+static void *load_by_path(int fd, const char *path, char *err, size_t errlen)
+{
+	if (path[0] != '/') {
+		snprintf(err, errlen, "%.300s: not an absolute path", path);
+		return NULL;
+	}
+	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (h == NULL) {
+		const char *why = dlerror();
+		snprintf(err, errlen, "%.250s: %.150s", path, why != NULL ? why : "cannot be loaded");
+		return NULL;
+	}
+	if (cgs_loaded_is(h, fd, path, err, errlen) != 0) {
+		dlclose(h);
+		return NULL;
+	}
+	return h;
+}
+
 void *cgs_dlopen_trusted(const char *dir, const char *name, const char *path, int *fd,
 			 char *err, size_t errlen)
 {
 	char byfd[64];
+	struct stat st;
+	void *h;
 
 	*fd = open_checked(dir, name, path, err, errlen);
 	if (*fd < 0)
 		return NULL;
 	snprintf(byfd, sizeof(byfd), "/proc/self/fd/%d", *fd);
-	/* RTLD_LOCAL: its symbols must not satisfy later lookups of others */
-	void *h = dlopen(byfd, RTLD_NOW | RTLD_LOCAL);
+	if (stat(byfd, &st) != 0 && errno == ENOENT) {
+		h = load_by_path(*fd, path, err, errlen);
+	} else {
+		/* RTLD_LOCAL: its symbols must not satisfy later lookups of others */
+		h = dlopen(byfd, RTLD_NOW | RTLD_LOCAL);
+		if (h == NULL) {
+			const char *why = dlerror();
+			snprintf(err, errlen, "%.250s: %.150s", path,
+				 why != NULL ? why : "cannot be loaded");
+		}
+	}
 	if (h == NULL) {
-		const char *why = dlerror();
-		snprintf(err, errlen, "%.250s: %.150s", path, why != NULL ? why : "cannot be loaded");
 		close(*fd);
 		*fd = -1;
 	}

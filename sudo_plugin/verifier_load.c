@@ -17,14 +17,14 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cg_sudo.h"
 #include "trusted_dlopen.h"
 #include "sudo_plugin/verifier_abi.h"
 
 static void *handle;
-static int handle_fd = -1;   /* what it was loaded through: closed once it is unloaded */
+/* what it was loaded through: never closed (trusted_dlopen.h), and O_CLOEXEC */
+static int handle_fd = -1;
 static const struct cgs_verifier *verifier;
 static char load_error[CG_DETAIL_MAX - 80];
 
@@ -77,9 +77,8 @@ static int load(void)
 	if (v == NULL || !matches(v)) {
 		snprintf(load_error, sizeof(load_error), "%.300s is not the verifier of this "
 			 "plugin's build (%s)", path, PACKAGE_VERSION);
+		/* handle_fd stays open: the object may stay loaded (trusted_dlopen.h) */
 		dlclose(h);
-		close(handle_fd);
-		handle_fd = -1;
 		return -1;
 	}
 	handle = h;
@@ -102,10 +101,10 @@ cg_reason cgs_verify_token(const struct cg_config *cfg, const char *token, size_
 /* sudo unloads the plugin at the end of a call (and the tests open it many times) */
 __attribute__((destructor)) static void unload(void)
 {
+	/* handle_fd stays open past dlclose: something else may hold the object, which glibc
+	 * would then hand out for a later /proc/self/fd/N of another file (trusted_dlopen.h) */
 	if (handle != NULL)
 		dlclose(handle);
-	if (handle_fd >= 0)
-		close(handle_fd);
 	handle = NULL;
 	handle_fd = -1;
 	verifier = NULL;

@@ -18,6 +18,8 @@ static const struct {
 	{ "inspect", cmd_inspect, "decode a token from standard input without trusting it" },
 	{ "check-config", cmd_check_config, "validate the configuration, keys and file modes" },
 	{ "revoke", cmd_revoke, "add a ticket or token id to the revocation list" },
+	{ "revocations", cmd_revocations, "install, show or sign a signed revocation list" },
+	{ "token", cmd_token, "keep your tokens for changegate-askpass (add, list, prune)" },
 	{ "reaper", cmd_reaper, "end every ticketed login when its ticket ends (root daemon)" },
 	{ "sessions", cmd_sessions, "list the live gated logins" },
 	{ "end-session", cmd_end_session, "end a gated login now (root)" },

@@ -176,9 +176,10 @@ void cli_check_sudo_conf(struct cli_check *ck)
 	while (getline(&line, &cap, f) > 0) {
 		char *w[4];
 		size_t n = split_words(line, w, 4);
-		if (n >= 3 && strcmp(w[0], "Path") == 0 && strcmp(w[1], "plugin_dir") == 0)
+		/* sudo matches keywords and path names in any case (its sudo_conf.c) */
+		if (n >= 3 && strcasecmp(w[0], "Path") == 0 && strcasecmp(w[1], "plugin_dir") == 0)
 			snprintf(plugin_dir, sizeof(plugin_dir), "%s", w[2]);
-		if (n >= 3 && strcmp(w[0], "Plugin") == 0 && plugin_file[0] == '\0' &&
+		if (n >= 3 && strcasecmp(w[0], "Plugin") == 0 && plugin_file[0] == '\0' &&
 		    strcmp(base_name(w[2]), SUDO_PLUGIN_FILE) == 0) {
 			snprintf(plugin_file, sizeof(plugin_file), "%s", w[2]);
 			snprintf(symbol, sizeof(symbol), "%s", w[1]);
@@ -201,6 +202,7 @@ void cli_check_sudo_conf(struct cli_check *ck)
 	else
 		cli_note(ck, "sudo.conf: %s loads %s from %s", path, safe_symbol, safe_file);
 	check_sudo_plugin(ck, plugin_dir, plugin_file);
+	cli_check_sudoers_runcwd(ck);
 }
 
 /* ---- /etc/pam.d/sshd ------------------------------------------------------------------ */
@@ -221,7 +223,7 @@ static void pam_line_lists(char *p, struct pam_seen *s)
 	if (s->lists == NULL || s->lines++ > 0)
 		return;
 	for (char *w = strtok_r(p, " \t\r\n", &save); w != NULL; w = strtok_r(NULL, " \t\r\n", &save)) {
-		if (cg_gate_lists_option(s->lists, w, true) < 0)
+		if (cg_gate_lists_option(s->lists, w) < 0)
 			s->lists_bad = true;
 	}
 }
@@ -376,13 +378,13 @@ int cli_wiring_sudo_lists(const char *sudo_conf, struct cg_gate_lists *out)
 	while (rc == 0 && getline(&line, &cap, f) > 0) {
 		char *w[3 + CG_LIST_MAX];
 		size_t n = split_words(line, w, sizeof(w) / sizeof(w[0]));
-		if (n < 3 || strcmp(w[0], "Plugin") != 0 ||
+		if (n < 3 || strcasecmp(w[0], "Plugin") != 0 ||
 		    strcmp(base_name(w[2]), SUDO_PLUGIN_FILE) != 0)
 			continue;
 		rc = 1;
 		/* a list given twice adds up, as in the plugin (sudo_options.c) */
 		for (size_t i = 3; i < n; i++) {
-			if (cg_gate_lists_option(out, w[i], false) < 0)
+			if (cg_gate_lists_option(out, w[i]) < 0)
 				rc = -2;
 		}
 	}

@@ -29,6 +29,11 @@ int cmd_verify(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
 int cmd_revoke(int argc, char **argv);
+int cmd_token(int argc, char **argv);
+int cmd_revocations(int argc, char **argv);
+/* `changegate revocations sign` (revocations_sign.c) and `show` (revocations_show.c). */
+int cli_revocations_sign(int argc, char **argv);
+int cli_revocations_show(int argc, char **argv);
 int cmd_reaper(int argc, char **argv);
 int cmd_sessions(int argc, char **argv);
 int cmd_end_session(int argc, char **argv);
@@ -45,6 +50,11 @@ int cmd_end_session(int argc, char **argv);
  * cg_wipe_free(*buf, CLI_TOKEN_BUF). Returns 0, 1 when stdin held more than CLI_STDIN_MAX
  * bytes (*buf NULL), or -1 on a read error (message printed). */
 int cli_read_token(char **buf, size_t *len);
+
+/* Reads all of fd (a list, not a secret), at most max bytes: 0 with a malloc'd,
+ * NUL-terminated *buf (free it), 1 when fd held more than max, -1 on a read error (message
+ * printed). */
+int cli_read_all(int fd, size_t max, char **buf, size_t *len);
 
 /* Writes s to f with every byte outside printable ASCII, and the backslash, as \xNN: claims
  * are untrusted and must not drive the terminal. NULL prints "-". */
@@ -101,6 +111,7 @@ int cli_key_describe(const EVP_PKEY *key, struct cli_key_info *info);
 struct cli_issue {
 	const char *key, *kid, *alg, *iss, *sub, *ticket, *approved_by, *reason, *jti;
 	const char *ttl_text, *scope_text;
+	const char *policy;     /* --config: a host's changegate.conf to hold the token to */
 	struct cg_strlist aud, hosts, cmds, runas, runas_groups;
 	bool emergency, have_nbf;
 	bool all_commands;          /* --all-commands: cmds ["*"], every command */
@@ -121,9 +132,10 @@ char *cli_issue_payload(const struct cli_issue *o, const char *jti, long long no
  * the private key at key_path (EC: its curve; RSA: want_alg, default RS256). The key file must
  * be a regular file that group and others cannot read, at most CG_KEY_FILE_MAX bytes; its
  * bytes are wiped after use. Returns the malloc'd token (free with cg_wipe_free_str), or NULL
- * with the reason printed. */
-char *cli_sign_token(const char *key_path, const char *want_alg, const char *kid,
-		     const char *payload_json);
+ * with the reason printed as cmd's ("issue", "revocations"). `revocations sign` signs its
+ * lists here too, at any size (OpenSSL, not libjwt's encoder). */
+char *cli_sign_token(const char *cmd, const char *key_path, const char *want_alg,
+		     const char *kid, const char *payload_json);
 
 /* ---- verify_output.c ------------------------------------------------------------------ */
 
@@ -153,12 +165,16 @@ struct cli_wiring {
 	const char *sudo_conf;          /* /etc/sudo.conf */
 	const char *pam_dir;            /* /etc/pam.d (its sshd file is checked) */
 	const char *sshd_config;        /* /etc/ssh/sshd_config, with its Include'd files */
+	const char *sudoers;            /* /etc/sudoers, with what it includes; NULL unchecked */
 };
 
 /* "problem: ..." on stdout, counted. */
 void cli_problem(struct cli_check *ck, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* An informational line ("key issuer-1: EC P-256 ..."), not counted. */
 void cli_note(struct cli_check *ck, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Once sudo.conf loads the plugin: a warning when no sudoers Defaults line sets runcwd
+ * (check_runcwd.c). */
+void cli_check_sudoers_runcwd(struct cli_check *ck);
 
 /* keys_dir: trusted, every *.pem a public key a token can name, usable with the configured
  * algorithms; emergency_keys present. */
@@ -166,6 +182,8 @@ void cli_check_keys(struct cli_check *ck);
 /* revocation_file, state_dir and the audit log's directory: present and trusted. */
 void cli_check_revocation(struct cli_check *ck);
 void cli_check_state_dir(struct cli_check *ck);
+/* revocation_list (check_revlist.c): missing, badly signed, rolled back, stale, near stale. */
+void cli_check_revocation_list(struct cli_check *ck);
 void cli_check_audit_log(struct cli_check *ck);
 /* Whether a `changegate reaper` runs: a problem when require_reaper says one must. */
 void cli_check_reaper(struct cli_check *ck);

@@ -10,6 +10,47 @@
 
 #include "cli.h"
 
+/* Reads fd until end of file or cap bytes; false (message printed) on a read error. */
+static bool read_upto(int fd, char *b, size_t cap, size_t *n)
+{
+	*n = 0;
+	while (*n < cap) {
+		ssize_t r = read(fd, b + *n, cap - *n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "changegate: reading input: %s\n", strerror(errno));
+			return false;
+		}
+		if (r == 0)
+			break;
+		*n += (size_t)r;
+	}
+	return true;
+}
+
+int cli_read_all(int fd, size_t max, char **buf, size_t *len)
+{
+	*buf = NULL;
+	*len = 0;
+	char *b = malloc(max + 2);
+	size_t n = 0;
+	if (b == NULL || !read_upto(fd, b, max + 1, &n)) {
+		if (b == NULL)
+			fprintf(stderr, "changegate: out of memory\n");
+		free(b);
+		return -1;
+	}
+	if (n > max) {
+		free(b);
+		return 1;
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
 int cli_read_token(char **buf, size_t *len)
 {
 	*buf = NULL;
@@ -21,18 +62,9 @@ int cli_read_token(char **buf, size_t *len)
 		return -1;
 	}
 	size_t n = 0;
-	while (n < CLI_STDIN_MAX + 1) {
-		ssize_t r = read(STDIN_FILENO, b + n, CLI_STDIN_MAX + 1 - n);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			fprintf(stderr, "changegate: reading standard input: %s\n", strerror(errno));
-			cg_wipe_free(b, CLI_TOKEN_BUF);
-			return -1;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
+	if (!read_upto(STDIN_FILENO, b, CLI_STDIN_MAX + 1, &n)) {
+		cg_wipe_free(b, CLI_TOKEN_BUF);
+		return -1;
 	}
 	if (n > CLI_STDIN_MAX) {
 		cg_wipe_free(b, CLI_TOKEN_BUF);

@@ -12,19 +12,21 @@
 static void (*const checks[])(struct cli_check *ck) = {
 	cli_check_keys,
 	cli_check_revocation,
+	cli_check_revocation_list,
 	cli_check_state_dir,
 	cli_check_audit_log,
 	cli_check_reaper,
 	cli_check_wiring,       /* sudo.conf, pam.d/sshd, sshd_config; skipped when not asked */
 };
 
-enum { OPT_SUDO_CONF = 256, OPT_PAM_DIR, OPT_SSHD_CONFIG, OPT_WIRING, OPT_NO_WIRING, OPT_USER };
+enum { OPT_SUDO_CONF = 256, OPT_PAM_DIR, OPT_SSHD_CONFIG, OPT_WIRING, OPT_NO_WIRING, OPT_USER,
+       OPT_SUDOERS };
 
 static void usage(void)
 {
 	printf("Usage: changegate check-config [--config FILE] [--sudo-conf FILE] [--pam-dir DIR]\n"
-	       "                               [--sshd-config FILE] [--wiring | --no-wiring]\n"
-	       "                               [--user USER]\n"
+	       "                               [--sshd-config FILE] [--sudoers FILE]\n"
+	       "                               [--wiring | --no-wiring] [--user USER]\n"
 	       "\n"
 	       "Loads the configuration as the PAM module and the sudo plugin do, then checks\n"
 	       "what it points at:\n"
@@ -34,12 +36,17 @@ static void usage(void)
 	       "    at least 2048 bits) in a trusted file, described with the algorithms it serves;\n"
 	       "    at least one key usable with `algorithms`; every emergency_keys entry present;\n"
 	       "  - revocation_file: a trusted regular file;\n"
+	       "  - revocation_list: present, validly signed for this issuer and audience, not\n"
+	       "    rolled back (seq), not stale, and not near stale (less than a quarter of its\n"
+	       "    lifetime left);\n"
 	       "  - state_dir: a trusted directory (needed when single_use is on);\n"
 	       "  - audit_log: its directory trusted, the file (if present) root's and mode 0600.\n"
 	       "Then the host's wiring, without which nothing is gated:\n"
 	       "  - sudo.conf: root-owned, not group/other-writable (sudo silently ignores an\n"
 	       "    insecure one), a Plugin line loading changegate_sudo.so as changegate_approval\n"
 	       "    or changegate_policy, and that plugin file root-owned and not writable by others;\n"
+	       "    then a warning when no sudoers Defaults line sets runcwd (gated users' commands\n"
+	       "    are refused outside root-controlled directories: they must cd / first);\n"
 	       "  - pam.d/sshd: pam_changegate.so in auth, in account, and in session after\n"
 	       "    pam_loginuid.so (@include, include and substack followed one level);\n"
 	       "  - sshd_config (and its Include'd files): UsePAM yes, and keyboard-interactive in\n"
@@ -59,6 +66,7 @@ static void usage(void)
 	       "  --sudo-conf FILE    sudo's front-end config (default: /etc/sudo.conf)\n"
 	       "  --pam-dir DIR       PAM configuration directory (default: /etc/pam.d)\n"
 	       "  --sshd-config FILE  sshd's configuration (default: /etc/ssh/sshd_config)\n"
+	       "  --sudoers FILE      sudo's policy, with what it includes (default: /etc/sudoers)\n"
 	       "  --wiring            check the wiring even with --config\n"
 	       "  --no-wiring         check the configuration only\n"
 	       "  --user USER         say, per front, whether USER is gated and why\n"
@@ -129,6 +137,7 @@ int cmd_check_config(int argc, char **argv)
 		{ "sudo-conf", required_argument, NULL, OPT_SUDO_CONF },
 		{ "pam-dir", required_argument, NULL, OPT_PAM_DIR },
 		{ "sshd-config", required_argument, NULL, OPT_SSHD_CONFIG },
+		{ "sudoers", required_argument, NULL, OPT_SUDOERS },
 		{ "wiring", no_argument, NULL, OPT_WIRING },
 		{ "no-wiring", no_argument, NULL, OPT_NO_WIRING },
 		{ "user", required_argument, NULL, OPT_USER },
@@ -140,6 +149,7 @@ int cmd_check_config(int argc, char **argv)
 		.sudo_conf = "/etc/sudo.conf",
 		.pam_dir = "/etc/pam.d",
 		.sshd_config = "/etc/ssh/sshd_config",
+		.sudoers = "/etc/sudoers",
 	};
 	/* -1: decide from --config (a test or staged config is not the host's); 0/1: asked. */
 	int want_wiring = -1;
@@ -160,6 +170,10 @@ int cmd_check_config(int argc, char **argv)
 			break;
 		case OPT_SSHD_CONFIG:
 			wiring.sshd_config = optarg;
+			wiring_path = true;
+			break;
+		case OPT_SUDOERS:
+			wiring.sudoers = optarg;
 			wiring_path = true;
 			break;
 		case OPT_WIRING:

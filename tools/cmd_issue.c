@@ -20,7 +20,7 @@ static void usage(void)
 	       "           --sub USER --ticket CHANGE --approved-by APPROVER --scope SCOPES\n"
 	       "           --ttl DURATION [--hosts PATTERN]... [--cmd COMMAND... | --all-commands]\n"
 	       "           [--runas USER]... [--runas-group GROUP]... [--reason TEXT] [--emergency]\n"
-	       "           [--jti ID] [--nbf EPOCH] [--alg ALG]\n"
+	       "           [--jti ID] [--nbf EPOCH] [--alg ALG] [--config HOSTCONF]\n"
 	       "\n"
 	       "Mints a change-ticket token: a JWT signed with the change-approval service's\n"
 	       "private key, that lets USER into the hosts whose configuration trusts KID, for\n"
@@ -66,6 +66,13 @@ static void usage(void)
 	       "                            1-128 characters, as for --ticket\n"
 	       "  -n, --nbf EPOCH           valid from EPOCH (seconds since 1970) instead of now;\n"
 	       "                            iat is set to the same time and exp to EPOCH + DURATION\n"
+	       "  -C, --config, --policy HOSTCONF\n"
+	       "                            a host's changegate.conf: refuse, as such a host would,\n"
+	       "                            a token whose alg is not in its `algorithms`, whose\n"
+	       "                            lifetime exceeds its `max_lifetime`, whose ticket does\n"
+	       "                            not match its `ticket_pattern`, whose --iss or --aud do\n"
+	       "                            not name its issuer and audience, or an --emergency one\n"
+	       "                            whose KID is not in its `emergency_keys`\n"
 	       "  -h, --help                show this help and exit\n"
 	       "\n"
 	       "Exit status: 0 token printed; 1 the key could not be used or signing failed;\n"
@@ -149,11 +156,12 @@ static bool check_four_eyes(const char *sub, const char *approver)
 	if (a == NULL || b == NULL)
 		cli_error(CMD, "--%s: not valid UTF-8", a == NULL ? "sub" : "approved-by");
 	else if (a[0] == '\0' || b[0] == '\0')
-		cli_error(CMD, "--%s names nobody once invisible characters and a domain part "
-			  "are set aside", a[0] == '\0' ? "sub" : "approved-by");
+		cli_error(CMD, "--%s names nobody once invisible characters, spaces and domain "
+			  "parts are set aside", a[0] == '\0' ? "sub" : "approved-by");
 	else if (!ok)
 		cli_error(CMD, "--approved-by must differ from --sub, ignoring case, width, "
-			  "invisible characters and a domain part: nobody approves their own change "
+			  "invisible characters and spaces, and a domain part (user@domain, "
+			  "DOMAIN\\user): nobody approves their own change "
 			  "(for break-glass access use --emergency --reason and no --approved-by)");
 	free(a);
 	free(b);
@@ -251,8 +259,8 @@ static bool check_opts(struct cli_issue *o)
 			  "days)");
 		return false;
 	}
-	/* Not an error: a host may configure a longer max_lifetime. */
-	if (o->ttl > ISSUE_DEFAULT_MAX_LIFETIME)
+	/* Not an error: a host may configure a longer max_lifetime (--config says for sure). */
+	if (o->ttl > ISSUE_DEFAULT_MAX_LIFETIME && o->policy == NULL)
 		cli_error(CMD, "warning: --ttl is longer than the default max_lifetime (4h); hosts "
 			  "that keep the default will refuse this token");
 	if ((o->cmds.count > 0 || o->runas.count > 0 || o->runas_groups.count > 0) &&
@@ -264,10 +272,32 @@ static bool check_opts(struct cli_issue *o)
 	return check_cmds(o);
 }
 
+/* --config: the host's own rules on the signed token, before anyone sees it. 0, or the exit
+ * status with the reason printed. */
+static int check_policy(const struct cli_issue *o, const char *token, long long now)
+{
+	struct cg_config cfg;
+	char err[CG_DETAIL_MAX + 256];
+
+	if (cli_load_config(&cfg, o->policy, err, sizeof(err)) != 0) {
+		cli_error(CMD, "--config: %s", err);
+		return CLI_EXIT_USAGE;
+	}
+	/* a token for a later window is judged as the host will judge it: when it opens */
+	cg_reason r = cg_token_check_policy(&cfg, token, strlen(token),
+					    (time_t)(o->have_nbf ? o->nbf : now), err, sizeof(err));
+	if (r != CG_OK)
+		cli_error(CMD, "a host with %s would refuse this token (%s): %s; nothing printed",
+			  o->policy, cg_reason_code(r), err);
+	cg_config_free(&cfg);
+	return r == CG_OK ? 0 : CLI_EXIT_USAGE;
+}
+
 static int issue(struct cli_issue *o)
 {
 	char jti_buf[CG_JTI_MAX + 1];
 	const char *jti = o->jti;
+	long long now = (long long)time(NULL);
 	if (jti == NULL) {
 		if (!cli_random_jti(jti_buf, sizeof(jti_buf))) {
 			cli_error(CMD, "getrandom failed");
@@ -275,17 +305,17 @@ static int issue(struct cli_issue *o)
 		}
 		jti = jti_buf;
 	}
-	char *payload = cli_issue_payload(o, jti, (long long)time(NULL));
+	char *payload = cli_issue_payload(o, jti, now);
 	if (payload == NULL) {
 		cli_error(CMD, "cannot build the claims");
 		return CLI_EXIT_USAGE;
 	}
-	char *token = cli_sign_token(o->key, o->alg, o->kid, payload);
+	char *token = cli_sign_token(CMD, o->key, o->alg, o->kid, payload);
 	free(payload);
 	if (token == NULL)
 		return CLI_EXIT_FAIL;
-	int rc = CLI_EXIT_OK;
-	if (printf("%s\n", token) < 0 || fflush(stdout) != 0)
+	int rc = o->policy != NULL ? check_policy(o, token, now) : CLI_EXIT_OK;
+	if (rc == CLI_EXIT_OK && (printf("%s\n", token) < 0 || fflush(stdout) != 0))
 		rc = CLI_EXIT_FAIL;
 	cg_wipe_free_str(token);
 	return rc;
@@ -307,6 +337,7 @@ static int parse_option(int c, struct cli_issue *o)
 	case 'S': o->scope_text = optarg; break;
 	case 'T': o->ttl_text = optarg; break;
 	case 'e': o->emergency = true; break;
+	case 'C': o->policy = optarg; break;
 	case OPT_ALL_COMMANDS: o->all_commands = true; break;
 	case 'A':
 		return add_item(&o->aud, "aud", optarg, CG_CLAIM_MAX) ? -1 : CLI_EXIT_USAGE;
@@ -357,12 +388,14 @@ int cmd_issue(int argc, char **argv)
 		{ "emergency", no_argument, NULL, 'e' },
 		{ "jti", required_argument, NULL, 'j' },
 		{ "nbf", required_argument, NULL, 'n' },
+		{ "config", required_argument, NULL, 'C' },
+		{ "policy", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_issue o = { 0 };
 	int c, rc = -1;
-	while (rc < 0 && (c = getopt_long(argc, argv, "k:K:a:i:A:s:t:b:S:T:H:c:u:g:r:ej:n:h", opts,
+	while (rc < 0 && (c = getopt_long(argc, argv, "k:K:a:i:A:s:t:b:S:T:H:c:u:g:r:ej:n:C:h", opts,
 					  NULL)) != -1)
 		rc = parse_option(c, &o);
 	if (rc < 0 && optind != argc) {

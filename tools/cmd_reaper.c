@@ -65,13 +65,16 @@ static void complain(unsigned sid, const char *why)
 	       why);
 }
 
-/* Whether jti or chg is revoked now; *fault set when the list cannot be used. */
+/* Whether jti or chg is revoked now by the plain list or the signed one (issue 13); *fault
+ * set when a list cannot be used (unreadable, badly signed, stale, rolled back). */
 static bool revoked(struct reaper *r, const char *jti, const char *chg, bool *fault)
 {
-	cg_reason rc = cg_revocation_check(r->cfg.revocation_file, jti, chg, r->cfg.state_dir);
-	if (rc != CG_OK && rc != CG_REVOKED)
+	char detail[CG_DETAIL_MAX];
+	cg_reason plain = cg_revocation_check(r->cfg.revocation_file, jti, chg, r->cfg.state_dir);
+	cg_reason list = cg_revlist_check(&r->cfg, jti, chg, time(NULL), detail, sizeof(detail));
+	if ((plain != CG_OK && plain != CG_REVOKED) || (list != CG_OK && list != CG_REVOKED))
 		*fault = true;
-	return rc == CG_REVOKED;
+	return plain == CG_REVOKED || list == CG_REVOKED;
 }
 
 /* The revocation state of every lease not yet ended. An unusable list ends nobody (a list
@@ -93,8 +96,9 @@ static void check_revocations(struct reaper *r)
 			s->lease.stop = CG_LEASE_REVOKED;
 	}
 	if (fault && !r->revocation_fault)
-		syslog(LOG_AUTHPRIV | LOG_ERR, "the revocation list %s cannot be used; sessions "
-		       "still end at expiry", r->cfg.revocation_file);
+		syslog(LOG_AUTHPRIV | LOG_ERR, "a revocation list (%s, %s) cannot be used; sessions "
+		       "still end at expiry", r->cfg.revocation_file ? r->cfg.revocation_file : "-",
+		       r->cfg.revocation_list ? r->cfg.revocation_list : "-");
 	r->revocation_fault = fault;
 }
 
@@ -275,9 +279,9 @@ static int run(struct reaper *r)
 		cli_error(CMD, "signalfd: %s", strerror(errno));
 		return CLI_EXIT_FAIL;
 	}
-	/* issue 13's signed list will be one more entry here */
-	const char *lists[] = {r->cfg.revocation_file};
-	int missed = rp_watch_open(&r->watch, r->run_dir, lists, 1);
+	/* the plain list and the signed one (issue 13), each replaced by rename */
+	const char *lists[] = {r->cfg.revocation_file, r->cfg.revocation_list};
+	int missed = rp_watch_open(&r->watch, r->run_dir, lists, 2);
 	if (missed > 0)
 		syslog(LOG_AUTHPRIV | LOG_WARNING, "%d directories cannot be watched: changes "
 		       "there are seen by the %d s rescan", missed, CG_LEASE_RESCAN);

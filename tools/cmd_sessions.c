@@ -66,8 +66,10 @@ static void close_ctx(struct sessions_ctx *s)
 static const char *state_of(struct sessions_ctx *s, struct rp_login *l, time_t now)
 {
 	struct cg_lease_policy p = {.leeway = s->cfg.leeway, .warn = s->cfg.session_warn};
+	char detail[CG_DETAIL_MAX];
 	if (cg_revocation_check(s->cfg.revocation_file, l->jti, l->chg, s->cfg.state_dir) ==
-	    CG_REVOKED)
+	    CG_REVOKED ||
+	    cg_revlist_check(&s->cfg, l->jti, l->chg, now, detail, sizeof(detail)) == CG_REVOKED)
 		l->lease.stop = CG_LEASE_REVOKED;
 	enum cg_lease_why why = cg_lease_why_at(&l->lease, &p, now);
 	if (why != CG_LEASE_LIVE)

@@ -12,10 +12,10 @@
 
 #define CMD "verify"
 
-enum { OPT_SUDO_CONF = 256, OPT_PAM_DIR };
+enum { OPT_SUDO_CONF = 256, OPT_PAM_DIR, OPT_CWD };
 
 struct verify_opts {
-	const char *config, *user, *host, *command, *runas;
+	const char *config, *user, *host, *command, *runas, *cwd;
 	struct cli_wiring wiring;       /* where the fronts' own gate lists are read */
 	bool json, have_at;
 	long long at;
@@ -27,8 +27,8 @@ static void usage(void)
 	printf("Usage: changegate verify [--config FILE] --user USER --scope login\n"
 	       "           [--host HOST] [--at EPOCH] [--json] < token\n"
 	       "       changegate verify [--config FILE] --user USER --scope sudo\n"
-	       "           --command \"PATH ARG...\" [--runas USER] [--host HOST] [--at EPOCH]\n"
-	       "           [--json] < token\n"
+	       "           --command \"PATH ARG...\" [--runas USER] [--cwd DIR] [--host HOST]\n"
+	       "           [--at EPOCH] [--json] < token\n"
 	       "       (either form also takes [--sudo-conf FILE] [--pam-dir DIR])\n"
 	       "\n"
 	       "Reads one token from standard input and judges it exactly as the PAM module (scope\n"
@@ -49,6 +49,9 @@ static void usage(void)
 	       "                        word is an absolute path, e.g.\n"
 	       "                        \"/usr/bin/systemctl restart nginx\"\n"
 	       "  -r, --runas USER      sudo only: the target user (default root)\n"
+	       "  --cwd DIR             sudo only: the directory the command would run in, which\n"
+	       "                        must be root-controlled (default: the current directory;\n"
+	       "                        give / where sudoers sets runcwd=/)\n"
 	       "  -t, --at EPOCH        judge at this time (seconds since 1970) instead of now\n"
 	       "  -j, --json            print one JSON object: decision, reason, detail, verified,\n"
 	       "                        ticket, jti, sub, approver, expires, emergency, gated\n"
@@ -63,10 +66,11 @@ static void usage(void)
 	       "(no_token, malformed, too_large, bad_alg, unknown_key, bad_signature, bad_issuer,\n"
 	       "bad_audience, wrong_user, expired, not_yet_valid, lifetime_too_long, missing_claim,\n"
 	       "bad_claim, self_approved, scope_denied, host_denied, command_denied, runas_denied,\n"
-	       "revoked, replayed, reaper_down, config_error); then the reason in plain words, and\n"
-	       "what the token says: ticket, jti, sub, approver, expiry; then, per front (ssh, sudo),\n"
-	       "whether USER is gated and why (\"sudo: alice is gated: in enforce_groups\n"
-	       "developers (changegate.conf)\").\n"
+	       "revoked, replayed, revocation_invalid, revocation_stale, revocation_rollback,\n"
+	       "reaper_down, config_error); then the reason in plain words, and what the token\n"
+	       "says: ticket, jti, sub, approver, expiry; then, per front (ssh, sudo), whether USER\n"
+	       "is gated and why (\"sudo: alice is gated: in enforce_groups developers\n"
+	       "(changegate.conf)\").\n"
 	       "\n"
 	       "Exit status: 0 allow; 1 deny; 2 usage error, or a configuration that cannot be used\n"
 	       "(\"deny: config_error\" on standard output, the file and line on standard error).\n"
@@ -90,6 +94,7 @@ static int parse_option(int c, struct verify_opts *o)
 	case 'j': o->json = true; break;
 	case OPT_SUDO_CONF: o->wiring.sudo_conf = optarg; break;
 	case OPT_PAM_DIR: o->wiring.pam_dir = optarg; break;
+	case OPT_CWD: o->cwd = optarg; break;
 	case 's':
 		if (strcmp(optarg, "login") == 0) {
 			o->scope = CG_SCOPE_LOGIN;
@@ -122,8 +127,13 @@ static bool check_opts(const struct verify_opts *o)
 		cli_error(CMD, "--user and --scope are required");
 		return false;
 	}
-	if ((o->command != NULL || o->runas != NULL) && o->scope != CG_SCOPE_SUDO) {
-		cli_error(CMD, "--command and --runas only apply to --scope sudo");
+	if ((o->command != NULL || o->runas != NULL || o->cwd != NULL) &&
+	    o->scope != CG_SCOPE_SUDO) {
+		cli_error(CMD, "--command, --runas and --cwd only apply to --scope sudo");
+		return false;
+	}
+	if (o->cwd != NULL && o->cwd[0] != '/') {
+		cli_error(CMD, "--cwd: an absolute directory, as sudo would chdir to it");
 		return false;
 	}
 	/* sudo always judges a command; without one every token would be refused. */
@@ -216,10 +226,10 @@ static int verify(const struct verify_opts *o, const struct cg_config *cfg,
 	if (r > 0) {
 		too_large_decision(&d);
 	} else {
-		/* relative words in cmds name files here, as they would where sudo runs */
+		/* the directory rule judges where sudo would run the command: --cwd, else here */
 		char cwd[4096];
 		struct cg_request req = {
-			.cwd = getcwd(cwd, sizeof(cwd)),
+			.cwd = o->cwd != NULL ? o->cwd : getcwd(cwd, sizeof(cwd)),
 			.scope = o->scope,
 			.user = o->user,
 			.host = o->host,
@@ -254,6 +264,7 @@ int cmd_verify(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "sudo-conf", required_argument, NULL, OPT_SUDO_CONF },
 		{ "pam-dir", required_argument, NULL, OPT_PAM_DIR },
+		{ "cwd", required_argument, NULL, OPT_CWD },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};

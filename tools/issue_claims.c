@@ -86,7 +86,7 @@ char *cli_issue_payload(const struct cli_issue *o, const char *jti, long long no
 		ok = set(p, "runas_groups", string_array(&o->runas_groups));
 	if (ok && o->emergency)
 		ok = set(p, "emergency", json_true());
-	char *text = ok ? json_dumps(p, JSON_COMPACT) : NULL;
+	char *text = ok ? json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(scope);
 	json_decref(p);
 	return text;

@@ -37,10 +37,17 @@ good_sshd() {
 	printf 'KbdInteractiveAuthentication yes\nMatch Group developers\n\tAuthenticationMethods publickey,keyboard-interactive\n' \
 		>"$W/ssh/sshd_config.d/changegate.conf" || exit 99
 }
-good_sudo; good_pam; good_sshd
+# Debian's sudoers, plus the runcwd=/ pin of examples/sudoers.d/changegate in its includedir
+good_sudoers() {
+	mkdir -p -m 0755 "$W/sudoers.d" || exit 99
+	printf 'Defaults\tenv_reset\nroot\tALL=(ALL:ALL) ALL\n@includedir %s/sudoers.d\n' "$W" \
+		>"$W/sudoers" || exit 99
+	cp "$top_srcdir/examples/sudoers.d/changegate" "$W/sudoers.d/changegate" || exit 99
+}
+good_sudo; good_pam; good_sshd; good_sudoers
 cc() {
 	"$CG" check-config --config "$CONF" --sudo-conf "$W/sudo.conf" --pam-dir "$W/pam.d" \
-		--sshd-config "$W/ssh/sshd_config"
+		--sshd-config "$W/ssh/sshd_config" --sudoers "$W/sudoers"
 }
 # only_problem DESC ERE: exactly one problem line, and it matches ERE.
 only_problem() {
@@ -54,6 +61,21 @@ check_out "good wiring: PAM line" '^PAM: .*auth, account and session$' 0 cc
 check_out "good wiring: sshd line" '^sshd_config: .*keyboard-interactive$' 0 cc
 check_out "--config alone leaves the host alone" '^config OK$' 0 \
 	"$CG" check-config --config "$CONF" --sudo-conf "$W/nope" --no-wiring
+
+# sudoers: runcwd pins gated users' directory, else a warning (issue 14 item 3), not a problem
+check_out "good wiring: the shipped sudoers.d example sets runcwd" \
+	"^sudoers: .*/sudoers.d/changegate sets runcwd" 0 cc
+runcwd_warned() { cc | grep -q '^warning: sudo loads the changegate plugin, but no Defaults line of .*/sudoers (or what it includes) sets runcwd: .*cd / first; install examples/sudoers.d/changegate'; }
+mv "$W/sudoers.d/changegate" "$W/sudoers.d/changegate.off"
+check "no runcwd: a warning naming the example" runcwd_warned
+check_out "no runcwd: a warning, not a problem" '^config OK$' 0 cc
+printf 'Defaults:%%developers runcwd=*\n' >"$W/sudoers.d/star"
+check "runcwd=* lets users choose: still the warning" runcwd_warned
+printf '#include star\nDefaults  secure_path="/bin", runcwd = "/srv"\n' >"$W/sudoers.d/inc"
+check_out "runcwd among a Defaults line's other settings counts (after a relative #include)" \
+	"^sudoers: .*/sudoers.d/inc sets runcwd" 0 cc
+rm -f "$W/sudoers.d/inc" "$W/sudoers.d/star"
+mv "$W/sudoers.d/changegate.off" "$W/sudoers.d/changegate"
 
 # sudo.conf
 chmod 0666 "$W/sudo.conf"
@@ -70,6 +92,12 @@ printf 'Plugin changegate_other %s/plugins/changegate_sudo.so\n' "$W" >"$W/sudo.
 only_problem "plugin under a wrong symbol" "is loaded as 'changegate_other'"
 printf 'Plugin changegate_policy %s/plugins/changegate_sudo.so\n' "$W" >"$W/sudo.conf"
 check_out "changegate_policy by absolute path" '^config OK$' 0 cc
+# sudo reads its keywords and path names in any case (sudo_conf.c, strncasecmp): so do we
+printf 'path PLUGIN_DIR %s\nplugin changegate_approval changegate_sudo.so exempt_users=daemon\n' \
+	"$W/plugins" >"$W/sudo.conf"
+check_out "lowercase plugin and path lines" '^config OK$' 0 cc
+check_out "lowercase plugin line: its lists count" \
+	'^sudo: gate lists \(changegate\.conf \+ sudo\.conf\): .*exempt_users: daemon;' 0 cc
 good_sudo
 rm "$W/plugins/changegate_sudo.so"
 only_problem "plugin file missing" '^problem: sudo plugin .*changegate_sudo.so: No such file'

@@ -14,8 +14,11 @@ CLI_TESTS = \
 	tests/cli/check_wiring.sh \
 	tests/cli/gate_fronts.sh \
 	tests/cli/interop.sh \
+	tests/cli/revocations.sh \
 	tests/cli/demo.sh \
-	tests/cli/manpage.sh
+	tests/cli/manpage.sh \
+	tests/cli/askpass.sh \
+	tests/cli/issue_policy.sh
 dist_check_SCRIPTS += $(CLI_TESTS)
 TESTS += $(CLI_TESTS)
-EXTRA_DIST += tests/cli/lib.sh tests/cli/interop_jwt.py demo/cli_demo.sh
+EXTRA_DIST += tests/cli/lib.sh tests/cli/interop_jwt.py tests/cli/revlist_jwt.py demo/cli_demo.sh

@@ -76,6 +76,16 @@ check_out "verify --json: gated from the front of --scope (the PAM line exempts 
 TOKEN=$(mint bin) || exit 99
 check_out "verify: gated user" '^sudo: bin is gated: in enforce_groups bin \(changegate\.conf\)$' 0 \
 	verify "$TOKEN" --user bin --scope login --sudo-conf "$W/sudo.conf" --pam-dir "$W/pam.d"
+# Item 8 (review): a list given twice on the PAM line adds up, as in sudo.conf: both fronts
+# then agree that bin, named first, is exempt.
+sed -i 's/^auth .*/auth required pam_changegate.so exempt_users=bin exempt_users=nobody/' "$W/pam.d/sshd"
+sed -i 's/exempt_groups=daemon$/exempt_users=bin exempt_users=nobody/' "$W/sudo.conf"
+check_out "PAM line list twice: ssh adds up" \
+	'^ssh: bin is exempt: in exempt_users bin \(pam\.d/sshd line\)$' 0 cc --user bin
+check_out "sudo.conf list twice: sudo adds up" \
+	'^sudo: bin is exempt: in exempt_users bin \(sudo\.conf\)$' 0 cc --user bin
+check_out "PAM line list twice: the second counts too" \
+	'^ssh: nobody is exempt: in exempt_users nobody \(pam\.d/sshd line\)$' 0 cc --user nobody
 # A list with no names on the PAM line: the module denies gated users for it; so says check-config.
 sed -i 's/^auth .*/auth required pam_changegate.so exempt_groups=/' "$W/pam.d/sshd"
 check_out "empty list on the PAM line" '^problem: ssh: a gate list on the pam\.d/sshd line has a bad value$' 1 cc

@@ -63,7 +63,8 @@ check_out "check-config names the line" \
 : >"$T/revoked"
 
 # ---- four eyes across spellings of one person
-for approver in 'ｄｅｖ１' 'dev\u200b1' 'de\u00adv1' 'dev1@corp' 'DEV1'; do
+for approver in 'ｄｅｖ１' 'dev\u200b1' 'de\u00adv1' 'dev1@corp' 'DEV1' 'dev1\u00a0' \
+	'\u3000dev1' 'corp\\dev1' 'CORP\uff3cdev1'; do
 	tok=$(pymint dev1 "{\"approved_by\": \"$approver\"}")
 	expect_verdict "approved_by $approver for sub dev1 is self-approval" "deny: self_approved" \
 		"$tok" --user dev1 --scope login
@@ -77,4 +78,17 @@ check_out "issue refuses the full-width approver" "--approved-by must differ fro
 	mint dev1 --approved-by 'ｄｅｖ１'
 check_out "issue refuses an approver at a domain" "--approved-by must differ from --sub" 2 \
 	mint dev1 --approved-by 'dev1@corp'
+# issue 14 item 6 (review): NFKC turned these into an ASCII space that nothing removed, and
+# the DOMAIN\user form named another person
+check_out "issue refuses an approver with a no-break space" "--approved-by must differ from --sub" 2 \
+	mint dev1 --approved-by $'dev1\xc2\xa0'
+check_out "issue refuses an approver with an ideographic space" \
+	"--approved-by must differ from --sub" 2 mint dev1 --approved-by $'\xe3\x80\x80dev1'
+check_out "issue refuses a DOMAIN\\user approver" "--approved-by must differ from --sub" 2 \
+	mint dev1 --approved-by 'corp\dev1'
+tok=$(pymint dev1 '{"approved_by": "corp\\dev2"}')
+expect_verdict "another person in DOMAIN\\user form approves" allow "$tok" --user dev1 --scope login
+tok=$(pymint dev1 '{"approved_by": "corp\\\u00a0"}')
+expect_verdict "a domain and a no-break space name nobody" "deny: bad_claim" "$tok" \
+	--user dev1 --scope login
 finish

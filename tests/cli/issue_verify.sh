@@ -126,8 +126,8 @@ check_out "verify prints the runas list" '^runas: +svc1$' 0 \
 check_rc "--runas-group without sudo scope" 2 mint alice --scope login --runas-group shadow
 check_rc "space in --runas-group" 2 mint alice --runas-group 'sha dow'
 
-# Relative words in --cmd (issue 14 item 3): a warning, not an error; verify judges them in
-# the current directory, as sudo does in the command's.
+# Relative words in --cmd (issue 14 item 3): a warning, not an error. verify applies the
+# directory rule to the current directory, or --cwd, as the plugin does to the command's.
 check_out "a relative --cmd word draws a warning" \
 	"warning: --cmd '/usr/bin/python3 migrate.py': 'migrate.py' is a relative path" 0 \
 	mint alice --cmd '/usr/bin/python3 migrate.py'
@@ -139,11 +139,22 @@ check_out "every relative word is named" "'nginx' is a relative path" 0 \
 tok=$(mint alice --cmd '/usr/bin/cat notes.txt' 2>/dev/null)
 mkdir -m 0755 "$T/work" && echo notes >"$T/work/notes.txt"
 in_work() { (cd "$T/work" && "$@"); }
-check_out "verify refuses a relative word naming a file root does not control here" \
-	'notes.txt names .*/work/notes.txt, which root does not control' 1 \
+check_out "verify refuses a command run in a directory root does not control" \
+	'the command would run in .*/work, a directory root does not control' 1 \
 	in_work verify "$tok" --user alice --scope sudo --command '/usr/bin/cat notes.txt'
 in_root() { (cd / && "$@"); }
-check_out "and allows it where it names nothing" '^allow$' 0 \
+check_out "and allows it in / where the word names nothing" '^allow$' 0 \
 	in_root verify "$tok" --user alice --scope sudo --command '/usr/bin/cat notes.txt'
+check_out "--cwd / judges where sudoers' runcwd=/ runs it, wherever verify stands" '^allow$' 0 \
+	in_work verify "$tok" --user alice --scope sudo --command '/usr/bin/cat notes.txt' --cwd /
+check_out "--cwd names the directory judged" 'the command would run in .*/work, a directory' 1 \
+	in_root verify "$tok" --user alice --scope sudo --command '/usr/bin/cat notes.txt' \
+	--cwd "$T/work"
+tok_all=$(mint alice --all-commands 2>/dev/null)
+check_out "a * ticket is exempt from the directory rule" '^allow$' 0 \
+	in_work verify "$tok_all" --user alice --scope sudo --command '/usr/bin/cat notes.txt'
+check_rc "--cwd relative" 2 verify "$tok" --user alice --scope sudo --command /usr/bin/id \
+	--cwd work
+check_rc "--cwd without sudo scope" 2 verify "$tok" --user alice --scope login --cwd /
 
 finish

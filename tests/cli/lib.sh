@@ -19,6 +19,10 @@ CG_HOST="web-01.prod.example"
 T=$(mktemp -d "${TMPDIR:-/tmp}/cg-cli.XXXXXX") || exit 99
 chmod 0700 "$T"
 trap 'rm -rf "$T"' EXIT
+# verify judges the directory a sudo command would run in, its own by default (issue 14 item
+# 3): the tests stand in "/", root's, as sudoers' runcwd=/ puts commands; the cases about the
+# directory cd elsewhere on purpose
+cd / || exit 99
 
 _pass=0
 _fail=0

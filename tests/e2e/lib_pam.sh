@@ -110,3 +110,12 @@ with open(key) as f:
     print(jwt.encode(claims, f.read(), algorithm="ES256", headers={"kid": "issuer-1"}))
 PY
 }
+
+# sshd_show_logs_on_failure: when a check failed, the ends of the syslog and sshd's own log.
+sshd_show_logs_on_failure() {
+	[ "$NS_FAIL" -gt 0 ] || return 0
+	echo "# syslog (last 80 lines):"
+	tail -n 80 "$NS_LOG" | sed 's/^/#   /'
+	echo "# sshd log (last 40 lines):"
+	tail -n 40 "$SSHD_DIR/sshd.log" | sed 's/^/#   /'
+}

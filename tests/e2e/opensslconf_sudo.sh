@@ -131,7 +131,7 @@ verify_as_alice() {
 	local token=$1 config=$2
 	shift 2
 	printf '%s\n' "$token" | runuser -u alice -- env "$@" timeout 60 "$CG_BIN" verify \
-		--config "$config" --user alice --scope sudo --command "/usr/bin/id -u"
+		--config "$config" --user alice --scope sudo --command "/usr/bin/id -u" --cwd /
 }
 fifo_opened_when_honoured() {
 	watch_fifo

@@ -1,8 +1,10 @@
 #!/bin/bash
 # What a ticket's scope leaves open through the real sudo (issue 14, items 1 and 3): the
-# group sudo -g gives the command, and the file a relative argument names through the working
-# directory. dave's sudoers rule is (ALL:ALL) with CWD=*, so sudoers lets both through and
-# changegate alone decides. Both set-ups: the approval plugin and the policy wrapper.
+# group sudo -g gives the command, and the files a command reads through the working
+# directory. dave's sudoers rule is (ALL:ALL) with CWD=*, so sudoers lets both through, runs
+# his commands where he stands, and changegate alone decides; erin's rule is under the
+# test sudoers' "Defaults runcwd=/", which pins the directory. Both set-ups: the approval
+# plugin and the policy wrapper.
 . "$top_srcdir/tests/e2e/nslib.sh"
 ns_enter "$@"
 . "$top_srcdir/tests/e2e/lib_sudo.sh"
@@ -14,8 +16,12 @@ for g in shadow disk; do
 done
 ns_add_user dave
 ns_add_user svc1
+ns_add_user erin
 sudo_setup || { echo "cannot set up sudo"; exit 1; }
 HOME_DAVE=$NS_DIR/home/dave
+HOME_ERIN=$NS_DIR/home/erin
+# dave runs his commands where he stands (CWD=*): "/" unless a case says otherwise (in_dir)
+cd / || exit 1
 
 # ---- item 1: the target group
 T_SVC1=$(cg_mint dave --runas svc1 --cmd "/usr/bin/id -gn" --cmd "/usr/bin/head -c5 /etc/shadow")
@@ -36,16 +42,35 @@ echo "root's notes in dave's dir" >"$DAVE_RUN/notes.txt"
 chmod 0644 "$DAVE_RUN/notes.txt"
 chown dave: "$DAVE_RUN"
 
-for t in "$T_SVC1" "$T_SVC1_SHADOW" "$T_ROOT" "$T_NOTES"; do
+# the review of item 3: programs that read the directory on their own, whatever the words say;
+# each of the user's files, run as root, leaves a mark in /run (root's alone)
+REVIEW_CMDS=(--cmd "/usr/bin/make install" --cmd "/usr/bin/python3 -m migrate"
+	--cmd "/usr/bin/awk -fprog.awk")
+T_REVIEW=$(cg_mint dave "${REVIEW_CMDS[@]}")
+T_REVIEW_ERIN=$(cg_mint erin "${REVIEW_CMDS[@]}")
+T_NOTES_ERIN=$(cg_mint erin --cmd "/usr/bin/cat notes.txt" --cmd "/usr/bin/echo restart nginx")
+MARK=/run/cg-pwned
+for h in "$HOME_DAVE" "$HOME_ERIN"; do
+	printf 'install:\n\ttouch %s-make\n' "$MARK" >"$h/Makefile"
+	printf 'open("%s-python", "w")\n' "$MARK" >"$h/migrate.py"
+	printf 'BEGIN { print "x" > "%s-awk" }\n' "$MARK" >"$h/prog.awk"
+	chown "$(basename "$h"):" "$h/Makefile" "$h/migrate.py" "$h/prog.awk"
+done
+echo "erin's notes" >"$HOME_ERIN/notes.txt"
+chown erin: "$HOME_ERIN/notes.txt"
+# unmarked: no file of the users' ever ran as root
+unmarked() {
+	local f
+	for f in "$MARK"-*; do
+		[ -e "$f" ] && { echo "$f exists: a user's file ran as root"; rm -f "$MARK"-*; return 1; }
+	done
+	return 0
+}
+
+for t in "$T_SVC1" "$T_SVC1_SHADOW" "$T_ROOT" "$T_NOTES" "$T_REVIEW" "$T_REVIEW_ERIN" \
+	"$T_NOTES_ERIN"; do
 	[ -n "$t" ] || { echo "cg_mint failed"; exit 1; }
 done
-
-# in_dir DIR CMD...: CMD (a sudo_as line) run from DIR
-in_dir() {
-	local dir=$1
-	shift
-	(cd "$dir" && "$@")
-}
 
 cases() {
 	local m=$1
@@ -82,8 +107,12 @@ cases() {
 	ns_check "$m: cat notes.txt from the user's home refused" \
 		denied_with command_denied dave in_dir "$HOME_DAVE" \
 		sudo_as dave CHANGEGATE_TOKEN="$T_NOTES" sudo -n /usr/bin/cat notes.txt
-	ns_check "$m: the refusal names the file and says to name it by absolute path" \
-		output_has "notes.txt names $HOME_DAVE/notes.txt, which root does not control" \
+	ns_check "$m: the refusal names the directory and says how to pin it" \
+		output_has "the command would run in $HOME_DAVE, a directory root does not control" \
+		in_dir "$HOME_DAVE" sudo_as dave CHANGEGATE_TOKEN="$T_NOTES" \
+		sudo -n /usr/bin/cat notes.txt
+	ns_check "$m: ... (cd /) or Defaults runcwd=/" \
+		output_has "run it from a root-owned directory (cd /) or ask the administrators to set \`Defaults runcwd=/\`" \
 		in_dir "$HOME_DAVE" sudo_as dave CHANGEGATE_TOKEN="$T_NOTES" \
 		sudo -n /usr/bin/cat notes.txt
 	ns_check "$m: a root file in a directory the user owns refused" \
@@ -98,9 +127,45 @@ cases() {
 	ns_check "$m: sudo -D from root's directory into the user's refused" \
 		denied_with command_denied dave in_dir "$ROOT_DIR" \
 		sudo_as dave CHANGEGATE_TOKEN="$T_NOTES" sudo -n -D "$HOME_DAVE" /usr/bin/cat notes.txt
-	ns_check "$m: words that name nothing still run from the user's home" \
-		prints_and_succeeds "restart nginx" in_dir "$HOME_DAVE" \
+	# words naming nothing were allowed there: a race (ln -sf evil.py; rm) the user could win
+	ns_check "$m: words that name nothing refused from the user's home too" \
+		denied_with command_denied dave in_dir "$HOME_DAVE" \
 		sudo_as dave CHANGEGATE_TOKEN="$T_NOTES" sudo -n /usr/bin/echo restart nginx
+
+	# the review: nothing among the words names the user's file, the program reads it anyway
+	ns_check "$m: make install from the home (./Makefile) refused, unpinned" \
+		denied_with command_denied dave in_dir "$HOME_DAVE" \
+		sudo_as dave CHANGEGATE_TOKEN="$T_REVIEW" sudo -n /usr/bin/make install
+	ns_check "$m: python3 -m migrate from the home (./migrate.py) refused, unpinned" \
+		denied_with command_denied dave in_dir "$HOME_DAVE" \
+		sudo_as dave CHANGEGATE_TOKEN="$T_REVIEW" sudo -n /usr/bin/python3 -m migrate
+	ns_check "$m: awk -fprog.awk from the home refused, unpinned (sudo -D ~ as well)" \
+		denied_with command_denied dave in_dir "$HOME_DAVE" \
+		sudo_as dave CHANGEGATE_TOKEN="$T_REVIEW" sudo -n -D "$HOME_DAVE" \
+		/usr/bin/awk -fprog.awk
+	ns_check "$m: ... none of dave's files ran as root" unmarked
+
+	# erin stands in her home too, but runcwd=/ runs her commands in "/": allowed, and what
+	# they read there is root's (no Makefile, no migrate.py, no prog.awk in "/")
+	ns_log_mark
+	ns_check "$m: make install under runcwd=/ allowed, and reads no Makefile of erin's" \
+		output_has "No rule to make target 'install'" in_dir "$HOME_ERIN" \
+		sudo_as erin CHANGEGATE_TOKEN="$T_REVIEW_ERIN" sudo -n /usr/bin/make install
+	ns_check "$m: ... the allow is logged, with cwd the user's own" \
+		log_has erin decision=allow reason=ok
+	ns_check "$m: python3 -m migrate under runcwd=/ finds no migrate.py of erin's" \
+		output_has "No module named migrate" in_dir "$HOME_ERIN" \
+		sudo_as erin CHANGEGATE_TOKEN="$T_REVIEW_ERIN" sudo -n /usr/bin/python3 -m migrate
+	ns_check "$m: awk -fprog.awk under runcwd=/ cannot open erin's prog.awk" \
+		output_has "prog.awk" in_dir "$HOME_ERIN" \
+		sudo_as erin CHANGEGATE_TOKEN="$T_REVIEW_ERIN" sudo -n /usr/bin/awk -fprog.awk
+	ns_check "$m: ... none of erin's files ran as root" unmarked
+	ns_check "$m: words naming nothing run under runcwd=/" \
+		prints_and_succeeds "restart nginx" in_dir "$HOME_ERIN" \
+		sudo_as erin CHANGEGATE_TOKEN="$T_NOTES_ERIN" sudo -n /usr/bin/echo restart nginx
+	ns_check "$m: cat notes.txt under runcwd=/ reads no notes of erin's" \
+		output_has "/usr/bin/cat: notes.txt: No such file or directory" in_dir "$HOME_ERIN" \
+		sudo_as erin CHANGEGATE_TOKEN="$T_NOTES_ERIN" sudo -n /usr/bin/cat notes.txt
 }
 
 sudo_conf_write "$NS_DIR/sudo.conf" "$APPROVAL_CONF"

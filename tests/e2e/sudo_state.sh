@@ -6,7 +6,9 @@
 #   - a revocation index rebuild's stale temporary is removed by the next rebuild, with
 #     single_use = no;
 #   - changegate_policy never loads a delegate= that others could have written: sudo does
-#     not start for anyone, root included, and says why.
+#     not start for anyone, root included, and says why;
+#   - without /proc, root's sudo through changegate_policy still works, and a gated user's
+#     ticket is still checked (the delegate and the verifier load by their checked path).
 . "$top_srcdir/tests/e2e/nslib.sh"
 ns_enter "$@"
 . "$top_srcdir/tests/e2e/lib_sudo.sh"
@@ -89,4 +91,22 @@ ns_check "policy: the shipped sudoers.so as delegate: root's sudo works" \
 	prints_and_succeeds 0 sudo -n /usr/bin/id -u
 ns_check "policy: ... and a gated user's ticket still allows" \
 	prints_and_succeeds 0 sudo_as alice CHANGEGATE_TOKEN="$T_ONE" sudo -n /usr/bin/id -u
+
+# ---- without /proc (a chroot rescue shell, a container; issue 14 item 13, review): the
+# delegate and the verifier load by their checked path, and root keeps sudo
+# no_proc CMD...: CMD in a mount namespace of its own with a tmpfs over /proc
+no_proc() {
+	unshare -m --propagation private "$BASH" -c 'mount -t tmpfs none /proc && exec "$@"' \
+		no_proc "$@"
+}
+T_NOPROC=$(cg_mint alice --cmd /usr/bin/id) || { echo "cg_mint failed"; exit 1; }
+ns_check "policy without /proc: root's sudo works" \
+	prints_and_succeeds 0 no_proc sudo -n /usr/bin/id -u
+ns_check "policy without /proc: a gated user's ticket still allows" \
+	prints_and_succeeds 0 no_proc runuser -u alice -- env CHANGEGATE_TOKEN="$T_NOPROC" \
+	sudo -n /usr/bin/id -u
+# judged by the verifier (not config_error): it was loaded
+ns_check "policy without /proc: a command the ticket does not cover is command_denied" \
+	denied_with command_denied alice no_proc runuser -u alice -- \
+	env CHANGEGATE_TOKEN="$T_NOPROC" sudo -n /usr/bin/whoami
 ns_finish

@@ -3,7 +3,8 @@
 # /usr and /var are overlays (the host's files below, every write in a tmpfs above): the host's
 # own files and dpkg database never change. Checks that the postinst creates the system group
 # changegate-exempt (once, never removed), that `dpkg -r` is refused with the file and line to
-# edit while /etc/sudo.conf or a file in /etc/pam.d names changegate, leaving the package and
+# edit while /etc/sudo.conf or a PAM file names changegate (a file of /etc/pam.d or
+# /usr/lib/pam.d, or one they include by absolute path), leaving the package and
 # its files (and an enabled pam-auth-update profile) in place, that removal goes through once
 # the lines are gone, and that an upgrade (reinstalling the same .deb) is never blocked.
 set -u
@@ -166,6 +167,30 @@ printf 'account    required     pam_changegate.so exempt_groups=changegate-exemp
 remove_refused "pam.d/sshd names the module" /etc/pam.d/sshd
 sed -i '/pam_changegate\.so/d' /etc/pam.d/sshd
 remove_ok "after the pam.d/sshd line is gone"
+
+# ---- issue 14 item 10 (review): what Linux-PAM also reads: an absolute include target, and
+# /usr/lib/pam.d (read for a service /etc/pam.d lacks)
+install_deb || bad "dpkg -i for the include cases"
+mkdir -p /etc/security
+printf 'auth required pam_changegate.so\n' >/etc/security/cg-stack
+printf 'auth include /etc/security/cg-stack\n' >>/etc/pam.d/sshd
+remove_refused "an absolutely included file names the module" /etc/security/cg-stack
+rm /etc/security/cg-stack
+if dpkg -r changegate >"$work/out" 2>&1; then
+	bad "an include target that cannot be read: dpkg -r succeeded"
+elif grep -q 'cannot read /etc/security/cg-stack (a PAM include target)' "$work/out" &&
+	installed && files_present; then
+	ok "an include target that cannot be read: dpkg -r is refused, the package stays"
+else
+	bad "an include target that cannot be read: the message does not name it, or files went"
+	cat "$work/out"
+fi
+sed -i '\#include /etc/security/cg-stack#d' /etc/pam.d/sshd
+mkdir -p /usr/lib/pam.d
+printf 'auth required pam_changegate.so\n' >/usr/lib/pam.d/cg-vendor
+remove_refused "/usr/lib/pam.d names the module" /usr/lib/pam.d/cg-vendor
+rm /usr/lib/pam.d/cg-vendor
+remove_ok "after the included and the /usr/lib/pam.d lines are gone"
 
 # ---- purge: the group stays (its members and any line naming it are the administrator's)
 install_deb || bad "dpkg -i once more"

@@ -12,7 +12,7 @@ fi
 
 . "${top_srcdir:?}/tests/packaging/lib.sh"
 
-for page in tools/changegate.1 docs/changegate.conf.5 pam_module/pam_changegate.8 \
+for page in tools/changegate.1 tools/changegate-askpass.1 docs/changegate.conf.5 pam_module/pam_changegate.8 \
 	sudo_plugin/changegate_sudo.8; do
 	if [ -f "$top_srcdir/$page" ]; then ok "$page exists"; else bad "$page is missing"; fi
 done

@@ -46,11 +46,13 @@ has /usr/lib64/security/pam_changegate.so
 has /usr/libexec/sudo/changegate_sudo.so
 has /usr/libexec/sudo/changegate_sudo_verify.so
 has /usr/bin/changegate
+has /usr/bin/changegate-askpass
 # Fedora's brp-compress gzips man pages; Debian's rpm does not run it
 has_man() {
 	if printf '%s\n' "$files" | grep -qxE "$1(\.gz|\.xz|\.bz2)?"; then ok "ships $1"; else bad "does not ship $1"; fi
 }
 has_man /usr/share/man/man1/changegate\.1
+has_man /usr/share/man/man1/changegate-askpass\.1
 has_man /usr/share/man/man5/changegate\.conf\.5
 has_man /usr/share/man/man8/pam_changegate\.8
 has_man /usr/share/man/man8/changegate_sudo\.8
@@ -58,6 +60,13 @@ has /etc/changegate/changegate.conf
 has /etc/changegate/keys
 has /var/lib/changegate
 has /usr/lib/systemd/system/changegate-reaper.service
+# the runcwd=/ pin for gated users' sudo (issue 14 item 3): %doc examples, never enabled
+# (the doc directory carries the version under Debian's rpm, not under Fedora's)
+if printf '%s\n' "$files" | grep -qxE '/usr/share/doc/changegate(-[0-9.]+)?/examples/sudoers\.d/changegate'; then
+	ok "ships examples/sudoers.d/changegate in its doc directory"
+else
+	bad "does not ship examples/sudoers.d/changegate"
+fi
 
 if printf '%s\n' "$files" | grep -q '\.la$'; then bad "ships libtool archives"; else ok "no .la files"; fi
 if printf '%s\n' "$files" | grep -qE '^/etc/(pam\.d|sudo\.conf|sudoers|ssh)'; then

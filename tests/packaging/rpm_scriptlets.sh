@@ -7,7 +7,9 @@
 # changes.
 #   %preun on erase ($1 = 0): refused, naming the file and line, while sudo.conf has a live
 #   Plugin line for changegate_sudo.so or a pam.d file names pam_changegate.so; allowed when
-#   neither does (commented-out lines do not count); on upgrade ($1 = 1) never refused.
+#   neither does (commented-out lines do not count); on upgrade ($1 = 1) never refused. A line
+#   in a file a pam.d file includes by absolute path counts too, and an include target that
+#   cannot be read refuses.
 #   %pre: creates the system group changegate-exempt, and a second run changes nothing.
 set -u
 : "${top_srcdir:?top_srcdir must be set (the automake harness exports it)}"
@@ -50,11 +52,13 @@ fake_root() {
 }
 
 # run_in ROOT SCRIPT ARG: SCRIPT run by /bin/sh with $1 = ARG, over ROOT's sudo.conf and pam.d
-# and the package's /usr/libexec/changegate; output in $work/out
+# (and /etc/security, when ROOT has one) and the package's /usr/libexec/changegate; output in
+# $work/out
 run_in() {
 	unshare -m --propagation private /bin/sh -c '
 		mount --bind "$1/sudo.conf" /etc/sudo.conf &&
 		mount --bind "$1/pam.d" /etc/pam.d &&
+		{ [ ! -d "$1/security" ] || mount --bind "$1/security" /etc/security; } &&
 		mount -t overlay overlay -o "lowerdir=$2/usr/libexec:/usr/libexec" /usr/libexec ||
 			exit 99
 		exec /bin/sh -c "$3" preun "$4"' sh "$1" "$work/pkg" "$2" "$3" >"$work/out" 2>&1
@@ -107,6 +111,26 @@ inc_wired=$(fake_root inc)
 printf 'auth [success=end default=die] /usr/lib64/security/pam_changegate.so\n' \
 	>>"$inc_wired/pam.d/common-auth"
 preun_refused "an included pam.d file names the module by path" "$inc_wired" /etc/pam.d/common-auth
+
+# issue 14 item 10 (review): Linux-PAM follows an absolute include target; wired-check too
+abs_inc=$(fake_root absinc)
+mkdir -p "$abs_inc/security"
+printf 'auth required pam_changegate.so\n' >"$abs_inc/security/cg-stack"
+printf 'auth include /etc/security/cg-stack\n' >>"$abs_inc/pam.d/sshd"
+preun_refused "an absolutely included file names the module" "$abs_inc" /etc/security/cg-stack
+# an include target that cannot be read: what it loads is unknown, so the erase is refused
+rm "$abs_inc/security/cg-stack"
+run_in "$abs_inc" "$preun" 0
+rc=$?
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 99 ] &&
+	grep -q 'cannot read /etc/security/cg-stack (a PAM include target)' "$work/out"; then
+	ok "an include target that cannot be read: %preun refuses the erase"
+else
+	bad "an include target that cannot be read: %preun exit $rc"
+	cat "$work/out"
+fi
+printf 'auth required pam_unix.so\n' >"$abs_inc/security/cg-stack"
+preun_allowed "an absolutely included file without the module" "$abs_inc" 0
 
 # %pre: the group, created once, over an overlay of /etc
 run_pre_twice() {

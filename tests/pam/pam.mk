@@ -61,7 +61,8 @@ EXTRA_tests_pam_test_gate_lists_DEPENDENCIES = pam_module/pam_changegate.la
 # otherwise). Uses the example pam.d/sshd and sshd_config Match blocks as shipped.
 # The same stack with the module made unloadable: root and changegate-exempt still get in
 # through the guards, gated users do not (issue 14.11).
-TESTS += tests/e2e/sshd_login.sh tests/e2e/gate_lists.sh tests/e2e/sshd_unloadable.sh
+TESTS += tests/e2e/sshd_login.sh tests/e2e/gate_lists.sh tests/e2e/sshd_unloadable.sh \
+	tests/e2e/ssh_askpass.sh
 EXTRA_DIST += tests/e2e/sshd_login.sh tests/e2e/gate_lists.sh tests/e2e/sshd_unloadable.sh \
-	tests/e2e/lib_pam.sh \
+	tests/e2e/ssh_askpass.sh tests/e2e/lib_pam.sh \
 	examples/pam.d/sshd examples/sshd_config.d/changegate.conf

@@ -124,7 +124,8 @@ static int write_services(const char *svc_dir)
 	return 0;
 }
 
-/* Extra configs beside the good one: single_use, and a broken one. A missing one is simply
+/* Extra configs beside the good one: single_use, a signed revocation list that is missing,
+ * and a broken one. A missing one is simply
  * a name that is never written. */
 static int write_configs(void)
 {
@@ -138,13 +139,19 @@ static int write_configs(void)
 	size_t n = fread(text, 1, sizeof(text) - 64, f);
 	fclose(f);
 	text[n] = '\0';
+	size_t base = strlen(text);
 	strcat(text, "single_use = login\n");
 	if (join(path, sizeof(path), pt_env.dir, "single.conf") != 0 ||
 	    put_file(path, text, 0600) != 0)
 		return -1;
+	/* a signed revocation list that was never installed */
+	snprintf(text + base, sizeof(text) - base, "revocation_list = %s/never-installed.jws\n",
+		 pt_env.dir);
+	if (join(path, sizeof(path), pt_env.dir, "nolist.conf") != 0 ||
+	    put_file(path, text, 0600) != 0)
+		return -1;
 	/* the same as changegate.conf, plus require_reaper (issue 12) */
-	text[n] = '\0';
-	strcat(text, "require_reaper = yes\n");
+	snprintf(text + base, sizeof(text) - base, "require_reaper = yes\n");
 	if (join(path, sizeof(path), pt_env.dir, "reaper.conf") != 0 ||
 	    put_file(path, text, 0600) != 0)
 		return -1;
@@ -249,7 +256,8 @@ int pt_conv_fn(int n, const struct pam_message **msg, struct pam_response **resp
 	for (int i = 0; i < n; i++) {
 		if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF ||
 		    msg[i]->msg_style == PAM_PROMPT_ECHO_ON) {
-			c->prompts++;
+			if (c->prompts++ == 0)
+				snprintf(c->first, sizeof(c->first), "%s", msg[i]->msg);
 			snprintf(c->prompt, sizeof(c->prompt), "%s", msg[i]->msg);
 		} else if (msg[i]->msg_style == PAM_ERROR_MSG) {
 			append_line(c->errors, sizeof(c->errors), msg[i]->msg);
@@ -271,6 +279,12 @@ int pt_conv_fn(int n, const struct pam_message **msg, struct pam_response **resp
 			      msg[i]->msg_style == PAM_PROMPT_ECHO_ON;
 		if (prompt && c->mode == PT_REPLY && c->reply != NULL)
 			r[i].resp = strdup(c->reply);
+		if (prompt && c->mode == PT_SSH_CUT && c->reply != NULL) {
+			size_t rest = strlen(c->reply) - c->given;
+			size_t cut = rest < CG_SSH_ANSWER_MAX ? rest : CG_SSH_ANSWER_MAX;
+			r[i].resp = strndup(c->reply + c->given, cut);
+			c->given += cut;
+		}
 	}
 	*resp = r;
 	return PAM_SUCCESS;

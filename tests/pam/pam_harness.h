@@ -44,13 +44,17 @@ enum pt_mode {
 	PT_NULL_REPLY,       /* success, but a NULL response array */
 	PT_NULL_RESP,        /* success, a response whose text is NULL */
 	PT_FAIL,             /* returns PAM_CONV_ERR */
+	PT_SSH_CUT,          /* answers reply the way the ssh client and changegate-askpass do:
+				each prompt gets the next CG_SSH_ANSWER_MAX bytes, then "" */
 };
 
 struct pt_conv {
 	enum pt_mode mode;
 	const char *reply;
 	int prompts;         /* echo-off prompts seen */
-	char prompt[256];    /* the last one */
+	char prompt[512];    /* the last one */
+	char first[512];     /* the first one */
+	size_t given;        /* PT_SSH_CUT: bytes of reply answered so far */
 	char errors[4096];   /* every PAM_ERROR_MSG, one a line */
 	char infos[4096];    /* every PAM_TEXT_INFO, one a line */
 };

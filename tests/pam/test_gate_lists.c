@@ -41,6 +41,8 @@ static const struct pt_service services[] = {
 	/* issue 14 item 8, the shipped profile: the config exempts ssl-cert (postgres is in it,
 	 * and in the enforced group postgres); the line adds exempt_groups=daemon */
 	{"cg-profile", "profile.conf", "exempt_groups=daemon"},
+	/* issue 14 item 8 (review): a list given twice on the line adds up, as in sudo.conf */
+	{"cg-twice", "changegate.conf", "exempt_users=mail exempt_users=news"},
 	{NULL, NULL, NULL},
 };
 
@@ -133,6 +135,22 @@ static void test_args_add_to_config(void)
 	cg_pam_args_free(&a);
 }
 
+/* A list argument given twice adds up, as a sudo.conf option does (sudo_options.c): the
+ * second never takes back the first's exemptions. */
+static void test_args_twice_add_up(void)
+{
+	static const char *const line[] = {"exempt_users=dev1", "exempt_users=nobody",
+					   "enforce_groups=a", "enforce_groups=b,a"};
+	struct cg_pam_args a;
+
+	parse(&a, line, 4);
+	CU_ASSERT_EQUAL(a.gate.exempt_users.count, 2);
+	CU_ASSERT_TRUE(cg_strlist_contains(&a.gate.exempt_users, "dev1"));
+	CU_ASSERT_TRUE(cg_strlist_contains(&a.gate.exempt_users, "nobody"));
+	CU_ASSERT_EQUAL(a.gate.enforce_groups.count, 2);
+	cg_pam_args_free(&a);
+}
+
 /* ---- part two: the module ----------------------------------------------------------------- */
 
 static const char *const every_step[] = {"authenticate", "acct_mgmt", "open_session",
@@ -205,6 +223,14 @@ static void test_shipped_profile(void)
 {
 	expect_ignored("cg-profile", "postgres");
 	expect_gated("cg-profile", "bin");
+}
+
+/* The same through the module: both lines' users are exempt, anyone else is gated. */
+static void test_line_lists_twice(void)
+{
+	expect_ignored("cg-twice", "mail");
+	expect_ignored("cg-twice", "news");
+	expect_gated("cg-twice", "bin");
 }
 
 /* ---- part three: several calls on one handle ---------------------------------------------- */
@@ -359,6 +385,8 @@ static int run_tests(void)
 	    CU_add_test(s, "lists compared name by name", test_lists_same) == NULL ||
 	    CU_add_test(s, "argument view: exemptions only", test_view_enforce_rule) == NULL ||
 	    CU_add_test(s, "arguments add to the config", test_args_add_to_config) == NULL ||
+	    CU_add_test(s, "a list given twice adds up", test_args_twice_add_up) == NULL ||
+	    CU_add_test(s, "module: a list given twice adds up", test_line_lists_twice) == NULL ||
 	    CU_add_test(s, "unknown enforce group: config_error", test_enforce_typo) == NULL ||
 	    CU_add_test(s, "shipped profile: union rule", test_shipped_profile) == NULL ||
 	    CU_add_test(s, "PAM line lists only", test_line_lists_only) == NULL ||

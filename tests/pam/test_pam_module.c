@@ -33,6 +33,7 @@ static const struct pt_service services[] = {
 	{"cg-single", "single.conf", NULL},
 	{"cg-missing", "missing.conf", "exempt_users=mail"},
 	{"cg-broken", "broken.conf", "exempt_users=mail"},
+	{"cg-nolist", "nolist.conf", "exempt_users=mail"},
 	{"cg-unknown", "changegate.conf", "exempt_users=mail frobnicate"},
 	{"cg-relative", NULL, "config=changegate.conf"},
 	{"cg-audit", "changegate.conf", "audit_only"},
@@ -123,7 +124,8 @@ static void test_gated_user_is_prompted(void)
 	int rc = pt_call("authenticate", "cg-exempt", "alice", &conv, 0, NULL);
 	CU_ASSERT_EQUAL(rc, PAM_AUTH_ERR);
 	CU_ASSERT_EQUAL(conv.prompts, 1);
-	CU_ASSERT_STRING_EQUAL(conv.prompt, "Change ticket token for web-01.prod.example: ");
+	CU_ASSERT_STRING_EQUAL(conv.prompt, "Change ticket token for alice on web-01.prod.example "
+			       "(prod-test): ");
 	rc = pt_call("authenticate", "cg-enforce", "alice", &conv, 0, NULL);
 	CU_ASSERT_EQUAL(rc, PAM_AUTH_ERR);
 	CU_ASSERT_EQUAL(conv.prompts, 2);
@@ -238,6 +240,143 @@ static void test_valid_login(void)
 	expect_audit("event", "session_close");
 	expect_audit("ticket", "CHG0012345");
 	free(token);
+}
+
+/* ---- tokens longer than the ssh client's answer ------------------------------------------ */
+
+static int n_cmds = 24;
+static void t_many_cmds(struct cg_test_claims *c)
+{
+	static char cmds[4096];
+	size_t off = 0;
+
+	off += (size_t)snprintf(cmds + off, sizeof(cmds) - off, "[");
+	for (int i = 0; i < n_cmds; i++)
+		off += (size_t)snprintf(cmds + off, sizeof(cmds) - off,
+					"%s\"/usr/bin/systemctl restart service-%02d\"",
+					i > 0 ? "," : "", i);
+	snprintf(cmds + off, sizeof(cmds) - off, "]");
+	c->cmds_json = cmds;
+}
+
+static const char *cont_prompt(size_t offset, char *buf, size_t buflen)
+{
+	snprintf(buf, buflen, "Change ticket token for alice on web-01.prod.example (prod-test"
+		 "), continued from byte %zu (the answer was cut after %zu characters; paste the "
+		 "rest): ", offset, offset);
+	return buf;
+}
+
+static void test_long_token_in_pieces(void)
+{
+	char want[512];
+	char *token = pt_token("alice", t_many_cmds);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(token);
+	size_t len = strlen(token);
+	CU_ASSERT_TRUE_FATAL(len > CG_SSH_ANSWER_MAX);
+	struct pt_conv conv = {.mode = PT_SSH_CUT, .reply = token};
+	struct pam_testcase cases[] = {
+		pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+		pam_test(PAMTEST_ACCOUNT, PAM_SUCCESS),
+	};
+	CU_ASSERT_EQUAL(RUN("cg", "alice", &conv, cases), PAMTEST_ERR_OK);
+	CU_ASSERT_EQUAL(conv.given, len);
+	CU_ASSERT_EQUAL((size_t)conv.prompts, len / CG_SSH_ANSWER_MAX + 1);
+	CU_ASSERT_STRING_EQUAL(conv.prompt,
+			       cont_prompt(len / CG_SSH_ANSWER_MAX * CG_SSH_ANSWER_MAX, want,
+					   sizeof(want)));
+	free(token);
+}
+
+/* A token exactly a multiple of ssh's cut long: 24 cmds, then a reason of the length that
+ * makes it so (a base64url length of 1 mod 4 does not exist, so one of two targets is
+ * reachable). *pieces says how many full answers it is; NULL when neither fits. */
+static char exact_reason[CG_TEXT_MAX];
+static void t_exact(struct cg_test_claims *c)
+{
+	t_many_cmds(c);
+	c->reason = exact_reason;
+}
+static char *token_of_full_pieces(size_t *pieces)
+{
+	for (size_t k = 2; k <= 3; k++) {
+		for (size_t r = 1; r < sizeof(exact_reason) - 1; r++) {
+			memset(exact_reason, 'r', r);
+			exact_reason[r] = '\0';
+			char *t = pt_token("alice", t_exact);
+			size_t len = t != NULL ? strlen(t) : 0;
+			if (len == k * CG_SSH_ANSWER_MAX) {
+				*pieces = k;
+				return t;
+			}
+			free(t);
+			if (len > k * CG_SSH_ANSWER_MAX)
+				break;
+		}
+	}
+	return NULL;
+}
+
+static void test_exact_length_answer(void)
+{
+	char want[512];
+	size_t k = 0;
+	/* k full answers: the next prompt is answered with nothing, which ends the token */
+	char *token = token_of_full_pieces(&k);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(token);
+	struct pt_conv conv = {.mode = PT_SSH_CUT, .reply = token};
+	struct pam_testcase auth[] = {pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS)};
+	CU_ASSERT_EQUAL(RUN("cg", "alice", &conv, auth), PAMTEST_ERR_OK);
+	CU_ASSERT_EQUAL((size_t)conv.prompts, k + 1);
+	CU_ASSERT_STRING_EQUAL(conv.prompt, cont_prompt(k * CG_SSH_ANSWER_MAX, want,
+							sizeof(want)));
+	free(token);
+	/* a shorter token is asked for once */
+	token = pt_token("alice", NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(token);
+	struct pt_conv once = {.mode = PT_SSH_CUT, .reply = token};
+	struct pam_testcase auth1[] = {pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS)};
+	CU_ASSERT_EQUAL(RUN("cg", "alice", &once, auth1), PAMTEST_ERR_OK);
+	CU_ASSERT_EQUAL(once.prompts, 1);
+	free(token);
+}
+
+static void test_empty_first_answer_no_continuation(void)
+{
+	struct pt_conv conv = {.mode = PT_SSH_CUT, .reply = ""};
+	CU_ASSERT_EQUAL(pt_call("authenticate", "cg", "alice", &conv, 0, NULL), PAM_AUTH_ERR);
+	CU_ASSERT_EQUAL(conv.prompts, 1);
+	expect_audit("reason", "no_token");
+}
+
+static void test_too_many_rounds(void)
+{
+	/* an answer that is always exactly ssh's length: the rounds stop, with too_large */
+	char full[CG_SSH_ANSWER_MAX + 1];
+	memset(full, 'A', CG_SSH_ANSWER_MAX);
+	full[CG_SSH_ANSWER_MAX] = '\0';
+	struct pt_conv conv = {.mode = PT_REPLY, .reply = full};
+	CU_ASSERT_EQUAL(pt_call("authenticate", "cg", "alice", &conv, 0, NULL), PAM_AUTH_ERR);
+	CU_ASSERT_EQUAL(conv.prompts, CG_TOKEN_MAX / CG_SSH_ANSWER_MAX + 1);
+	expect_audit("reason", "too_large");
+	CU_ASSERT_PTR_NOT_NULL(strstr(conv.errors, "too_large"));
+}
+
+static void test_pieces_total_too_large(void)
+{
+	static char big[CG_TOKEN_MAX + 2];
+	memset(big, 'A', CG_TOKEN_MAX + 1);
+	big[CG_TOKEN_MAX + 1] = '\0';
+	struct pt_conv conv = {.mode = PT_SSH_CUT, .reply = big};
+	CU_ASSERT_EQUAL(pt_call("authenticate", "cg", "alice", &conv, 0, NULL), PAM_AUTH_ERR);
+	CU_ASSERT_EQUAL(conv.prompts, CG_TOKEN_MAX / CG_SSH_ANSWER_MAX + 1);
+	expect_audit("reason", "too_large");
+	/* exactly the cap, in pieces, reaches the verifier (which finds it is no token) */
+	big[CG_TOKEN_MAX] = '\0';
+	struct pt_conv cap = {.mode = PT_SSH_CUT, .reply = big};
+	CU_ASSERT_EQUAL(pt_call("authenticate", "cg", "alice", &cap, 0, NULL), PAM_AUTH_ERR);
+	CU_ASSERT_EQUAL(cap.given, CG_TOKEN_MAX);
+	expect_audit("reason", "malformed");
 }
 
 /* ---- every refusal, as the user and the log see it ---------------------------------------- */
@@ -584,6 +723,23 @@ static void test_config_missing(void)
 	expect_ignored("cg-missing", "mail");
 }
 
+/* revocation_list set and the list missing: root and the exempt in as always, a gated user
+ * with a valid token out (revocation_invalid), told nothing of the host's files. */
+static void test_revocation_list_missing(void)
+{
+	expect_ignored("cg-nolist", "root");
+	expect_ignored("cg-nolist", "mail");
+	char *token = pt_token("alice", NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(token);
+	expect_auth_refused_as("cg-nolist", "alice", token, "revocation_invalid",
+			       "signed revocation list is missing, unreadable or not validly signed");
+	struct pt_conv conv = {.mode = PT_REPLY, .reply = token};
+	CU_ASSERT_EQUAL(pt_call("acct_mgmt", "cg-nolist", "alice", &conv, 0, NULL),
+			PAM_PERM_DENIED);
+	CU_ASSERT_PTR_NULL(strstr(conv.errors, pt_env.dir));
+	free(token);
+}
+
 static void test_config_broken(void)
 {
 	expect_gated_denied("cg-broken");
@@ -769,6 +925,12 @@ static int run_tests(void)
 	    CU_add_test(s, "exempt by module arguments", test_exempt_by_arguments) == NULL ||
 	    CU_add_test(s, "gated user is prompted", test_gated_user_is_prompted) == NULL ||
 	    CU_add_test(s, "valid login: auth, account, session", test_valid_login) == NULL ||
+	    CU_add_test(s, "long token in ssh-sized pieces", test_long_token_in_pieces) == NULL ||
+	    CU_add_test(s, "exact-length answer, empty ending answer",
+			test_exact_length_answer) == NULL ||
+	    CU_add_test(s, "empty first answer", test_empty_first_answer_no_continuation) == NULL ||
+	    CU_add_test(s, "too many rounds", test_too_many_rounds) == NULL ||
+	    CU_add_test(s, "pieces: total too large", test_pieces_total_too_large) == NULL ||
 	    CU_add_test(s, "each reason code refused", test_each_reason) == NULL ||
 	    CU_add_test(s, "signature and key refusals", test_signature_and_key_refusals) == NULL ||
 	    CU_add_test(s, "single use: replayed", test_replayed_token) == NULL ||
@@ -782,6 +944,7 @@ static int run_tests(void)
 	    CU_add_test(s, "planted environment", test_planted_environment) == NULL ||
 	    CU_add_test(s, "config missing", test_config_missing) == NULL ||
 	    CU_add_test(s, "config broken", test_config_broken) == NULL ||
+	    CU_add_test(s, "signed revocation list missing", test_revocation_list_missing) == NULL ||
 	    CU_add_test(s, "config error found by the verifier",
 			test_verifier_config_error) == NULL ||
 	    CU_add_test(s, "unknown argument", test_unknown_argument) == NULL ||

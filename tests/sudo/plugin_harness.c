@@ -14,8 +14,12 @@ char seen[32768];
 size_t seen_len;
 
 char *settings_n[] = { "progname=sudo", "noninteractive=true", NULL };
+/* a gated user where the directory rule lets commands run: in "/" (cd /, or what sudoers'
+ * runcwd=/ gives); user_gated_tmp stands in /tmp, which root does not control */
 char *user_gated[] = { "user=" GATED, "uid=" GATED_UID, "gid=65534", "groups=65534",
-		       "cwd=/tmp", "tty=/dev/pts/3", NULL };
+		       "cwd=/", "tty=/dev/pts/3", NULL };
+char *user_gated_tmp[] = { "user=" GATED, "uid=" GATED_UID, "gid=65534", "groups=65534",
+			   "cwd=/tmp", "tty=/dev/pts/3", NULL };
 char *user_root[] = { "user=root", "uid=0", "gid=0", "groups=0", "cwd=/", NULL };
 char *user_daemon[] = { "user=daemon", "uid=1", "gid=1", "groups=1", "cwd=/", NULL };
 char *info_id[] = { "command=/usr/bin/id", "runas_uid=0", "runas_user=root", NULL };

@@ -30,7 +30,7 @@ int seen_printf(int msg_type, const char *fmt, ...);
 void seen_clear(void);
 
 extern char *settings_n[];      /* sudo -n */
-extern char *user_gated[], *user_root[], *user_daemon[];
+extern char *user_gated[], *user_gated_tmp[], *user_root[], *user_daemon[];
 extern char *info_id[], *argv_id[];
 
 /* A token for user from issuer-1 with these cmds and runas (JSON, NULL: none), living ttl

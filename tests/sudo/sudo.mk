@@ -31,6 +31,9 @@ dist_check_SCRIPTS += tests/e2e/sudo_gate.sh tests/e2e/sudo_after_ssh.sh \
 # delegate under the verifier's trust rules (issue 14, item 13)
 TESTS += tests/e2e/sudo_state.sh
 dist_check_SCRIPTS += tests/e2e/sudo_state.sh
+# the signed revocation list through the real sudo (issue 13)
+TESTS += tests/e2e/sudo_revlist.sh
+dist_check_SCRIPTS += tests/e2e/sudo_revlist.sh
 EXTRA_DIST += tests/e2e/lib_sudo.sh tests/e2e/sudo/sudoers tests/e2e/sudo/broken.conf
 
 # the front end opens the verifier only for a gated user's token, and only one it can trust;
@@ -52,4 +55,20 @@ tests_sudo_test_verifier_load_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(CRYPTO_CFL
 tests_sudo_test_verifier_load_LDADD = tests/common/libcgtest.la $(CUNIT_LIBS) $(CRYPTO_LIBS) -ldl
 EXTRA_tests_sudo_test_verifier_load_DEPENDENCIES = sudo_plugin/changegate_sudo.la \
 	sudo_plugin/changegate_sudo_verify.la tests/sudo/fake_delegate.la \
+	tests/sudo/stale_verifier.la
+
+# the policy wrapper's and the verifier's loader without /proc: by path, then checked to be
+# the file it opened and checked (issue 14 item 13, review)
+check_PROGRAMS += tests/sudo/test_trusted_dlopen
+TESTS += tests/sudo/test_trusted_dlopen
+tests_sudo_test_trusted_dlopen_SOURCES = tests/sudo/test_trusted_dlopen.c \
+	sudo_plugin/trusted_dlopen.c sudo_plugin/trusted_dlopen.h
+tests_sudo_test_trusted_dlopen_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sudo_plugin \
+	-I$(top_srcdir)/tests/unit \
+	-DCGS_FAKE_DELEGATE_SO='"$(abs_top_builddir)/tests/sudo/.libs/fake_delegate.so"' \
+	-DCGS_STALE_VERIFIER_SO='"$(abs_top_builddir)/tests/sudo/.libs/stale_verifier.so"'
+tests_sudo_test_trusted_dlopen_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_sudo_test_trusted_dlopen_LDADD = tests/unit/libcorefixture.la shared/libcgbase.la \
+	$(CUNIT_LIBS) -ldl
+EXTRA_tests_sudo_test_trusted_dlopen_DEPENDENCIES = tests/sudo/fake_delegate.la \
 	tests/sudo/stale_verifier.la

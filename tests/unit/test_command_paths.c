@@ -109,7 +109,11 @@ static void test_chain(void)
 		{"user-dir/link", -1, "user-dir: owned by uid 65534"},
 		{"loop-a", -1, "too many symbolic links"},
 		{"missing", 0, NULL},
-		{"user-dir/missing", 0, NULL},
+		/* naming nothing counts only where nobody but root could create it: else the user
+		 * wins the race between the check and the command (ln -sf evil.py migrate.py) */
+		{"user-dir/missing", -1, "user-dir: owned by uid 65534"},
+		{"world-dir/missing", -1, "world-dir: writable by group or others"},
+		{"sub/missing/deeper", 0, NULL},
 		{"root-file/below-a-file", 0, NULL},
 	};
 	char why[256];
@@ -155,22 +159,66 @@ static void test_words(void)
 	/* root's file in root's directory; a word naming nothing; options and absolute paths */
 	CU_ASSERT_EQUAL(cg_command_paths_check(ARGV("root-file"), 1, base, detail, sizeof(detail)),
 			CG_OK);
-	CU_ASSERT_EQUAL(cg_command_paths_check(ARGV("restart", "nginx"), 2, userdir, detail,
+	CU_ASSERT_EQUAL(cg_command_paths_check(ARGV("restart", "nginx"), 2, base, detail,
 					       sizeof(detail)), CG_OK);
-	CU_ASSERT_EQUAL(cg_command_paths_check(ARGV("-n", "/etc/passwd"), 2, userdir, detail,
+	CU_ASSERT_EQUAL(cg_command_paths_check(ARGV("-n", "/etc/passwd"), 2, base, detail,
 					       sizeof(detail)), CG_OK);
+	/* a word that walks into the user's directory and names nothing there yet */
+	CU_ASSERT_EQUAL(cg_command_paths_check(ARGV("user-dir/migrate.py"), 1, base, detail,
+					       sizeof(detail)), CG_COMMAND_DENIED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(detail, "user-dir: owned by uid 65534"));
 	/* only the words the entry named: the rest came through "*" and are the user's anyway */
 	CU_ASSERT_EQUAL(cg_command_paths_check(ARGV("root-file", "user-file"), 1, base, detail,
 					       sizeof(detail)), CG_OK);
 	CU_ASSERT_EQUAL(cg_command_paths_check(ARGV("root-file", "user-file"), 2, base, detail,
 					       sizeof(detail)), CG_COMMAND_DENIED);
-	/* a directory we cannot tell: a relative word cannot be judged */
+	/* a directory we cannot tell: nothing can be judged */
 	CU_ASSERT_EQUAL(cg_command_paths_check(ARGV("root-file"), 1, NULL, detail, sizeof(detail)),
 			CG_COMMAND_DENIED);
 	CU_ASSERT_PTR_NOT_NULL(strstr(detail, "unknown"));
 	CU_ASSERT_EQUAL(cg_command_paths_check(ARGV("root-file"), 1, "run", detail, sizeof(detail)),
 			CG_COMMAND_DENIED);
-	CU_ASSERT_EQUAL(cg_command_paths_check(ARGV("-v"), 1, NULL, detail, sizeof(detail)), CG_OK);
+	CU_ASSERT_EQUAL(cg_command_paths_check(ARGV("-v"), 1, NULL, detail, sizeof(detail)),
+			CG_COMMAND_DENIED);
+}
+
+/* The directory itself is pinned: programs read it on their own (make's ./Makefile, python3
+ * -m's ./migrate.py, awk -fprog.awk), whatever the words say. */
+static void test_cwd_pinned(void)
+{
+	char detail[CG_DETAIL_MAX], userdir[96], missing[96];
+
+	if (!cf_is_root())
+		return;
+	snprintf(userdir, sizeof(userdir), "%s/user-dir", base);
+	CU_ASSERT_EQUAL(cg_command_paths_check(ARGV("install"), 1, userdir, detail,
+					       sizeof(detail)), CG_COMMAND_DENIED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(detail, "the command would run in /run/cg-paths-"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(detail, "a directory root does not control (/run/cg-paths-"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(detail, "user-dir: owned by uid 65534"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(detail, "(cd /)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(detail, "`Defaults runcwd=/`"));
+	/* the race: a word naming nothing in the user's directory is refused, not allowed */
+	CU_ASSERT_EQUAL(cg_command_paths_check(ARGV("-m", "migrate"), 2, userdir, detail,
+					       sizeof(detail)), CG_COMMAND_DENIED);
+	/* words the rule never judged: an option with an attached file, no words at all */
+	CU_ASSERT_EQUAL(cg_command_paths_check(ARGV("-fprog.awk"), 1, userdir, detail,
+					       sizeof(detail)), CG_COMMAND_DENIED);
+	CU_ASSERT_EQUAL(cg_command_paths_check(ARGV("x"), 0, userdir, detail, sizeof(detail)),
+			CG_COMMAND_DENIED);
+	/* sticky and world-writable is not root's alone; a directory that is not there */
+	CU_ASSERT_EQUAL(cg_command_paths_check(ARGV("x"), 0, "/tmp", detail, sizeof(detail)),
+			CG_COMMAND_DENIED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(detail, "writable by group or others"));
+	snprintf(missing, sizeof(missing), "%s/no-such-dir", base);
+	CU_ASSERT_EQUAL(cg_command_paths_check(ARGV("x"), 0, missing, detail, sizeof(detail)),
+			CG_COMMAND_DENIED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(detail, "it does not exist"));
+	/* root's directories: "/" (what runcwd=/ gives) and the tree's own */
+	CU_ASSERT_EQUAL(cg_command_paths_check(ARGV("install"), 1, "/", detail, sizeof(detail)),
+			CG_OK);
+	CU_ASSERT_EQUAL(cg_command_paths_check(ARGV("-fprog.awk"), 1, base, detail,
+					       sizeof(detail)), CG_OK);
 	/* a directory name with control bytes is shown escaped */
 	char odd[128];
 	snprintf(odd, sizeof(odd), "%s/odd\n", base);
@@ -188,6 +236,7 @@ int main(void)
 		{"literal words", test_literal_words},
 		{"path chain", test_chain},
 		{"relative words", test_words},
+		{"directory pinned", test_cwd_pinned},
 		{NULL, NULL},
 	};
 	if (cf_is_root() && make_tree() != 0) {

@@ -366,19 +366,19 @@ static void test_list_option(void)
 {
 	struct cg_gate_lists g = {0};
 
-	CU_ASSERT_EQUAL(cg_gate_lists_option(&g, "exempt_groups=a,b", false), 1);
-	CU_ASSERT_EQUAL(cg_gate_lists_option(&g, "exempt_groups=b,c", false), 1);
+	CU_ASSERT_EQUAL(cg_gate_lists_option(&g, "exempt_groups=a,b"), 1);
+	CU_ASSERT_EQUAL(cg_gate_lists_option(&g, "exempt_groups=b,c"), 1);
 	CU_ASSERT_EQUAL(g.exempt_groups.count, 3);
-	CU_ASSERT_EQUAL(cg_gate_lists_option(&g, "exempt_groups=z", true), 1);
-	CU_ASSERT_EQUAL(g.exempt_groups.count, 1);
-	CU_ASSERT_EQUAL(cg_gate_lists_option(&g, "enforce_users=alice", true), 1);
+	CU_ASSERT_EQUAL(cg_gate_lists_option(&g, "exempt_groups=z"), 1);
+	CU_ASSERT_EQUAL(g.exempt_groups.count, 4);
+	CU_ASSERT_EQUAL(cg_gate_lists_option(&g, "enforce_users=alice"), 1);
 	CU_ASSERT_EQUAL(g.enforce_users.count, 1);
-	CU_ASSERT_EQUAL(cg_gate_lists_option(&g, "enforce_users=", true), -1);
+	CU_ASSERT_EQUAL(cg_gate_lists_option(&g, "enforce_users="), -1);
 	CU_ASSERT_EQUAL(g.enforce_users.count, 1); /* a bad value leaves the list as it was */
-	CU_ASSERT_EQUAL(cg_gate_lists_option(&g, "enforce_groups=,", false), -1);
-	CU_ASSERT_EQUAL(cg_gate_lists_option(&g, "enforce_userz=alice", false), 0);
-	CU_ASSERT_EQUAL(cg_gate_lists_option(&g, "exempt_groups", false), 0);
-	CU_ASSERT_EQUAL(cg_gate_lists_option(&g, "debug", false), 0);
+	CU_ASSERT_EQUAL(cg_gate_lists_option(&g, "enforce_groups=,"), -1);
+	CU_ASSERT_EQUAL(cg_gate_lists_option(&g, "enforce_userz=alice"), 0);
+	CU_ASSERT_EQUAL(cg_gate_lists_option(&g, "exempt_groups"), 0);
+	CU_ASSERT_EQUAL(cg_gate_lists_option(&g, "debug"), 0);
 	cg_gate_lists_free(&g);
 }
 

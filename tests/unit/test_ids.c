@@ -98,6 +98,16 @@ static void test_fold_same_person(void)
 		{"jos\xc3\xa9", "jose\xcc\x81", "composed and decomposed"},
 		{"jos\xc3\xa9", "jose\xe2\x80\x8b\xcc\x81", "an invisible split of a letter and its accent"},
 		{"\xef\xac\x81" "nn", "finn", "the fi ligature"},
+		/* issue 14 item 6 (review): NFKC makes these an ASCII space */
+		{"dev1", "dev1\xc2\xa0", "a trailing no-break space"},
+		{"dev1", "\xe3\x80\x80" "dev1", "a leading ideographic space"},
+		{"dev1", "dev1 ", "a trailing ASCII space"},
+		{"dev1", "de\tv1\xe2\x80\xa8", "a tab and a line separator"},
+		{"jos\xc3\xa9", "jose\xc2\xa0\xcc\x81", "a no-break space between a letter and its accent"},
+		{"dev1", "corp\\dev1", "a DOMAIN\\user form"},
+		{"dev1", "CORP\xef\xbc\xbc" "Dev1", "a full-width backslash"},
+		{"dev1", "a\\b\\dev1@corp", "a backslash and an @ at once"},
+		{"corp\\dev1", "dev1@corp", "both forms of one account"},
 	};
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
 		if (!same(table[i].sub, table[i].approver))
@@ -114,7 +124,8 @@ static void test_fold_other_person(void)
 		{"dev1", "dev11"},
 		{"dev1", "de-v1"},
 		{"dev1", "dev1.corp"},
-		{"dev1", "corp\\dev1"},
+		{"dev1", "dev1\\corp"},
+		{"dev1", "dev 2"},
 		{"alice", "bob"},
 		{"jos\xc3\xa9", "jose"},
 		{"dev1", "d\xd0\xb5v1"}, /* Cyrillic e: a confusable, but another name */
@@ -130,7 +141,8 @@ static void test_fold_form(void)
 	CU_ASSERT_STRING_EQUAL(f, "dev1");
 	free(f);
 	/* nothing but invisible characters and a domain, or nothing at all: the empty form */
-	static const char *const nobody[] = {"\xe2\x80\x8b@corp", "\xe2\x80\x8b\xc2\xad", "", "@"};
+	static const char *const nobody[] = {"\xe2\x80\x8b@corp", "\xe2\x80\x8b\xc2\xad", "", "@",
+					     "\xc2\xa0", "\xe3\x80\x80@corp", "corp\\", " \\ "};
 	for (size_t i = 0; i < sizeof(nobody) / sizeof(nobody[0]); i++) {
 		f = cg_identity_fold(nobody[i]);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(f);

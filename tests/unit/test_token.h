@@ -56,6 +56,7 @@ int test_token_input_register(void);
 int test_token_header_register(void);
 int test_token_claims_register(void);
 int test_token_grant_register(void);
+int test_token_revlist_register(void);
 int test_token_lists_register(void);
 
 #endif /* CG_TEST_TOKEN_H */

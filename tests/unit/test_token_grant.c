@@ -342,7 +342,8 @@ static void test_runas_groups(void)
 	ASSERT_REASON(groups_check(&c, NULL, "root", 0, &f, NULL), CG_RUNAS_DENIED);
 }
 
-/* cmds ["/usr/bin/cat passwd"]: the word names a file through the directory sudo runs in */
+/* cmds ["/usr/bin/cat passwd"]: the word names a file through the directory sudo runs in, so
+ * the directory must be root's (the command would read it on its own too), except under "*" */
 static void test_relative_words(void)
 {
 	struct cg_test_claims c;
@@ -355,17 +356,20 @@ static void test_relative_words(void)
 	req.argv = ARGV("/usr/bin/cat", "passwd");
 	req.argc = 2;
 	req.cwd = "/etc";
-	/* a later entry that allows any argument covers it anyway */
 	ASSERT_REASON(tfx_verify(t, &req), CG_OK);
+	/* a directory under /tmp (world-writable): nothing in it is root's alone, and no entry
+	 * covers a command run there, not even one that allows any argument */
+	char path[64];
+	snprintf(path, sizeof(path), "/tmp/cg-grant-%ld", (long)getpid());
+	CU_ASSERT_EQUAL_FATAL(mkdir(path, 0755), 0);
+	req.cwd = path;
+	ASSERT_REASON(tfx_verify(t, &req), CG_COMMAND_DENIED);
 	free(t);
 	c.cmds_json = "[\"/usr/bin/cat passwd\"]";
 	t = tfx_mint("ES256", &c);
+	req.cwd = "/etc";
 	ASSERT_REASON(tfx_verify(t, &req), CG_OK);
-	/* a directory under /tmp (world-writable): nothing in it is root's alone */
-	char path[64];
-	snprintf(path, sizeof(path), "/tmp/cg-grant-%ld", (long)getpid());
 	req.cwd = path;
-	CU_ASSERT_EQUAL_FATAL(mkdir(path, 0755), 0);
 	char file[96];
 	snprintf(file, sizeof(file), "%s/passwd", path);
 	FILE *fp = fopen(file, "w");
@@ -373,16 +377,27 @@ static void test_relative_words(void)
 	fclose(fp);
 	ASSERT_REASON(cg_verify_token(&tfx.cfg, t, strlen(t), &req, &d), CG_COMMAND_DENIED);
 	tfx_saw(d.reason);
-	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "ticket CHG0012345: passwd names /tmp/cg-grant-"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "the ticket must name it by absolute path"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "ticket CHG0012345: the command would run in "
+				      "/tmp/cg-grant-"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "a directory root does not control"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "`Defaults runcwd=/`"));
 	cg_decision_free(&d);
+	/* the race of the review: a word naming nothing there is refused all the same */
 	unlink(file);
-	/* a word that names nothing where the command runs is allowed */
-	ASSERT_REASON(tfx_verify(t, &req), CG_OK);
-	rmdir(path);
-	/* without a directory, a relative word cannot be judged */
+	ASSERT_REASON(tfx_verify(t, &req), CG_COMMAND_DENIED);
+	/* without a directory, nothing can be judged */
 	req.cwd = NULL;
 	ASSERT_REASON(tfx_verify(t, &req), CG_COMMAND_DENIED);
+	free(t);
+	/* "*" allows everything anyway: no directory rule, logged as unrestricted */
+	c.cmds_json = "[\"*\"]";
+	t = tfx_mint("ES256", &c);
+	ASSERT_REASON(cg_verify_token(&tfx.cfg, t, strlen(t), &req, &d), CG_OK);
+	CU_ASSERT_TRUE(d.unrestricted);
+	cg_decision_free(&d);
+	req.cwd = path;
+	ASSERT_REASON(tfx_verify(t, &req), CG_OK);
+	rmdir(path);
 	free(t);
 }
 

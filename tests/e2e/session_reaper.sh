@@ -6,7 +6,9 @@
 #   session_grace + a few seconds after it, the client disconnected, the warning and the
 #   end seen on the client's terminal, one session_end line in the audit log and syslog;
 # - another user's login and an exempt user's login live on; `sessions --json` lists them;
-# - a revoked ticket's login ends within 5 s; `end-session` ends one at once;
+# - a ticket revoked in the plain or the signed list: its login ends within 5 s; a sudo
+#   command under a token of its own ends at that token's end; `end-session` ends one now;
+# - the policy wrapper's command ended at its ticket's end is explained and logged;
 # - a malformed login record is reported and does not stop the reaper;
 # - with require_reaper, a gated login and sudo are refused (reaper_down) once the reaper is
 #   stopped, and the exempt user still gets in.
@@ -19,12 +21,22 @@ ns_enter "$@"
 sshd_prereqs
 sudo_available || { echo "SKIP: sudo or sudoers.so is not installed"; exit 77; }
 ns_changegate_env || { echo "cannot set up changegate"; exit 1; }
+LISTS=$CG_DIR/lists
+mkdir -m 0755 "$LISTS"
 cat >>"$CG_CONFIG" <<EOF
 leeway = 0
 session_warn = 20s
 session_grace = 3s
 require_reaper = yes
+revocation_list = $LISTS/revoked.jws
 EOF
+# a signed revocation list (issue 13), empty to begin with
+sign_list() {
+	"$CG_BIN" revocations sign --key "$CG_ISSUER_KEY" --kid issuer-1 --iss "$CG_ISSUER" \
+		--aud "$CG_AUDIENCE" --ttl 1h "$@" >"$CG_DIR/list.jws" &&
+		"$CG_BIN" revocations install --config "$CG_CONFIG" "$CG_DIR/list.jws" >/dev/null
+}
+sign_list --seq 1 || { echo "cannot install a signed revocation list"; exit 1; }
 ns_add_user alice developers
 ns_add_user bob developers
 ns_add_user carol changegate-exempt
@@ -146,10 +158,10 @@ not_listed() { [ "$(json_get "len([s for s in j['sessions'] if s['session'] == $
 
 # Every login this test opens ends with it, whatever fails: each process of their audit
 # sessions, by pid (sshd's connection processes outlive the listener that ns_cleanup stops).
-SID_A= SID_B= SID_C= SID_R=
+SID_A= SID_B= SID_C= SID_R= SID_S=
 end_logins() {
 	local sid p
-	for sid in $SID_A $SID_B $SID_C $SID_R; do
+	for sid in $SID_A $SID_B $SID_C $SID_R $SID_S; do
 		for p in $(pids_of "$sid"); do
 			kill -KILL "$p" 2>/dev/null
 		done
@@ -286,6 +298,22 @@ ns_check "revoked: the login ends within 5 s" all_gone_within 5 "$REV_PID"
 ns_check "... the client is disconnected" all_gone_within 5 "$REV_CLIENT"
 ns_check "audit_log: session_end, revoked" audit_has session_end revoked "$SID_R" 1
 ns_check "bob's login still lives on" all_alive "$BOB_PID"
+
+# the signed list revokes a ticket: its login ends within 5 s too
+tok_sig=$(cg_mint alice --ticket CHG0000007 --cmd /usr/bin/id --ttl 1h) || exit 1
+ssh_as alice "$(printf '%s\n' "$tok_sig" | token_file alice-sig)" 'echo READY; exec sleep 401' \
+	>"$NS_DIR/alice-sig.out" 2>&1 &
+SIG_CLIENT=$!
+NS_PIDS+=("$SIG_CLIENT")
+SID_S=$(session_of alice CHG0000007) || { echo "the third login was not recorded"; exit 1; }
+for i in $(seq 100); do
+	SIG_PID=$(pid_by "$SID_S" '^sleep 401') && break
+	sleep 0.1
+done
+ns_check "a login under a ticket the signed list will revoke runs" all_alive "$SIG_PID"
+sign_list --seq 2 --chg CHG0000007
+ns_check "revoked by the signed list: the login ends within 5 s" all_gone_within 5 "$SIG_PID"
+ns_check "audit_log: session_end, revoked (signed list)" audit_has session_end revoked "$SID_S" 1
 
 # ---- end-session: an administrator ends bob's login -----------------------------------------
 

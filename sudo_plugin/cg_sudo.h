@@ -95,8 +95,8 @@ struct cgs_ctx {
 
 /* After an allow under a token that is not the login's: registers this sudo process for the
  * reaper (shared/sudo_lease.c), which ends the command at that token's end. Nothing for the
- * login's own ticket or an audit_only allow. 0, or -1 (logged at LOG_ERR) when it could not
- * be registered. */
+ * login's own ticket, an audit_only allow, or while no reaper runs. 0, or -1 (logged at
+ * LOG_ERR) when it could not be registered. */
 int cgs_lease_register(const struct cgs_ctx *c);
 
 /* Fills ctx from what sudo gave open(): options, user_info, settings; loads the changegate

@@ -17,6 +17,11 @@ int cgs_lease_register(const struct cgs_ctx *c)
 {
 	if (c->granted_by_login || c->granted_exp == 0)
 		return 0;
+	/* sudo closes an approval plugin right after check, so only the reaper removes a lease
+	 * once its process is gone: with no reaper running nobody would end the command or
+	 * clean up, and the files would pile up in /run (require_reaper makes one mandatory) */
+	if (cg_reaper_running(CG_RUNDIR) != 1)
+		return 0;
 	struct cg_sudo_lease l;
 	memset(&l, 0, sizeof(l));
 	l.pid = (long long)getpid();

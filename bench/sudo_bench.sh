@@ -103,11 +103,15 @@ echo "load after:  $(uptime)"
 [ "$rc" -eq 0 ] || fail "hyperfine failed (a run exited non-zero?)"
 /usr/bin/python3 "$top_srcdir/bench/ratios.py" "$NS_DIR/sudo.json" 0 1 2 3 4 5 || exit 1
 /usr/bin/python3 "$top_srcdir/bench/ratios.py" "$NS_DIR/sudo.json" 1 2 3 || exit 1
-echo "-- the same six, interleaved (bench/interleave.py)"
+echo "-- the same six, and root's own calls (plain, changegate_approval), interleaved (bench/interleave.py)"
 echo "load before: $(uptime)"
 args=()
 for v in plain floor approval policy exempt load; do
 	args+=("$v" "cp $NS_DIR/sudo.conf.$v $NS_DIR/sudo.conf" "${SUDO[*]}")
+done
+# root's own sudo calls, never gated: plain sudoers against changegate_approval loaded
+for v in plain approval; do
+	args+=("root-$v" "cp $NS_DIR/sudo.conf.$v $NS_DIR/sudo.conf" "sudo -n true")
 done
 /usr/bin/python3 "$top_srcdir/bench/interleave.py" "$RUNS" 3 "${args[@]}" || fail "interleaved run"
 echo "load after:  $(uptime)"

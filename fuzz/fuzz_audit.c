@@ -1,8 +1,9 @@
 /*
- * cg_audit_format with hostile values in every field (user names, PAM items, argv, and the
- * claims of an unverified token). Whatever comes in, the line that goes to syslog must be one
- * line of printable ASCII that fits the buffer: no newline to forge a second record, no
- * control byte for a terminal, no byte that breaks a parser downstream.
+ * cg_audit_format, and the journald entry of the same event, with hostile values in every
+ * field (user names, PAM items, argv, and the claims of an unverified token). Whatever comes
+ * in, the line that goes to syslog must be one line of printable ASCII that fits the buffer:
+ * no newline to forge a second record, no control byte for a terminal, no byte that breaks a
+ * parser downstream; the journald entry, whole KEY=value lines of the same.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	(void)cg_audit_priority(&ev);
+	/* the journald entry of the same event: only whole KEY=value lines, none forged */
+	static char entry[16384];
+	size_t elen = cg_audit_journal_format(&ev, cg_audit_priority(&ev), line, entry,
+					      sizeof(entry));
+	for (size_t i = 0, start = 0; i < elen; i++) {
+		unsigned char c = (unsigned char)entry[i];
+		if (c == '\n') {
+			if (memchr(entry + start, '=', i - start) == NULL)
+				abort();
+			start = i + 1;
+		} else if (c < 0x20 || c > 0x7e) {
+			abort();
+		}
+	}
+	if (elen > 0 && entry[elen - 1] != '\n')
+		abort();
 	free(line);
 	free(owner);
 	return 0;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "changegate.h"
+#include "fuzz_input.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

@@ -32,10 +32,14 @@ void cg_pam_log_decision(struct cg_pam_ctx *ctx, const struct cg_decision *dec,
 		.audit_only = audit_only,
 		.decision = dec,
 	};
+	struct cg_audit_origin origin;
 	char line[2048];
 
+	cg_audit_origin_get(&origin);
+	cg_audit_origin_set(&ev, &origin);
 	cg_audit_format(&ev, line, sizeof(line));
 	pam_syslog(ctx->pamh, cg_audit_priority(&ev), "%s", line);
+	cg_audit_journal_send(&ev, cg_audit_priority(&ev), line);
 
 	if (ctx->config_loaded && ctx->cfg.audit_log != NULL &&
 	    cg_audit_append_json(ctx->cfg.audit_log, &ev, time(NULL)) != 0)

@@ -1,7 +1,8 @@
 /*
  * pam_changegate: a gated user gets in only with a valid, approved change-ticket token.
  *
- *   auth     asks for the token, verifies it (replay: peek), hands it on
+ *   auth     takes the token from the SSH certificate that authenticated the login, or asks
+ *            for it; verifies it (replay: peek), hands it on
  *   account  verifies it again and redeems it; no token at hand is a denial, which is what
  *            stops a gated user who reached sshd with a public key alone
  *   session  verifies once more, records the login ticket for sudo under the kernel audit
@@ -32,7 +33,7 @@ static int deny(struct cg_pam_ctx *ctx, const struct cg_decision *dec, int deny_
 }
 
 static cg_reason verify(struct cg_pam_ctx *ctx, const char *token, size_t len,
-			cg_replay_mode replay, struct cg_decision *dec)
+			cg_replay_mode replay, const struct cg_pam_ssh *ssh, struct cg_decision *dec)
 {
 	struct cg_request req = {
 		.scope = CG_SCOPE_LOGIN,
@@ -40,16 +41,23 @@ static cg_reason verify(struct cg_pam_ctx *ctx, const char *token, size_t len,
 		.host = NULL,
 		.now = time(NULL),
 		.replay = replay,
+		.ssh_key_fp = ssh->fp,
+		.ssh_key_none = ssh->none,
 	};
 
 	cg_decision_free(dec);
-	return cg_verify_token(&ctx->cfg, token, len, &req, dec);
+	if (cg_pam_memo_use(ctx, token, len, &req, dec))
+		return CG_OK;
+	cg_reason r = cg_verify_token(&ctx->cfg, token, len, &req, dec);
+	cg_pam_memo_keep(ctx, token, len, dec);
+	return r;
 }
 
 CG_EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct cg_pam_ctx ctx;
 	struct cg_decision dec;
+	struct cg_pam_ssh ssh = {0};
 	char *token = NULL;
 	size_t len = 0;
 	int rc = PAM_AUTH_ERR;
@@ -66,12 +74,15 @@ CG_EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const
 	}
 	/* a token left by an earlier attempt on this handle must not outlive this one */
 	cg_pam_token_drop(pamh);
-	if (cg_pam_prompt_token(&ctx, &token, &len, &dec) != 0) {
+	/* a certificate that carries a token spares the prompt (ssh_key.c) */
+	cg_pam_ssh_read(&ctx, &ssh);
+	if (cg_pam_ssh_take_token(&ssh, &token, &len) != 0 &&
+	    cg_pam_prompt_token(&ctx, &token, &len, &dec) != 0) {
 		rc = deny(&ctx, &dec, PAM_AUTH_ERR);
 		goto out;
 	}
 	/* peek: the jti is redeemed in account, once the whole stack has said yes */
-	if (verify(&ctx, token, len, CG_REPLAY_PEEK, &dec) != CG_OK) {
+	if (verify(&ctx, token, len, CG_REPLAY_PEEK, &ssh, &dec) != CG_OK) {
 		rc = deny(&ctx, &dec, PAM_AUTH_ERR);
 		goto out;
 	}
@@ -88,6 +99,7 @@ CG_EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const
 out:
 	if (token != NULL)
 		cg_wipe_free(token, len);
+	cg_pam_ssh_free(&ssh);
 	cg_decision_free(&dec);
 	cg_pam_ctx_close(&ctx);
 	return rc;
@@ -108,6 +120,7 @@ CG_EXPORT int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const ch
 {
 	struct cg_pam_ctx ctx;
 	struct cg_decision dec;
+	struct cg_pam_ssh ssh = {0};
 	char *token = NULL;
 	size_t len = 0;
 	int rc = PAM_PERM_DENIED;
@@ -129,16 +142,20 @@ CG_EXPORT int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const ch
 		rc = deny(&ctx, &dec, PAM_PERM_DENIED);
 		goto out;
 	}
-	if (verify(&ctx, token, len, CG_REPLAY_REDEEM, &dec) != CG_OK) {
+	cg_pam_ssh_read(&ctx, &ssh);
+	if (verify(&ctx, token, len, CG_REPLAY_REDEEM, &ssh, &dec) != CG_OK) {
 		cg_pam_token_drop(pamh);
 		rc = deny(&ctx, &dec, PAM_PERM_DENIED);
 		goto out;
 	}
+	/* the key checked here is the one session open judges by */
+	cg_pam_ssh_note(&ctx, &ssh);
 	cg_pam_log_decision(&ctx, &dec, false);
 	rc = PAM_SUCCESS;
 out:
 	if (token != NULL)
 		cg_wipe_free(token, len);
+	cg_pam_ssh_free(&ssh);
 	cg_decision_free(&dec);
 	cg_pam_ctx_close(&ctx);
 	return rc;
@@ -148,6 +165,7 @@ CG_EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const
 {
 	struct cg_pam_ctx ctx;
 	struct cg_decision dec;
+	struct cg_pam_ssh ssh = {0};
 	char *token = NULL;
 	size_t len = 0;
 	int rc = PAM_SESSION_ERR;
@@ -164,6 +182,8 @@ CG_EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const
 		break;
 	}
 	token = cg_pam_token_fetch(pamh, &len);
+	/* the key account checked, handed on with the token (ssh_key.c) */
+	cg_pam_ssh_read(&ctx, &ssh);
 	/* whatever happens next, the token must not reach the user's environment */
 	cg_pam_token_drop(pamh);
 	if (token == NULL) {
@@ -173,17 +193,18 @@ CG_EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const
 		goto out;
 	}
 	/* skip: account redeemed this jti for this very login */
-	if (verify(&ctx, token, len, CG_REPLAY_SKIP, &dec) != CG_OK) {
+	if (verify(&ctx, token, len, CG_REPLAY_SKIP, &ssh, &dec) != CG_OK) {
 		rc = deny(&ctx, &dec, PAM_SESSION_ERR);
 		goto out;
 	}
-	cg_pam_session_publish(&ctx, token, len, &dec);
+	cg_pam_session_publish(&ctx, token, len, &dec, ssh.fp);
 	cg_pam_session_limit(&ctx, &dec);
 	cg_pam_log_decision(&ctx, &dec, false);
 	rc = PAM_SUCCESS;
 out:
 	if (token != NULL)
 		cg_wipe_free(token, len);
+	cg_pam_ssh_free(&ssh);
 	cg_decision_free(&dec);
 	cg_pam_ctx_close(&ctx);
 	return rc;

@@ -121,21 +121,52 @@ char *cg_pam_token_fetch(pam_handle_t *pamh, size_t *len);
 /* Removes the token from the PAM environment (libpam wipes the entry) and wipes our data. */
 void cg_pam_token_drop(pam_handle_t *pamh);
 
+/* ---- one verification per process (verify_memo.c) ---------------------------------------- */
+
+/* Keeps an allow's claims and key identity, and the token, on the handle. */
+void cg_pam_memo_keep(struct cg_pam_ctx *ctx, const char *token, size_t len,
+		      const struct cg_decision *dec);
+/* True with dec an allow when this handle verified this very token for this user before and
+ * cg_verify_again allows req from it; false: verify in full. */
+bool cg_pam_memo_use(struct cg_pam_ctx *ctx, const char *token, size_t len,
+		     const struct cg_request *req, struct cg_decision *dec);
+
+/* ---- the SSH key of this login (ssh_key.c) ----------------------------------------------- */
+
+struct cg_pam_ssh {
+	struct cg_ssh_auth auth;        /* what SSH_AUTH_INFO_0 said (auth, account) */
+	const char *fp;                 /* the authenticating key's fingerprint, or NULL */
+	const char *none;               /* when fp is NULL: why, for the key_mismatch detail */
+};
+
+/* auth and account: reads SSH_AUTH_INFO_0; session: the key account noted. Never fails. */
+void cg_pam_ssh_read(struct cg_pam_ctx *ctx, struct cg_pam_ssh *k);
+/* Moves the token of the certificate that authenticated the login to *token (the caller
+ * then owns and wipes it): 0, or -1 when there is none (prompt as before). */
+int cg_pam_ssh_take_token(struct cg_pam_ssh *k, char **token, size_t *len);
+/* Keeps the key account checked for session open (PAM data, and the PAM environment for
+ * sshd's monitor); without a key, removes it. */
+void cg_pam_ssh_note(struct cg_pam_ctx *ctx, const struct cg_pam_ssh *k);
+/* Removes that note (cg_pam_token_drop calls it: the key goes wherever the token goes). */
+void cg_pam_ssh_forget(pam_handle_t *pamh);
+void cg_pam_ssh_free(struct cg_pam_ssh *k);
+
 /* ---- the login's ticket in its session (session_ticket.c) ------------------------------- */
 
 /* After session open verified the token: records it for sudo under the kernel audit session
  * id (logged, not fatal, when that fails: sudo then asks again), sets CHANGEGATE_TICKET and
- * CHANGEGATE_EXPIRES, keeps what the close needs, tells the user. */
+ * CHANGEGATE_EXPIRES, keeps what the close needs, tells the user. ssh_key: the key account
+ * checked for this login (cg_pam_ssh_read), or NULL. */
+void cg_pam_session_publish(struct cg_pam_ctx *ctx, const char *token, size_t len,
+			    const struct cg_decision *dec, const char *ssh_key);
+/* At close: removes the record and fills dec for the log line (reason ok, with the ticket
+ * the open saw when this process saw it). PAM_SUCCESS or PAM_SESSION_ERR. */
+int cg_pam_session_forget(struct cg_pam_ctx *ctx, struct cg_decision *dec);
 /* Hands the ticket's end to pam_systemd (PAM data "systemd.runtime_max_sec", seconds as
  * text): logind then stops the login's scope at exp + leeway by itself. */
 void cg_pam_session_limit(struct cg_pam_ctx *ctx, const struct cg_decision *dec);
 /* The seconds it gives: exp + leeway - now, at least 1. */
 long long cg_pam_runtime_max(long long exp, long leeway, time_t now);
-void cg_pam_session_publish(struct cg_pam_ctx *ctx, const char *token, size_t len,
-			    const struct cg_decision *dec);
-/* At close: removes the record and fills dec for the log line (reason ok, with the ticket
- * the open saw when this process saw it). PAM_SUCCESS or PAM_SESSION_ERR. */
-int cg_pam_session_forget(struct cg_pam_ctx *ctx, struct cg_decision *dec);
 
 /* ---- telling people (decision_log.c) ------------------------------------------------------ */
 

@@ -52,7 +52,8 @@ static void export_ticket(struct cg_pam_ctx *ctx, const struct cg_ticket *t)
  * sessions` can list it. Without it sudo asks for a token: nothing opens, so a failure here
  * is logged, not fatal. */
 static void record_login(struct cg_pam_ctx *ctx, const char *token, size_t len,
-			 const struct cg_decision *dec, struct open_info *info)
+			 const struct cg_decision *dec, const char *ssh_key,
+			 struct open_info *info)
 {
 	const char *rundir = cg_pam_rundir(ctx);
 	struct cg_login_record *r;
@@ -79,6 +80,9 @@ static void record_login(struct cg_pam_ctx *ctx, const char *token, size_t len,
 	r->opened = (long long)time(NULL);
 	/* the lists stay the decision's: the record only borrows them to be written */
 	r->ticket = dec->ticket;
+	/* the key account checked: sudo accepts a key-bound token only through this record */
+	if (ssh_key != NULL)
+		cg_strlcpy(r->ssh_key, ssh_key, sizeof(r->ssh_key));
 	if (dec->have_key)
 		r->key = dec->key;
 	r->token = (char *)token;
@@ -106,7 +110,7 @@ static void tell_session(struct cg_pam_ctx *ctx, const struct cg_ticket *t)
 }
 
 void cg_pam_session_publish(struct cg_pam_ctx *ctx, const char *token, size_t len,
-			    const struct cg_decision *dec)
+			    const struct cg_decision *dec, const char *ssh_key)
 {
 	const struct cg_ticket *t = &dec->ticket;
 	struct open_info *info = calloc(1, sizeof(*info));
@@ -115,14 +119,14 @@ void cg_pam_session_publish(struct cg_pam_ctx *ctx, const char *token, size_t le
 	if (info == NULL) {
 		/* the close then finds the session id again by itself */
 		memset(&scratch, 0, sizeof(scratch));
-		record_login(ctx, token, len, dec, &scratch);
+		record_login(ctx, token, len, dec, ssh_key, &scratch);
 	} else {
 		cg_strlcpy(info->chg, t->chg, sizeof(info->chg));
 		cg_strlcpy(info->jti, t->jti, sizeof(info->jti));
 		cg_strlcpy(info->approved_by, t->approved_by, sizeof(info->approved_by));
 		cg_strlcpy(info->sub, t->sub, sizeof(info->sub));
 		info->exp = t->exp;
-		record_login(ctx, token, len, dec, info);
+		record_login(ctx, token, len, dec, ssh_key, info);
 		if (pam_set_data(ctx->pamh, OPEN_DATA_KEY, info, free_open_info) != PAM_SUCCESS)
 			free(info);
 	}

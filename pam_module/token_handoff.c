@@ -88,4 +88,6 @@ void cg_pam_token_drop(pam_handle_t *pamh)
 	/* replacing the data runs wipe_data on the old copy now, not at pam_end */
 	if (pam_get_data(pamh, DATA_KEY, &data) == PAM_SUCCESS && data != NULL)
 		(void)pam_set_data(pamh, DATA_KEY, NULL, NULL);
+	/* the SSH key account checked for this token goes with it (ssh_key.c) */
+	cg_pam_ssh_forget(pamh);
 }

@@ -104,6 +104,9 @@ static json_t *build(const struct cg_audit_event *ev, time_t now)
 	rc |= set_str(o, "service", ev->service);
 	rc |= set_str(o, "rhost", ev->rhost);
 	rc |= set_str(o, "tty", ev->tty);
+	rc |= set_str(o, "host", ev->host);
+	if (ev->have_audit_session)
+		rc |= json_object_set_new(o, "audit_session", json_integer(ev->audit_session));
 	rc |= set_str(o, "runas", ev->runas);
 	rc |= set_str(o, "runas_group", ev->runas_group);
 	if (ev->argv != NULL && ev->argc > 0) {

@@ -130,6 +130,12 @@ size_t cg_audit_format(const struct cg_audit_event *ev, char *buf, size_t buflen
 	add_value(&l, "service", ev->service);
 	add_value(&l, "rhost", ev->rhost);
 	add_value(&l, "tty", ev->tty);
+	add_value(&l, "host", ev->host);
+	if (ev->have_audit_session) {
+		char num[16];
+		snprintf(num, sizeof(num), "%u", ev->audit_session);
+		add_raw(&l, "audit_session", num);
+	}
 	add_value(&l, "runas", ev->runas);
 	add_value(&l, "runas_group", ev->runas_group);
 	if (ev->argv != NULL && ev->argc > 0)

@@ -56,6 +56,7 @@ typedef enum cg_reason {
 	CG_HOST_DENIED,
 	CG_COMMAND_DENIED,
 	CG_RUNAS_DENIED,
+	CG_KEY_MISMATCH,        /* bound to SSH keys (cnf.ssh_fp), none of which authenticated */
 	CG_REVOKED,
 	CG_REPLAYED,
 	CG_REVOCATION_INVALID,  /* the signed list is missing, unreadable or badly signed */
@@ -314,6 +315,49 @@ int cg_gate_lists_unknown(const struct cg_gate_lists *lists, char *enforce, size
 			  char *exempt, size_t xlen);
 void cg_gate_lists_free(struct cg_gate_lists *g);
 
+/* ---- SSH keys and certificates (ssh_key_blob.c, ssh_fingerprint.c, ssh_auth_info.c) ------ */
+
+#define CG_SSH_FP_LEN 50               /* "SHA256:" and 43 base64 characters */
+#define CG_SSH_BLOB_MAX 49152          /* a key or certificate blob we read */
+#define CG_SSH_AUTH_INFO_MAX 65536     /* SSH_AUTH_INFO_0 */
+#define CG_SSH_TOKEN_EXT "changegate-token@changegate"  /* the certificate extension */
+#define CG_SSH_AUTH_INFO_ENV "SSH_AUTH_INFO_0"
+
+/* A public key or user certificate blob, read strictly and by an allow list of types (the
+ * ed25519, RSA, ECDSA and security-key types). Pointers go into the blob parsed. */
+struct cg_ssh_key {
+	char type[64];                  /* the blob's type name */
+	bool cert;                      /* an OpenSSH user certificate */
+	const char *plain_type;         /* the (certified) key's own type name */
+	const unsigned char *fields;    /* the key's own fields, as its plain blob holds them */
+	size_t fieldslen;
+	const unsigned char *token;     /* certificates: the CG_SSH_TOKEN_EXT value, or NULL */
+	size_t token_len;
+};
+/* 0, or -1 with why (plain words) on anything but a well-formed blob of a known type; a
+ * certificate must be a user certificate, options in order, nothing after its signature. */
+int cg_ssh_key_parse(const unsigned char *blob, size_t len, struct cg_ssh_key *k, char *why,
+		     size_t whylen);
+/* The key's fingerprint as `ssh-keygen -l` prints it; for a certificate, the certified
+ * key's. 0, or -1 when hashing fails. */
+int cg_ssh_key_fingerprint(const struct cg_ssh_key *k, char out[CG_SSH_FP_LEN + 1]);
+/* Whether s is a fingerprint in that form: "SHA256:" and 43 canonical base64 characters. */
+bool cg_ssh_fp_valid(const char *s);
+
+/* What SSH_AUTH_INFO_0 says about the public key that authenticated a login. */
+struct cg_ssh_auth {
+	bool have_key;                  /* exactly one publickey entry, well-formed */
+	bool cert;                      /* it was a certificate */
+	char fp[CG_SSH_FP_LEN + 1];     /* the (certified) key's fingerprint */
+	char *token;                    /* the certificate's CG_SSH_TOKEN_EXT value, or NULL */
+	size_t token_len;
+	char why[160];                  /* without a key: why, in plain words */
+};
+/* Parses the variable's value (NULL: not set). 0 with have_key; -1 with why (no publickey
+ * entry, two of them, anything malformed). Release with cg_ssh_auth_free (wipes the token). */
+int cg_ssh_auth_info_parse(const char *info, struct cg_ssh_auth *a);
+void cg_ssh_auth_free(struct cg_ssh_auth *a);
+
 /* ---- tokens ------------------------------------------------------------------------------ */
 
 /* Whether pem, a whole key file (path and kid only name it in *detail), is one strict PEM
@@ -351,6 +395,8 @@ struct cg_ticket {
 	bool emergency;
 	bool has_hosts, has_cmds, has_runas, has_runas_groups;
 	struct cg_strlist aud, hosts, cmds, runas, runas_groups;
+	bool has_cnf;                   /* key-bound: cnf.ssh_fp names the SSH keys it needs */
+	struct cg_strlist ssh_fp;       /* "SHA256:..." fingerprints (cg_ssh_fp_valid) */
 };
 
 typedef enum cg_replay_mode {
@@ -414,6 +460,10 @@ struct cg_request {
 					   where no group is set (changegate verify, sudo -l) */
 	const char *cwd;                /* sudo: the directory the command runs in, against which
 					   a relative argument word names a file; NULL unknown */
+	const char *ssh_key_fp;         /* the SSH key that authenticated this login, checked by
+					   the front that read it ("SHA256:..."); NULL: none is
+					   known, and a key-bound token is key_mismatch */
+	const char *ssh_key_none;       /* when NULL: why (plain words, for the detail), or NULL */
 	time_t now;
 	cg_replay_mode replay;
 };
@@ -438,6 +488,28 @@ struct cg_decision {
 cg_reason cg_verify_token(const struct cg_config *cfg, const char *token, size_t len,
 			  const struct cg_request *req, struct cg_decision *out);
 void cg_decision_free(struct cg_decision *d);
+/* A deep copy of src's claims (its lists copied); -1 on allocation failure (dst then holds
+ * what was copied so far: release it with cg_decision_free on the decision around it). */
+int cg_ticket_copy(struct cg_ticket *dst, const struct cg_ticket *src);
+
+/* Judges req from claims t that were verified earlier with the key file whose identity is
+ * key (a login record's, or this process's own earlier verification), without checking the
+ * signature again and without cryptography: every check of cg_verify_token after the
+ * signature (but four eyes, which depends on t alone) runs on t with today's config, clock
+ * and revocation list, and the key file keys_dir/<kid>.pem must still be the same file (same
+ * identity, still trusted) with its algorithm still configured. True with out an allow only
+ * then; false on any doubt or denial (out then holds no allow, why says which): the caller
+ * verifies the token in full, which decides. Release out with cg_decision_free. */
+bool cg_recorded_allows(const struct cg_config *cfg, const struct cg_ticket *t,
+			const struct cg_file_id *key, const struct cg_request *req,
+			struct cg_decision *out, char *why, size_t whylen);
+/* The same for a token this very process verified earlier (PAM auth, then account), with
+ * the single-use step of cg_verify_token on top (req->replay as there). True with out an
+ * allow; false: verify the token in full. Never across processes: the caller keeps t and
+ * key in its own memory only. */
+bool cg_verify_again(const struct cg_config *cfg, const struct cg_ticket *t,
+		     const struct cg_file_id *key, const struct cg_request *req,
+		     struct cg_decision *out);
 /* Frees the lists a ticket holds and wipes it. */
 void cg_ticket_clear(struct cg_ticket *t);
 
@@ -495,7 +567,7 @@ int cg_revocation_append(const char *path, const char *value, char *err, size_t 
  * CG_CLAIM_MAX). 0, or -1 with err naming the first line that is none of these. */
 int cg_revocation_list_valid(const char *buf, size_t len, char *err, size_t errlen);
 
-/* ---- the signed revocation list (revocation_list*.c, docs/token-format.md section 7) ----- */
+/* ---- the signed revocation list (revocation_list*.c, docs/token-format.md section 8) ----- */
 
 #define CG_REVLIST_FILE_MAX (64 * 1024 * 1024) /* bytes of the list file, before decoding */
 #define CG_REVLIST_IDS_MAX 2000000             /* chg and jti entries together */
@@ -570,6 +642,8 @@ struct cg_login_record {
 	long long opened;               /* when the session opened (the token was verified) */
 	struct cg_file_id key;          /* the key file the signature was verified with */
 	struct cg_ticket ticket;        /* the verified claims (aud: the whole claim) */
+	char ssh_key[CG_SSH_FP_LEN + 1]; /* the SSH key this login authenticated with, as the
+					   PAM module checked it ("SHA256:..."), or "" */
 	char *token;                    /* the token itself, for a full verification again */
 	size_t token_len;
 };
@@ -668,7 +742,21 @@ struct cg_audit_event {
 	unsigned sessionid;             /* ... its audit session id */
 	long processes;                 /* ... how many of its processes were signalled */
 	const struct cg_decision *decision;
+	const char *host;               /* this host's name (cg_audit_origin_set), or NULL */
+	bool have_audit_session;        /* the login's kernel audit session id is known */
+	unsigned audit_session;
 };
+
+/* What joins records across fronts and hosts: the host name and the audit session id. */
+struct cg_audit_origin {
+	char host[256];
+	bool have_session;
+	unsigned session;
+};
+/* Fills o for the calling process: gethostname() (no DNS) and /proc/self/sessionid. */
+void cg_audit_origin_get(struct cg_audit_origin *o);
+/* Points ev's host and audit_session at o's (o must outlive ev's use). */
+void cg_audit_origin_set(struct cg_audit_event *ev, const struct cg_audit_origin *o);
 
 /* One line, key=value, every untrusted value sanitised; never the token. Returns the length
  * written (truncated to fit buflen). */
@@ -678,5 +766,18 @@ size_t cg_audit_format(const struct cg_audit_event *ev, char *buf, size_t buflen
 int cg_audit_priority(const struct cg_audit_event *ev);
 /* Appends one JSON object to path (created 0600, must be root-owned); 0 or -1. */
 int cg_audit_append_json(const char *path, const struct cg_audit_event *ev, time_t now);
+
+/* The same decision as one journald entry in its native protocol: MESSAGE= the syslog line,
+ * PRIORITY=, SYSLOG_FACILITY=10, SYSLOG_IDENTIFIER=changegate and CHANGEGATE_DECISION,
+ * _REASON, _FRONT, _EVENT, _USER, _RHOST, _TTY, _HOST, _AUDIT_SESSION, _RUNAS, _VERIFIED,
+ * _TICKET, _JTI, _APPROVER, _EMERGENCY, _UNRESTRICTED, _AUDIT_ONLY (those that apply), each
+ * value sanitised. Into buf: its length, or 0 when it does not fit whole. */
+size_t cg_audit_journal_format(const struct cg_audit_event *ev, int priority, const char *line,
+			       char *buf, size_t buflen);
+/* Sends it to the datagram socket at socket_path, without blocking; 0 or -1. */
+int cg_audit_journal_send_to(const char *socket_path, const struct cg_audit_event *ev,
+			     int priority, const char *line);
+/* To journald's socket when there is one; best effort, in addition to the syslog line. */
+void cg_audit_journal_send(const struct cg_audit_event *ev, int priority, const char *line);
 
 #endif /* CHANGEGATE_H */

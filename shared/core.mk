@@ -21,21 +21,38 @@ shared_libcgbase_la_SOURCES += \
 	shared/sudo_lease.c \
 	shared/lease.h \
 	shared/lease.c \
+	shared/ssh_fp_form.c \
 	shared/state_file.h \
 	shared/state_file.c \
 	shared/audit_log.h \
 	shared/audit_log.c \
+	shared/audit_origin.c \
+	shared/audit_journal.c \
 	shared/audit_json.c
-# revocation and single use: hashing with libcrypto, and only ever asked by the verifier (the
-# id alphabet that the claims, issue, revoke and the list share, ticket_id.c, is in
-# libcgdecode with the claim reader: shared/token.mk)
-shared_libcgcore_la_SOURCES += \
+# the checks after the signature, the plain revocation list (its index hashes with FNV-1a: no
+# libcrypto) and the judgement of recorded, verified claims: libcgbase, so that the sudo
+# front end judges a login record without loading the verifier (docs/performance.md)
+shared_libcgbase_la_SOURCES += \
+	shared/token_internal.h \
+	shared/token_claims_check.c \
+	shared/token_grant.c \
+	shared/token_standing.c \
+	shared/token_recorded.c \
 	shared/revocation.c \
 	shared/revocation_index.h \
-	shared/revocation_index.c \
+	shared/revocation_index.c
+# the signed revocation list (its signature: libcrypto) and single use (record names hashed
+# with libcrypto): only ever asked by the verifier
+shared_libcgcore_la_SOURCES += \
 	shared/revocation_list.h \
 	shared/revocation_list.c \
 	shared/revocation_list_parse.c \
 	shared/revocation_list_cache.c \
 	shared/revocation_list_install.c \
 	shared/replay.c
+# SSH_AUTH_INFO_0 and OpenSSH keys and certificates (issue 18): what the PAM module and the
+# issuer tool read; the fingerprint hashes with libcrypto, so not in libcgbase
+shared_libcgcore_la_SOURCES += \
+	shared/ssh_key_blob.c \
+	shared/ssh_fingerprint.c \
+	shared/ssh_auth_info.c

@@ -135,6 +135,19 @@ static bool nsec_ok(long n)
 	return n >= 0 && n <= 999999999L;
 }
 
+/* The key binding (issue 18): cnf.ssh_fp as the token said it, and the key this login
+ * authenticated with ("" when none was checked), each in ssh-keygen's form. */
+static bool ssh_keys_ok(const struct cg_login_record *r)
+{
+	if (r->ssh_key[0] != '\0' && !cg_ssh_fp_valid(r->ssh_key))
+		return false;
+	for (size_t i = 0; r->ticket.has_cnf && i < r->ticket.ssh_fp.count; i++) {
+		if (!cg_ssh_fp_valid(r->ticket.ssh_fp.items[i]))
+			return false;
+	}
+	return !r->ticket.has_cnf || r->ticket.ssh_fp.count > 0;
+}
+
 int cg_login_record_format(const struct cg_login_record *r, char **buf, size_t *len)
 {
 	*buf = NULL;
@@ -144,7 +157,8 @@ int cg_login_record_format(const struct cg_login_record *r, char **buf, size_t *
 	if (r->user[0] == '\0' || scopes == NULL || r->leader_pid < 0 || r->opened < 0 ||
 	    t->iat < 0 || t->nbf < 0 || t->exp < 0 || r->key.size < 0 || r->key.mtime_sec < 0 ||
 	    r->key.ctime_sec < 0 || !nsec_ok(r->key.mtime_nsec) || !nsec_ok(r->key.ctime_nsec) ||
-	    r->token == NULL || r->token_len == 0 || r->token_len > CG_TOKEN_MAX) {
+	    r->token == NULL || r->token_len == 0 || r->token_len > CG_TOKEN_MAX ||
+	    !ssh_keys_ok(r)) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -189,6 +203,8 @@ int cg_login_record_format(const struct cg_login_record *r, char **buf, size_t *
 	put_list(&o, "cmds", t->has_cmds, &t->cmds, CG_CMD_MAX);
 	put_list(&o, "runas", t->has_runas, &t->runas, CG_CLAIM_MAX);
 	put_list(&o, "runas_groups", t->has_runas_groups, &t->runas_groups, CG_CLAIM_MAX);
+	put_list(&o, "cnf_ssh_fp", t->has_cnf, &t->ssh_fp, CG_SSH_FP_LEN);
+	put_str(&o, "ssh_key", r->ssh_key, CG_SSH_FP_LEN);
 	put(&o, "token=", 6);
 	put(&o, r->token, r->token_len);
 	put(&o, "\n", 1);
@@ -495,6 +511,10 @@ int cg_login_record_parse(const char *buf, size_t len, struct cg_login_record *r
 	get_list(&in, "cmds", &t->has_cmds, &t->cmds, CG_CMD_MAX);
 	get_list(&in, "runas", &t->has_runas, &t->runas, CG_CLAIM_MAX);
 	get_list(&in, "runas_groups", &t->has_runas_groups, &t->runas_groups, CG_CLAIM_MAX);
+	get_list(&in, "cnf_ssh_fp", &t->has_cnf, &t->ssh_fp, CG_SSH_FP_LEN);
+	get_str(&in, "ssh_key", r->ssh_key, sizeof(r->ssh_key));
+	if (!in.failed && !ssh_keys_ok(r))
+		bad(&in, "not SHA256: fingerprints, or a cnf_ssh_fp of none");
 	get_token(&in, r);
 	if (!in.failed && r->user[0] == '\0') {
 		in.key = "user";
@@ -513,12 +533,7 @@ int cg_login_record_parse(const char *buf, size_t len, struct cg_login_record *r
 
 void cg_login_record_free(struct cg_login_record *r)
 {
-	struct cg_ticket *t = &r->ticket;
-	cg_strlist_free(&t->aud);
-	cg_strlist_free(&t->hosts);
-	cg_strlist_free(&t->cmds);
-	cg_strlist_free(&t->runas);
-	cg_strlist_free(&t->runas_groups);
+	cg_ticket_clear(&r->ticket);
 	if (r->token != NULL)
 		cg_wipe_free(r->token, r->token_len + 1);
 	memset(r, 0, sizeof(*r));

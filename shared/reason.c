@@ -27,6 +27,7 @@ static const struct {
 	[CG_HOST_DENIED] = {"host_denied", "the token is not valid on this host"},
 	[CG_COMMAND_DENIED] = {"command_denied", "the token does not cover this command"},
 	[CG_RUNAS_DENIED] = {"runas_denied", "the token does not allow running as this user"},
+	[CG_KEY_MISMATCH] = {"key_mismatch", "the token is bound to an SSH key that did not authenticate this login"},
 	[CG_REVOKED] = {"revoked", "the token or its change ticket has been revoked"},
 	[CG_REPLAYED] = {"replayed", "this single-use token has already been used"},
 	[CG_REVOCATION_INVALID] = {"revocation_invalid", "the signed revocation list is missing, unreadable or not validly signed"},

@@ -1,7 +1,7 @@
 /*
  * Files the core writes in its own directories (state_dir, the run dir): created under a
  * temporary name owned by root:root, and the temporaries of writers that died removed.
- * Used by replay.c, revocation_index.c and session_record.c; never seen by the front ends.
+ * Used by replay.c, revocation_index.c and login_record_file.c; never seen by the front ends.
  */
 #ifndef CG_STATE_FILE_H
 #define CG_STATE_FILE_H

@@ -1,7 +1,7 @@
 # The token pipeline: one file per step of the verification order (docs/token-format.md).
 # Decoding without trusting (size, shape, strict JSON, reading the claims) is in libcgdecode:
 # libc and jansson only, so that changegate-askpass can read a token on a developer's laptop
-# without libjwt or libcrypto. libcgcore holds it, and the steps that verify.
+# without libjwt or libcrypto.
 noinst_LTLIBRARIES += shared/libcgdecode.la
 shared_libcgdecode_la_SOURCES = \
 	shared/token_internal.h \
@@ -13,15 +13,16 @@ shared_libcgdecode_la_SOURCES = \
 	shared/token_inspect.c
 shared_libcgdecode_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 shared_libcgdecode_la_LIBADD = $(JANSSON_LIBS)
-shared_libcgcore_la_LIBADD += shared/libcgdecode.la
+# libcgbase holds it (the checks after the signature name tickets and ids with it: core.mk),
+# and libcgcore holds libcgbase
+shared_libcgbase_la_LIBADD += shared/libcgdecode.la
 shared_libcgcore_la_SOURCES += \
 	shared/token_header.c \
 	shared/token_key.c \
 	shared/token_key_der.c \
 	shared/token_signature.c \
 	shared/jws_signature_evp.c \
-	shared/token_claims_check.c \
+	shared/token_four_eyes.c \
 	shared/identity_fold.c \
-	shared/token_grant.c \
 	shared/token_policy.c \
 	shared/token_verify.c

@@ -1,9 +1,9 @@
-/* The claim rules that depend only on the host's configuration and on who is asking: issuer,
- * audience, user, the validity window with its leeway, the lifetime cap, the ticket pattern,
- * four eyes and break-glass. Types and lengths were checked when the claims were read. */
-#include <errno.h>
+/* The claim rules that depend on the host's configuration, the clock and who is asking:
+ * issuer, audience, user, the validity window with its leeway, the lifetime cap, the ticket
+ * pattern and break-glass. Types and lengths were checked when the claims were read; four
+ * eyes, which depends on the claims alone, is token_four_eyes.c. No cryptography: the sudo
+ * front end runs these on a login record's claims (token_recorded.c). */
 #include <regex.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "token_internal.h"
@@ -70,42 +70,6 @@ static cg_reason check_window(const struct cg_config *cfg, const struct cg_ticke
 	return CG_OK;
 }
 
-/* Four eyes, on the names' comparison forms (shared/identity_fold.c): an approver who is the
- * user under another spelling (full-width, an invisible character, other case, a domain
- * part) is the user. A name with no form (not UTF-8), or an approver whose form is empty
- * (names nobody), is a bad claim. */
-static cg_reason check_four_eyes(const struct cg_ticket *t, const char *name, char *detail,
-				 size_t detlen)
-{
-	char *sub = cg_identity_fold(t->sub);
-	int sub_errno = errno;
-	char *appr = cg_identity_fold(t->approved_by);
-	int appr_errno = errno;
-	cg_reason r = CG_OK;
-	if (sub == NULL || appr == NULL) {
-		const char *claim = sub == NULL ? "sub" : "approved_by";
-		bool utf8 = (sub == NULL ? sub_errno : appr_errno) != EILSEQ;
-		cg_detail(detail, detlen, "%s: the %s claim %s", name, claim,
-			  utf8 ? "could not be compared (out of memory)" : "is not valid UTF-8");
-		r = utf8 ? CG_CONFIG_ERROR : CG_BAD_CLAIM;
-	} else if (appr[0] == '\0' || sub[0] == '\0') {
-		cg_detail(detail, detlen, "%s: the %s claim names nobody once invisible characters "
-			  "and a domain part are set aside", name, appr[0] == '\0' ? "approved_by" :
-			  "sub");
-		r = CG_BAD_CLAIM;
-	} else if (strcmp(sub, appr) == 0) {
-		char who[80], as[80];
-		cg_sanitize(who, sizeof(who), t->sub);
-		cg_sanitize(as, sizeof(as), t->approved_by);
-		cg_detail(detail, detlen, "%s was approved by %s: that is %s, the person it is for",
-			  name, as, who);
-		r = CG_SELF_APPROVED;
-	}
-	free(sub);
-	free(appr);
-	return r;
-}
-
 static cg_reason check_approval(const struct cg_config *cfg, const struct cg_ticket *t,
 				const char *name, char *detail, size_t detlen)
 {
@@ -129,14 +93,11 @@ static cg_reason check_approval(const struct cg_config *cfg, const struct cg_tic
 		cg_detail(detail, detlen, "%s has no approver (approved_by)", name);
 		return CG_MISSING_CLAIM;
 	}
-	/* a break-glass token that names an approver is held to four eyes too */
-	if (t->approved_by[0] != '\0')
-		return check_four_eyes(t, name, detail, detlen);
 	return CG_OK;
 }
 
-cg_reason cg_token_check_claims(const struct cg_config *cfg, const struct cg_ticket *t,
-				const struct cg_request *req, char *detail, size_t detlen)
+cg_reason cg_token_check_claims_config(const struct cg_config *cfg, const struct cg_ticket *t,
+				       const struct cg_request *req, char *detail, size_t detlen)
 {
 	char name[80];
 	cg_ticket_name(t, name, sizeof(name));

@@ -110,14 +110,9 @@ static void read_date(struct reader *rd, const char *claim, long long *dst)
 }
 
 /* An array of strings, each checked like one string claim; *present tells it was there. */
-static void read_list(struct reader *rd, const char *claim, struct cg_strlist *dst,
-		      size_t max, bool *present)
+static void read_list_value(struct reader *rd, const char *claim, json_t *j,
+			    struct cg_strlist *dst, size_t max)
 {
-	json_t *j = json_object_get(rd->payload, claim);
-	if (present != NULL)
-		*present = j != NULL;
-	if (j == NULL)
-		return;
 	if (!json_is_array(j)) {
 		fault(rd, CG_BAD_CLAIM, claim, "is not an array");
 		return;
@@ -136,6 +131,16 @@ static void read_list(struct reader *rd, const char *claim, struct cg_strlist *d
 			return;
 		}
 	}
+}
+
+static void read_list(struct reader *rd, const char *claim, struct cg_strlist *dst,
+		      size_t max, bool *present)
+{
+	json_t *j = json_object_get(rd->payload, claim);
+	if (present != NULL)
+		*present = j != NULL;
+	if (j != NULL)
+		read_list_value(rd, claim, j, dst, max);
 }
 
 static void read_audience(struct reader *rd)
@@ -211,6 +216,38 @@ static void read_emergency(struct reader *rd)
 	rd->t->emergency = json_is_true(j);
 }
 
+/* cnf (RFC 7800), a confirmation claim: the token is for whoever holds these SSH keys.
+ * ssh_fp is its one member we know; a confirmation method we cannot check must not be
+ * ignored (the issuer meant the token to need it), so any other member is bad_claim. */
+static void read_cnf(struct reader *rd)
+{
+	json_t *j = json_object_get(rd->payload, "cnf");
+	if (j == NULL)
+		return;
+	rd->t->has_cnf = true;
+	json_t *v;
+	if (!json_is_object(j) || json_object_size(j) != 1 ||
+	    (v = json_object_get(j, "ssh_fp")) == NULL) {
+		fault(rd, CG_BAD_CLAIM, "cnf", "is not an object whose one member is ssh_fp");
+		return;
+	}
+	cg_reason before = rd->first;
+	if (json_is_string(v)) {
+		if (string_ok(rd, "cnf.ssh_fp", v, CG_SSH_FP_LEN, TEXT_NAME) &&
+		    cg_strlist_add(&rd->t->ssh_fp, json_string_value(v)) != 0)
+			fault(rd, CG_BAD_CLAIM, "cnf.ssh_fp", "could not be stored");
+	} else if (json_is_array(v) && json_array_size(v) > 0) {
+		read_list_value(rd, "cnf.ssh_fp", v, &rd->t->ssh_fp, CG_SSH_FP_LEN);
+	} else {
+		fault(rd, CG_BAD_CLAIM, "cnf.ssh_fp", "is neither a fingerprint nor a list of them");
+	}
+	for (size_t i = 0; rd->first == before && i < rd->t->ssh_fp.count; i++) {
+		if (!cg_ssh_fp_valid(rd->t->ssh_fp.items[i]))
+			fault(rd, CG_BAD_CLAIM, "cnf.ssh_fp", "has an entry that is not a SHA256: "
+			      "fingerprint as ssh-keygen -l prints it");
+	}
+}
+
 /* A token is never a signed revocation list: a payload that carries the list's claim is
  * refused as a token, whatever else it holds, so one signature can never serve as both. */
 static void refuse_list_claim(struct reader *rd)
@@ -243,6 +280,7 @@ cg_reason cg_token_read_claims(json_t *payload, struct cg_ticket *t, char *detai
 	read_list(&rd, "runas", &t->runas, CG_CLAIM_MAX, &t->has_runas);
 	read_list(&rd, "runas_groups", &t->runas_groups, CG_CLAIM_MAX, &t->has_runas_groups);
 	read_emergency(&rd);
+	read_cnf(&rd);
 	return rd.first;
 }
 

@@ -1,5 +1,5 @@
-/* What the token grants against what is asked for: the scope, the host, and for sudo the
- * command and the target user. Absent hosts means any host; absent runas means root only,
+/* What the token grants against what is asked for: the scope, the host, the SSH key it is
+ * bound to, and for sudo the command and the target user. Absent hosts means any host; absent runas means root only,
  * and absent runas_groups the target's own groups only. For commands an allow list only:
  * absent or empty cmds allow none, path entries allow what they name (a shell only when
  * named), and the explicit entry "*" allows everything. */
@@ -23,6 +23,35 @@ static cg_reason check_host(const struct cg_config *cfg, const struct cg_ticket 
 	cg_detail(detail, detlen, "%s is for host %s%s, this is %s", name, want,
 		  t->hosts.count > 1 ? " and others" : "", here);
 	return CG_HOST_DENIED;
+}
+
+/* cnf.ssh_fp: a key-bound token opens only what the bound key opens. The front that read the
+ * authenticating key says which (req->ssh_key_fp); where none can (sudo from the environment,
+ * a file or the prompt, another PAM service, a password login), the token is refused, so a
+ * stolen key-bound token is worth nothing without the key. */
+static cg_reason check_key_binding(const struct cg_ticket *t, const struct cg_request *req,
+				   const char *name, char *detail, size_t detlen)
+{
+	if (!t->has_cnf)
+		return CG_OK;
+	if (req->ssh_key_fp != NULL && cg_strlist_contains(&t->ssh_fp, req->ssh_key_fp))
+		return CG_OK;
+	char fp[CG_SSH_FP_LEN + 1], why[160];
+	cg_sanitize(fp, sizeof(fp), t->ssh_fp.count > 0 ? t->ssh_fp.items[0] : "no key");
+	if (req->ssh_key_fp != NULL) {
+		cg_sanitize(why, sizeof(why), req->ssh_key_fp);
+		cg_detail(detail, detlen, "%s is bound to the SSH key %s%s, and this login "
+			  "authenticated with %s", name, fp, t->ssh_fp.count > 1 ? " and others" : "",
+			  why);
+	} else {
+		/* our own words (the parser's), not a claim: copied, not escaped */
+		cg_strlcpy(why, req->ssh_key_none != NULL ? req->ssh_key_none :
+			   "no SSH key authenticated this request", sizeof(why));
+		cg_detail(detail, detlen, "%s is bound to the SSH key %s%s and is accepted only in "
+			  "an SSH login with it (or sudo within that login): %s", name, fp,
+			  t->ssh_fp.count > 1 ? " and others" : "", why);
+	}
+	return CG_KEY_MISMATCH;
 }
 
 /* "/usr/bin/systemctl restart postgresql", sanitised word by word and cut to fit. */
@@ -132,6 +161,8 @@ cg_reason cg_token_check_grant(const struct cg_config *cfg, const struct cg_tick
 		return CG_SCOPE_DENIED;
 	}
 	cg_reason r = check_host(cfg, t, req, name, detail, detlen);
+	if (r == CG_OK)
+		r = check_key_binding(t, req, name, detail, detlen);
 	if (r != CG_OK || req->scope != CG_SCOPE_SUDO)
 		return r;
 	r = check_command(t, req, name, unrestricted, detail, detlen);

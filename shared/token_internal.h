@@ -85,10 +85,22 @@ cg_reason cg_token_read_claims(json_t *payload, struct cg_ticket *t, char *detai
 cg_reason cg_list_read_claims(json_t *payload, struct cg_ticket *t, char *detail,
 			      size_t detlen);
 
-/* token_claims_check.c: the rules that need only the config: issuer, audience, user,
- * validity window, lifetime, ticket pattern, four eyes, break-glass. */
+/* token_claims_check.c: the rules that need the config, the clock and the asker: issuer,
+ * audience, user, validity window, lifetime, ticket pattern, break-glass (libcgbase). */
+cg_reason cg_token_check_claims_config(const struct cg_config *cfg, const struct cg_ticket *t,
+				       const struct cg_request *req, char *detail, size_t detlen);
+/* token_four_eyes.c: all of the claim rules: the ones above, then four eyes (libcgcore). */
 cg_reason cg_token_check_claims(const struct cg_config *cfg, const struct cg_ticket *t,
 				const struct cg_request *req, char *detail, size_t detlen);
+
+/* token_standing.c: after the claims, in this order: whether the ticket still stands
+ * (revocation) and what it covers (cg_token_check_grant). *unrestricted as there. */
+cg_reason cg_token_check_standing(const struct cg_config *cfg, const struct cg_ticket *t,
+				  const struct cg_request *req, bool *unrestricted, char *detail,
+				  size_t detlen);
+/* The detail of an allow: "ticket X, approved by Y, allows this command for 40 minutes more". */
+void cg_token_describe_allow(const struct cg_ticket *t, const struct cg_request *req,
+			     bool unrestricted, char *detail, size_t detlen);
 
 /* token_grant.c: what the request asks for: scope, host, command, target user. Sets
  * *unrestricted when the command was judged under a "*" cmds entry. */

@@ -6,33 +6,20 @@
 
 #include "token_internal.h"
 
-/* A withdrawn ticket says so before any question of scope: "revoked" tells the user what to
- * do, "command_denied" would send them asking for a wider ticket. */
-static cg_reason check_revoked(const struct cg_config *cfg, const struct cg_ticket *t,
-			       const struct cg_request *req, char *detail, size_t detlen)
+/* The signed revocation list (issue 13) comes first: a list that cannot be trusted denies
+ * before anything else. It needs libcrypto, so it stays here; the plain list and the grant
+ * are token_standing.c, shared with the judgement of recorded claims (which falls back to
+ * this full verification whenever a signed list is configured). */
+static cg_reason check_signed_list(const struct cg_config *cfg, const struct cg_ticket *t,
+				   const struct cg_request *req, char *detail, size_t detlen)
 {
 	char name[80];
 	cg_ticket_name(t, name, sizeof(name));
-	/* the signed list first: a list that cannot be trusted denies before anything else */
 	cg_reason r = cg_revlist_check(cfg, t->jti, t->chg, req->now, detail, detlen);
-	if (r == CG_REVOKED) {
+	if (r == CG_REVOKED)
 		cg_detail(detail, detlen, "%s, or this token of it, has been revoked (signed "
 			  "revocation list)", name);
-		return r;
-	}
-	if (r != CG_OK)
-		return r;
-	r = cg_revocation_check(cfg->revocation_file, t->jti, t->chg, cfg->state_dir);
-	if (r == CG_REVOKED) {
-		cg_detail(detail, detlen, "%s, or this token of it, has been revoked", name);
-		return r;
-	}
-	if (r != CG_OK) {
-		cg_detail(detail, detlen, "the revocation list cannot be read, so no token is "
-			  "accepted");
-		return CG_CONFIG_ERROR;
-	}
-	return CG_OK;
+	return r;
 }
 
 /* Last of all, so that a request the ticket does not cover never spends a single-use jti. */
@@ -58,25 +45,6 @@ static cg_reason check_single_use(const struct cg_config *cfg, const struct cg_t
 		return CG_CONFIG_ERROR;
 	}
 	return CG_OK;
-}
-
-static void describe_allow(const struct cg_ticket *t, const struct cg_request *req,
-			   bool unrestricted, char *detail, size_t detlen)
-{
-	char name[80], who[80], left[40];
-	cg_ticket_name(t, name, sizeof(name));
-	/* the claim is sanitised here, where it enters the detail, and nowhere again; our own
-	 * words are not claims */
-	if (t->emergency)
-		cg_strlcpy(who, "nobody (break-glass)", sizeof(who));
-	else
-		cg_sanitize(who, sizeof(who), t->approved_by);
-	cg_duration_words(t->exp - (long long)req->now, left, sizeof(left));
-	cg_detail(detail, detlen, "%s%s, approved by %s, allows %s for %s more",
-		  t->emergency ? "break-glass " : "", name, who,
-		  req->scope != CG_SCOPE_SUDO ? "this login"
-		  : unrestricted ? "any command (an unrestricted ticket: its cmds is *)"
-		  : "this command", left);
 }
 
 /* Steps 3 (header) to 9, on a decoded token. */
@@ -116,14 +84,15 @@ static cg_reason verify_decoded(const struct cg_config *cfg, const struct cg_tok
 	 * (grant), and only then spending it (single use) */
 	r = cg_token_check_claims(cfg, t, req, out->detail, sizeof(out->detail));
 	if (r == CG_OK)
-		r = check_revoked(cfg, t, req, out->detail, sizeof(out->detail));
+		r = check_signed_list(cfg, t, req, out->detail, sizeof(out->detail));
 	if (r == CG_OK)
-		r = cg_token_check_grant(cfg, t, req, &out->unrestricted, out->detail,
-					 sizeof(out->detail));
+		r = cg_token_check_standing(cfg, t, req, &out->unrestricted, out->detail,
+					    sizeof(out->detail));
 	if (r == CG_OK)
 		r = check_single_use(cfg, t, req, out->detail, sizeof(out->detail));
 	if (r == CG_OK)
-		describe_allow(t, req, out->unrestricted, out->detail, sizeof(out->detail));
+		cg_token_describe_allow(t, req, out->unrestricted, out->detail,
+					sizeof(out->detail));
 	return r;
 }
 
@@ -144,4 +113,28 @@ cg_reason cg_verify_token(const struct cg_config *cfg, const char *token, size_t
 	cg_token_parts_free(&parts);
 	out->reason = r;
 	return r;
+}
+
+bool cg_verify_again(const struct cg_config *cfg, const struct cg_ticket *t,
+		     const struct cg_file_id *key, const struct cg_request *req,
+		     struct cg_decision *out)
+{
+	if (cfg == NULL || req == NULL) {
+		memset(out, 0, sizeof(*out));
+		return false;
+	}
+	/* everything but the redemption, judged as for a record; then the redemption, as the
+	 * full verification does it, last */
+	struct cg_request judged = *req;
+	judged.replay = CG_REPLAY_SKIP;
+	if (!cg_recorded_allows(cfg, t, key, &judged, out, NULL, 0))
+		return false;
+	if (check_single_use(cfg, &out->ticket, req, out->detail, sizeof(out->detail)) != CG_OK) {
+		cg_decision_free(out);
+		memset(out, 0, sizeof(*out));
+		return false;
+	}
+	cg_token_describe_allow(&out->ticket, req, out->unrestricted, out->detail,
+				sizeof(out->detail));
+	return true;
 }

@@ -97,8 +97,8 @@ int cg_read_trusted_file_id(const char *path, size_t max, char **buf, size_t *le
 		cg_wipe_free(*buf, *len + 1);
 		*buf = NULL;
 		*len = 0;
-		rc = -1;
 		errno = e;
+		rc = -1;
 	}
 	int e = errno;
 	close(fd);

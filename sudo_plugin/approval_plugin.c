@@ -70,7 +70,7 @@ static int approval_check(char *const command_info[], char *const run_argv[],
 		return 0;
 	}
 	if (!cgs_gate_check(&ctx, &cmd, &expires)) {
-		*errstr = "changegate: no approved change ticket covers this command";
+		*errstr = ctx.errstr;
 		return 0;
 	}
 	/* no timeout here: a token that is not the login's is handed to the reaper */

@@ -91,6 +91,7 @@ struct cgs_ctx {
 	long long granted_exp;
 	char granted_jti[CG_JTI_MAX + 1];
 	char granted_chg[CG_CLAIM_MAX + 1];
+	char errstr[160];           /* the last refusal's *errstr for sudo: "changegate: ..." */
 };
 
 /* After an allow under a token that is not the login's: registers this sudo process for the
@@ -128,9 +129,21 @@ struct cgs_token {
 	char *buf;
 	size_t len;
 	enum cgs_source source;
+	/* CGS_SRC_SESSION: the SSH key the login's record says was checked, or "" */
+	char ssh_key[CG_SSH_FP_LEN + 1];
 };
 void cgs_token_clear(struct cgs_token *t);
 
+/* The login record for this audit session and user (cg_login_record_read: root-owned, in the
+ * trusted run dir, this user's); 0 when found (cg_login_record_free it), -1 otherwise with
+ * why set. */
+int cgs_session_record(const struct cgs_ctx *c, struct cg_login_record *r, char *why,
+		       size_t whylen);
+/* The token a login record holds, copied as from the other sources; 0 or -1. */
+int cgs_token_from_record(const struct cg_login_record *r, struct cgs_token *t);
+/* The SSH key req may judge t's key binding by: the one the login record names, for the
+ * record's token only (points into t: verify before cgs_token_clear). */
+void cgs_token_ssh_key(const struct cgs_token *t, struct cg_request *req);
 /* The login record for this audit session and user; 0 when found, -1 otherwise. */
 int cgs_token_from_session(const struct cgs_ctx *c, struct cgs_token *t);
 /* CHANGEGATE_TOKEN from the user's environment; 0 when set, -1 otherwise. */
@@ -174,7 +187,8 @@ int cgs_command_from_sudo(struct cgs_command *cmd, char *const command_info[],
 
 /* The whole decision for a gated user: sources the token, verifies it, tells the user,
  * logs one line. Returns true to let the command run (allowed, or audit_only). On allow,
- * *expires holds the ticket's exp (0 when audit_only let a denial through). */
+ * *expires holds the ticket's exp (0 when audit_only let a denial through). c->errstr says
+ * the decision's reason, for sudo's *errstr. */
 bool cgs_gate_check(struct cgs_ctx *c, const struct cgs_command *cmd, long long *expires);
 /* The policy wrapper's command was ended by sudo at the timeout set for its ticket's end:
  * tells the user why (not just "Hangup") and logs it (event=command_end, reason=expired). */
@@ -225,6 +239,9 @@ struct cgs_verifier {
  * cannot be loaded or does not match, out is a config_error denial that says why. */
 cg_reason cgs_verify_token(const struct cg_config *cfg, const char *token, size_t len,
 			   const struct cg_request *req, struct cg_decision *out);
+/* Whether the verifier object is mapped into this process now (dlopen RTLD_NOLOAD): the
+ * debug option says so after each decision, which is how the tests see the fast path. */
+bool cgs_verifier_loaded(void);
 
 /* ---- small pieces ------------------------------------------------------------------------ */
 

@@ -240,7 +240,7 @@ static int policy_check(int argc, char *const argv[], char *env_add[], char **co
 		return 0;
 	}
 	if (!cgs_gate_check(&ctx, &cmd, &expires)) {
-		*errstr = "changegate: no approved change ticket covers this command";
+		*errstr = ctx.errstr;
 		return 0;
 	}
 	checked_cmd = cmd;

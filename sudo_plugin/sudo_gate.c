@@ -33,7 +33,9 @@ static void verify(const struct cgs_ctx *c, struct cgs_token *t, struct cg_reque
 {
 	/* the login already redeemed a single-use jti: this is the same login */
 	req->replay = t->source == CGS_SRC_SESSION ? CG_REPLAY_SKIP : CG_REPLAY_REDEEM;
+	cgs_token_ssh_key(t, req);
 	cgs_verify_token(&c->cfg, t->buf, t->len, req, d);
+	req->ssh_key_fp = NULL;
 	if (c->opts.debug) {
 		char line[128];
 
@@ -42,6 +44,66 @@ static void verify(const struct cgs_ctx *c, struct cgs_token *t, struct cg_reque
 		cgs_say(c, SUDO_CONV_ERROR_MSG, line);
 	}
 	cgs_token_clear(t);
+}
+
+/* "ticket CHG0012345 does not cover /usr/bin/cat (command_denied); give a ticket that does":
+ * the login's ticket was judged and refused, and the user is about to be asked for another. */
+static void say_session_miss(const struct cgs_ctx *c, const struct cg_decision *session)
+{
+	char line[CG_DETAIL_MAX + 96];
+
+	snprintf(line, sizeof(line), "%s (%s); give a ticket that does",
+		 session->detail[0] != '\0' ? session->detail : cg_reason_summary(session->reason),
+		 cg_reason_code(session->reason));
+	cgs_say(c, SUDO_CONV_INFO_MSG, line);
+}
+
+static void debug_say(const struct cgs_ctx *c, const char *what, const char *why)
+{
+	char line[CG_DETAIL_MAX + 64];
+
+	if (!c->opts.debug)
+		return;
+	snprintf(line, sizeof(line), "debug: %s: %s", what, why);
+	cgs_say(c, SUDO_CONV_ERROR_MSG, line);
+}
+
+/* The login's ticket. The fast path first: the record's claims were verified by the PAM
+ * module as root, so they are judged here without the verifier object (no libjwt, no
+ * OpenSSL; shared/token_recorded.c says what is checked again). On any doubt, or any answer
+ * but an allow, its token is verified in full, as any other token is. True when a record
+ * was found (*d then holds its decision). */
+static bool decide_session(struct cgs_ctx *c, struct cg_request *req, struct cg_decision *d)
+{
+	struct cg_login_record rec;
+	struct cgs_token t;
+	char why[CG_DETAIL_MAX];
+
+	if (cgs_session_record(c, &rec, why, sizeof(why)) != 0) {
+		debug_say(c, "login record", why);
+		return false;
+	}
+	req->replay = CG_REPLAY_SKIP;
+	/* a key-bound ticket is judged by the key this login's record names, as in verify() */
+	req->ssh_key_fp = rec.ssh_key[0] != '\0' ? rec.ssh_key : NULL;
+	req->ssh_key_none = "this login's record names no SSH key checked at login";
+	bool fast = cg_recorded_allows(&c->cfg, &rec.ticket, &rec.key, req, d, why, sizeof(why));
+	req->ssh_key_fp = NULL;
+	req->ssh_key_none = NULL;
+	if (fast) {
+		debug_say(c, "login record: fast path", why);
+		cg_login_record_free(&rec);
+		return true;
+	}
+	debug_say(c, "login record: full verification", why);
+	if (cgs_token_from_record(&rec, &t) != 0) {
+		cg_login_record_free(&rec);
+		set_own(d, CG_CONFIG_ERROR, "out of memory");
+		return true;
+	}
+	cg_login_record_free(&rec);
+	verify(c, &t, req, d);
+	return true;
 }
 
 /* Runs the sources in order and fills d with the decision that counts. */
@@ -54,8 +116,7 @@ static void decide(struct cgs_ctx *c, struct cg_request *req, struct cg_decision
 	int rc;
 
 	/* under single_use=always every use redeems: a login's ticket is not used again */
-	if (c->cfg.single_use != CG_SINGLE_USE_ALWAYS && cgs_token_from_session(c, &t) == 0) {
-		verify(c, &t, req, &session);
+	if (c->cfg.single_use != CG_SINGLE_USE_ALWAYS && decide_session(c, req, &session)) {
 		if (session.reason == CG_OK) {
 			c->granted_by_login = true;
 			*d = session;
@@ -73,6 +134,9 @@ static void decide(struct cgs_ctx *c, struct cg_request *req, struct cg_decision
 		goto explicit_failed;
 	}
 	if (!c->noninteractive) {
+		/* a prompt that appears although the login has a ticket says why, first */
+		if (have_session)
+			say_session_miss(c, &session);
 		rc = cgs_token_from_prompt(c, &t, msg, sizeof(msg));
 		if (rc == 0)
 			goto judge;
@@ -103,6 +167,7 @@ static void log_decision_as(const struct cgs_ctx *c, const struct cgs_command *c
 			    const struct cg_decision *d, const char *event, bool audit_only)
 {
 	struct cg_audit_event ev = { 0 };
+	struct cg_audit_origin origin;
 	char runas[32], line[4096];
 
 	if (cmd->runas_user == NULL)
@@ -118,8 +183,12 @@ static void log_decision_as(const struct cgs_ctx *c, const struct cgs_command *c
 	ev.argc = cmd->argc;
 	ev.audit_only = audit_only;
 	ev.decision = d;
+	cg_audit_origin_get(&origin);
+	cg_audit_origin_set(&ev, &origin);
 	cg_audit_format(&ev, line, sizeof(line));
-	syslog(LOG_AUTHPRIV | cg_audit_priority(&ev), "%s", line);
+	/* sudo's syslog ident is "sudo": the tag is what `grep changegate` finds */
+	syslog(LOG_AUTHPRIV | cg_audit_priority(&ev), "changegate: %s", line);
+	cg_audit_journal_send(&ev, cg_audit_priority(&ev), line);
 	if (c->config_ok && c->cfg.audit_log != NULL &&
 	    cg_audit_append_json(c->cfg.audit_log, &ev, time(NULL)) != 0)
 		syslog(LOG_AUTHPRIV | LOG_ERR, "changegate: cannot append to the audit log");
@@ -213,7 +282,11 @@ bool cgs_gate_check(struct cgs_ctx *c, const struct cgs_command *cmd, long long 
 		cg_strlcpy(c->granted_jti, d.ticket.jti, sizeof(c->granted_jti));
 		cg_strlcpy(c->granted_chg, d.ticket.chg, sizeof(c->granted_chg));
 	}
+	/* what sudo logs as the refusal: the real reason, not a guess at it */
+	snprintf(c->errstr, sizeof(c->errstr), "changegate: %s (%s)", cg_reason_summary(d.reason),
+		 cg_reason_code(d.reason));
 	log_decision(c, cmd, &d, !allow && c->opts.audit_only);
+	debug_say(c, "verifier loaded", cgs_verifier_loaded() ? "yes" : "no");
 	/* an allow is silent, except under a ticket for every command: the user should know
 	 * that this is what they hold, and that each use is logged as such */
 	if (allow && d.unrestricted) {

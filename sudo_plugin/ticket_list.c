@@ -110,6 +110,7 @@ void cgs_gate_list(struct cgs_ctx *c)
 	req.cwd = "/";
 	req.now = time(NULL);
 	req.replay = t.source == CGS_SRC_SESSION ? CG_REPLAY_SKIP : CG_REPLAY_PEEK;
+	cgs_token_ssh_key(&t, &req);
 	cgs_verify_token(&c->cfg, t.buf, t.len, &req, &d);
 	if ((d.reason == CG_COMMAND_DENIED || d.reason == CG_RUNAS_DENIED) && d.verified) {
 		char words[CG_CMD_MAX + 1];

@@ -44,20 +44,52 @@ static int take_copy(struct cgs_token *t, const char *src, size_t len, enum cgs_
 	return 0;
 }
 
-int cgs_token_from_session(const struct cgs_ctx *c, struct cgs_token *t)
+int cgs_session_record(const struct cgs_ctx *c, struct cg_login_record *r, char *why,
+		       size_t whylen)
 {
 	unsigned sid;
+
+	memset(r, 0, sizeof(*r));
+	if (cg_audit_session_id(&sid) != 0) {
+		snprintf(why, whylen, "no audit session id");
+		return -1;
+	}
+	return cg_login_record_read(CG_RUNDIR, sid, c->user.name, r, why, whylen);
+}
+
+int cgs_token_from_record(const struct cg_login_record *r, struct cgs_token *t)
+{
+	memset(t, 0, sizeof(*t));
+	if (take_copy(t, r->token, r->token_len, CGS_SRC_SESSION) != 0)
+		return -1;
+	cg_strlcpy(t->ssh_key, r->ssh_key, sizeof(t->ssh_key));
+	return 0;
+}
+
+int cgs_token_from_session(const struct cgs_ctx *c, struct cgs_token *t)
+{
 	struct cg_login_record r;
-	int rc;
+	char why[CG_DETAIL_MAX];
+	int rc = -1;
 
 	memset(t, 0, sizeof(*t));
-	if (cg_audit_session_id(&sid) != 0)
-		return -1;
-	if (cg_login_record_read(CG_RUNDIR, sid, c->user.name, &r, NULL, 0) != 0)
-		return -1;
-	rc = take_copy(t, r.token, r.token_len, CGS_SRC_SESSION);
+	if (cgs_session_record(c, &r, why, sizeof(why)) == 0)
+		rc = cgs_token_from_record(&r, t);
 	cg_login_record_free(&r);
 	return rc;
+}
+
+void cgs_token_ssh_key(const struct cgs_token *t, struct cg_request *req)
+{
+	/* a key-bound token (cnf.ssh_fp) counts only through the record of the login that
+	 * checked its key; from anywhere else it is key_mismatch */
+	req->ssh_key_fp = t->source == CGS_SRC_SESSION && t->ssh_key[0] != '\0' ? t->ssh_key
+			  : NULL;
+	req->ssh_key_none = t->source == CGS_SRC_SESSION
+			    ? "this login's record names no SSH key checked at login"
+			    : "a token bound to a key is accepted only through the record of the SSH "
+			      "login that checked the key, not from CHANGEGATE_TOKEN, a token file "
+			      "or the prompt";
 }
 
 int cgs_token_from_env(const struct cgs_ctx *c, struct cgs_token *t)

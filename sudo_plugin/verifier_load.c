@@ -98,6 +98,19 @@ cg_reason cgs_verify_token(const struct cg_config *cfg, const char *token, size_
 	return out->reason;
 }
 
+bool cgs_verifier_loaded(void)
+{
+	char path[PATH_MAX], dir[PATH_MAX];
+
+	if (verifier_path(path, sizeof(path), dir, sizeof(dir)) != 0)
+		return verifier != NULL;
+	void *h = dlopen(path, RTLD_LAZY | RTLD_NOLOAD);
+	if (h == NULL)
+		return false;
+	dlclose(h);
+	return true;
+}
+
 /* sudo unloads the plugin at the end of a call (and the tests open it many times) */
 __attribute__((destructor)) static void unload(void)
 {

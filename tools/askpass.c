@@ -48,6 +48,10 @@ static void help(void)
 	      "argument) if set; otherwise nothing is printed and the exit status is 1. A token is\n"
 	      "never printed for another prompt.\n"
 	      "\n"
+	      "Options:\n"
+	      "  -h, --help     show this help and exit\n"
+	      "  -V, --version  show the version and exit\n"
+	      "\n"
 	      "Exit status: 0 an answer was printed; 1 no token fits, or not a changegate prompt\n"
 	      "and no fallback; 2 usage.\n", stdout);
 }

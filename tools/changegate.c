@@ -23,6 +23,7 @@ static const struct {
 	{ "reaper", cmd_reaper, "end every ticketed login when its ticket ends (root daemon)" },
 	{ "sessions", cmd_sessions, "list the live gated logins" },
 	{ "end-session", cmd_end_session, "end a gated login now (root)" },
+	{ "audit", cmd_audit, "who did what under a ticket: the audit log as a timeline" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -28,7 +28,10 @@ void cli_check_revocation(struct cli_check *ck)
 		return;
 	}
 	if (cg_read_trusted_file(path, REVOCATION_CHECK_MAX, &buf, &len, err, sizeof(err)) != 0) {
-		cli_problem(ck, "revocation_file %s", err);
+		cli_problem_file(ck, "revocation_file", path, errno, err, "every gated user is "
+				 "refused (config_error) until it does",
+				 "install -o root -g root -m 0644 /dev/null", "empty; the packages "
+				 "do; or remove revocation_file from the configuration");
 		return;
 	}
 	/* a line the verifier cannot read as an id makes it deny every token (config_error) */
@@ -56,7 +59,10 @@ void cli_check_state_dir(struct cli_check *ck)
 	}
 	/* A missing or unsafe directory only matters when single use needs it. */
 	if (used)
-		cli_problem(ck, "state_dir %s", err);
+		cli_problem_file(ck, "state_dir", dir, errno, err, "single-use tokens cannot be "
+				 "redeemed, so every gated user is refused",
+				 "install -d -o root -g root -m 0700",
+				 "the packages create /var/lib/changegate");
 	else
 		cli_note(ck, "state_dir: %s (unused while single_use = no)", err);
 }
@@ -94,10 +100,14 @@ void cli_check_audit_log(struct cli_check *ck)
 		return;
 	}
 	const char *dir = dirname(copy);
-	if (cg_check_trusted_dir(dir, err, sizeof(err)) != 0)
-		cli_problem(ck, "audit_log's directory %s", err);
-	else
+	if (cg_check_trusted_dir(dir, err, sizeof(err)) != 0) {
+		cli_problem_file(ck, "audit_log's directory", dir, errno, err, "no decision "
+				 "reaches the JSON audit log (syslog still gets each one)",
+				 "install -d -o root -g root -m 0750",
+				 "the packages create /var/log/changegate");
+	} else {
 		cli_note(ck, "audit_log: %s", path);
+	}
 	free(copy);
 	check_audit_file(ck, path);
 }

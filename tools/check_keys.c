@@ -200,7 +200,9 @@ void cli_check_keys(struct cli_check *ck)
 		return;
 	}
 	if (cg_check_trusted_dir(dir, err, sizeof(err)) != 0) {
-		cli_problem(ck, "keys_dir %s", err);
+		cli_problem_file(ck, "keys_dir", dir, errno, err, "no token can be verified, every "
+				 "gated user is refused", "install -d -o root -g root -m 0755",
+				 "then install the issuer's public keys in it as <kid>.pem");
 		return;
 	}
 	struct cg_strlist names = { 0 };

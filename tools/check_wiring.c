@@ -213,7 +213,38 @@ struct pam_seen {
 	struct cg_gate_lists *lists;    /* when set: the first pam_changegate line's lists */
 	int lines;                      /* pam_changegate lines seen */
 	bool lists_bad;                 /* its list arguments could not be read */
+	const char *env_before;         /* the first stack where pam_env lets users write the
+					   PAM environment before our line: "auth", ... */
+	unsigned ours, audit_only;      /* pam_changegate lines, and those with audit_only */
 };
+
+/* pam_env with user_readenv on (its args from p on) reads ~/.pam_environment, so the user
+ * can set any PAM variable for the modules after it. */
+static bool user_sets_env(const char *mod, const char *p)
+{
+	if (strcmp(mod, "pam_env.so") != 0)
+		return false;
+	for (const char *o = strstr(p, "user_readenv="); o != NULL;
+	     o = strstr(o + 1, "user_readenv=")) {
+		if ((o == p || o[-1] == ' ' || o[-1] == '\t') && o[13] != '0')
+			return true;
+	}
+	return false;
+}
+
+/* Whether the whitespace-separated arguments in p (left as they are) include word. */
+static bool has_word(const char *p, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *w = p; (w = strstr(w, word)) != NULL; w += n) {
+		bool start = w == p || w[-1] == ' ' || w[-1] == '\t';
+		bool end = w[n] == '\0' || w[n] == ' ' || w[n] == '\t' || w[n] == '\n' ||
+			   w[n] == '\r' || w[n] == '#';
+		if (start && end)
+			return true;
+	}
+	return false;
+}
 
 /* The gate lists of one pam_changegate line (its arguments, from p on). */
 static void pam_line_lists(char *p, struct pam_seen *s)
@@ -275,8 +306,20 @@ static void pam_line(struct cli_check *ck, const char *dir, char *line, const ch
 	}
 	const char *mod = base_name(module);
 	bool ours = strcmp(mod, PAM_MODULE_FILE) == 0;
-	if (ours)
+	/* before our line of the same stack, it can plant SSH_AUTH_INFO_0 (auth, account) or
+	 * what auth hands on (session) */
+	bool ours_seen = strcasecmp(type, "auth") == 0 ? s->auth
+			 : strcasecmp(type, "account") == 0 ? s->account
+			 : s->session || s->session_before_loginuid;
+	if (!ours && !ours_seen && s->env_before == NULL && user_sets_env(mod, p))
+		s->env_before = strcasecmp(type, "auth") == 0 ? "auth"
+				: strcasecmp(type, "account") == 0 ? "account" : "session";
+	if (ours) {
+		s->ours++;
+		if (has_word(p, "audit_only"))
+			s->audit_only++;
 		pam_line_lists(p, s);
+	}
 	if (strcasecmp(type, "auth") == 0 && ours) {
 		s->auth = true;
 	} else if (strcasecmp(type, "account") == 0 && ours) {
@@ -348,6 +391,11 @@ bool cli_check_pam_sshd(struct cli_check *ck)
 	if (s.auth && s.account && s.session)
 		cli_note(ck, "PAM: %s calls " PAM_MODULE_FILE " in auth, account and session",
 			 path);
+	if (s.env_before != NULL)
+		cli_note(ck, "warning: PAM %s: pam_env.so with user_readenv comes before "
+			 PAM_MODULE_FILE " in %s: users can then set the PAM environment it reads "
+			 "(SSH_AUTH_INFO_0, the key and token a login hands on); put pam_env after "
+			 "it, or drop user_readenv", path, s.env_before);
 	return s.auth;
 }
 
@@ -363,6 +411,36 @@ int cli_wiring_pam_lists(const char *pam_dir, struct cg_gate_lists *out)
 	if (s.lists_bad)
 		return -2;
 	return s.lines > 0;
+}
+
+int cli_wiring_audit_only(const struct cli_wiring *w, struct cli_audit_only *out)
+{
+	struct cli_check quiet = { .quiet = true };
+	struct pam_seen s = { 0 };
+	char *line = NULL;
+	size_t cap = 0;
+
+	memset(out, 0, sizeof(*out));
+	pam_file(&quiet, w->pam_dir, "sshd", NULL, 0, &s);
+	out->pam_lines = s.ours;
+	out->pam_audit_only = s.audit_only;
+	FILE *f = open_text(w->sudo_conf);
+	if (f == NULL)
+		return quiet.problems != 0 ? -1 : 0;
+	while (getline(&line, &cap, f) > 0) {
+		char *words[3 + CG_LIST_MAX];
+		size_t n = split_words(line, words, sizeof(words) / sizeof(words[0]));
+		if (n < 3 || strcmp(words[0], "Plugin") != 0 ||
+		    strcmp(base_name(words[2]), SUDO_PLUGIN_FILE) != 0)
+			continue;
+		out->sudo_line = true;
+		for (size_t i = 3; i < n; i++)
+			if (strcmp(words[i], "audit_only") == 0)
+				out->sudo_audit_only = true;
+	}
+	free(line);
+	fclose(f);
+	return quiet.problems != 0 ? -1 : 0;
 }
 
 int cli_wiring_sudo_lists(const char *sudo_conf, struct cg_gate_lists *out)
@@ -403,7 +481,86 @@ struct sshd_seen {
 	/* The first Match block that requires keyboard-interactive: "file:line: Match ...",
 	 * escaped; empty when there is none. */
 	char kbd_match[768];
+	/* The first AuthenticationMethods that lets keyboard-interactive run before publickey
+	 * (or without it): "file:line: AuthenticationMethods ...", escaped; empty when there is none. */
+	char kbd_first[768];
+	bool key_first;                 /* some alternative requires publickey, then kbd */
+	struct cli_sshd_auth *auth;     /* when set: the AuthenticationMethods, block by block */
 };
+
+/* Whether, in one alternative ("publickey,keyboard-interactive:pam"), keyboard-interactive
+ * comes without a publickey before it: then PAM auth runs before sshd knows the key, and
+ * SSH_AUTH_INFO_0 names none (no certificate token, key-bound tokens key_mismatch). */
+static bool kbd_before_key(const char *alternative)
+{
+	const char *kbd = strstr(alternative, "keyboard-interactive");
+	const char *key = strstr(alternative, "publickey");
+	return kbd != NULL && (key == NULL || key > kbd);
+}
+
+/* Whether every alternative of an AuthenticationMethods value (words[0..n-1], each a
+ * comma-separated list) includes keyboard-interactive: then a user cannot get in without it. */
+static bool methods_require_kbd(char **words, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strstr(words[i], "keyboard-interactive") == NULL)
+			return false;
+	return n > 0;
+}
+
+/* Records a Match line's criteria (w[1..n-1]) as a new block of s->auth. */
+static void auth_block(struct sshd_seen *s, const char *path, unsigned line, char **w, size_t n)
+{
+	struct cli_sshd_auth *a = s->auth;
+	if (a == NULL)
+		return;
+	if (a->nblocks == CLI_SSHD_BLOCKS_MAX) {
+		a->truncated = true;
+		return;
+	}
+	struct cli_sshd_block *b = &a->blocks[a->nblocks++];
+	memset(b, 0, sizeof(*b));
+	snprintf(b->where, sizeof(b->where), "%.200s:%u", path, line);
+	for (size_t i = 1; i < n && b->ncrit < CLI_SSHD_CRIT_MAX; i++)
+		snprintf(b->crit[b->ncrit++], sizeof(b->crit[0]), "%s", w[i]);
+	if (n - 1 > CLI_SSHD_CRIT_MAX)
+		b->ncrit = CLI_SSHD_CRIT_MAX + 1; /* more than we keep: never evaluated */
+}
+
+/* An AuthenticationMethods line: the first one outside Match, or the block's first. */
+static void auth_methods(struct sshd_seen *s, bool in_match, char **w, size_t n)
+{
+	struct cli_sshd_auth *a = s->auth;
+	char *dst;
+	if (a == NULL || (in_match && (a->nblocks == 0 || a->truncated)))
+		return;
+	if (in_match) {
+		struct cli_sshd_block *b = &a->blocks[a->nblocks - 1];
+		if (b->have_methods)
+			return;
+		b->have_methods = true;
+		b->require_kbd = methods_require_kbd(w + 1, n - 1);
+		dst = b->methods;
+	} else {
+		if (a->have_global)
+			return;
+		a->have_global = true;
+		a->global_require_kbd = methods_require_kbd(w + 1, n - 1);
+		a->global_offers_kbd = false;
+		for (size_t i = 1; i < n; i++)
+			if (strstr(w[i], "keyboard-interactive") != NULL)
+				a->global_offers_kbd = true;
+		dst = a->global;
+	}
+	size_t len = 0;
+	dst[0] = '\0';
+	for (size_t i = 1; i < n; i++) {
+		int k = snprintf(dst + len, CLI_SSHD_METHODS_MAX - len, "%s%s", i > 1 ? " " : "", w[i]);
+		if (k < 0 || (size_t)k >= CLI_SSHD_METHODS_MAX - len)
+			break;
+		len += (size_t)k;
+	}
+}
 
 static enum tristate yes_no(const char *v)
 {
@@ -434,15 +591,6 @@ static void sshd_include(struct cli_check *ck, const char *dir, const char *patt
 	globfree(&g);
 }
 
-/* Whether every alternative of an AuthenticationMethods value (words[0..n-1], each a
- * comma-separated list) includes keyboard-interactive: then a user cannot get in without it. */
-static bool methods_require_kbd(char **words, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strstr(words[i], "keyboard-interactive") == NULL)
-			return false;
-	return n > 0;
-}
 
 /* "Match Group developers" from the Match line's words, each escaped: sshd_config is root's,
  * but what reaches the terminal is escaped everywhere in check-config. */
@@ -489,13 +637,26 @@ static void sshd_file(struct cli_check *ck, const char *dir, const char *path, i
 			in_match = true;
 			match_line = lineno;
 			match_words(match, sizeof(match), w, n);
+			auth_block(s, path, lineno, w, n);
 		} else if (strcasecmp(w[0], "Include") == 0) {
 			for (size_t i = 1; i < n; i++)
 				sshd_include(ck, dir, w[i], depth, s);
 		} else if (strcasecmp(w[0], "AuthenticationMethods") == 0) {
+			auth_methods(s, in_match, w, n);
 			for (size_t i = 1; i < n; i++)
 				if (strstr(w[i], "keyboard-interactive") != NULL)
 					s->methods_kbd = true;
+			for (size_t i = 1; i < n; i++) {
+				char safe[400], m[256];
+				if (strstr(w[i], "keyboard-interactive") != NULL && !kbd_before_key(w[i]))
+					s->key_first = true;
+				if (!kbd_before_key(w[i]) || s->kbd_first[0] != '\0')
+					continue;
+				cg_sanitize(safe, sizeof(safe), path);
+				cg_sanitize(m, sizeof(m), w[i]);
+				snprintf(s->kbd_first, sizeof(s->kbd_first),
+					 "%s:%u: AuthenticationMethods %s", safe, lineno, m);
+			}
 			if (in_match && s->kbd_match[0] == '\0' && methods_require_kbd(w + 1, n - 1)) {
 				char safe[512];
 				cg_sanitize(safe, sizeof(safe), path);
@@ -519,7 +680,7 @@ static void sshd_file(struct cli_check *ck, const char *dir, const char *path, i
 void cli_check_sshd_config(struct cli_check *ck, bool pam_auth)
 {
 	const char *path = ck->wiring->sshd_config;
-	struct sshd_seen s = { UNSET, UNSET, false, "" };
+	struct sshd_seen s = { UNSET, UNSET, false, "", "", false, NULL };
 	unsigned before = ck->problems;
 	char *copy = strdup(path);
 	if (copy == NULL) {
@@ -537,12 +698,29 @@ void cli_check_sshd_config(struct cli_check *ck, bool pam_auth)
 			 "for a password instead of a ticket, and those without one cannot log in; "
 			 "remove the Match block and reload sshd, or put the PAM lines back",
 			 s.kbd_match, ck->wiring->pam_dir);
+	if (s.kbd_first[0] != '\0')
+		cli_note(ck, "warning: sshd_config %s lets keyboard-interactive run before "
+			 "publickey: pam_changegate cannot see the login's key then, so a token in an "
+			 "SSH certificate is not found and a token bound to a key is refused "
+			 "(key_mismatch); require publickey first (publickey,keyboard-interactive)",
+			 s.kbd_first);
+	else if (!s.key_first && s.kbd == YES && s.use_pam == YES)
+		cli_note(ck, "warning: sshd_config %s: no AuthenticationMethods requires publickey "
+			 "before keyboard-interactive, so keyboard-interactive may run without a key: "
+			 "pam_changegate then sees no key, a token in an SSH certificate is not found "
+			 "and a token bound to a key is refused (key_mismatch); require "
+			 "publickey,keyboard-interactive for gated users", path);
 	if (ck->problems != before)
 		return;
 	if (s.use_pam != YES)
 		cli_problem(ck, "sshd_config %s: UsePAM is not yes; sshd never calls "
 			    PAM_MODULE_FILE, path);
-	if (s.kbd == NO)
+	/* In the audit stage sshd is left as it was (deployment.md section 7): nobody is
+	 * asked for a ticket yet, so a missing prompt is what that stage wants. */
+	if (ck->stage == CLI_STAGE_AUDIT && (s.kbd == NO || (!s.methods_kbd && s.kbd != YES)))
+		cli_note(ck, "sshd_config: %s does not ask for keyboard-interactive yet: right for "
+			 "the audit stage; the enforce stage turns it on", path);
+	else if (s.kbd == NO)
 		cli_problem(ck, "sshd_config %s: KbdInteractiveAuthentication is no; sshd cannot "
 			    "ask gated users for their ticket", path);
 	else if (!s.methods_kbd && s.kbd != YES)
@@ -551,6 +729,20 @@ void cli_check_sshd_config(struct cli_check *ck, bool pam_auth)
 			    "sshd never asks gated users for their ticket", path);
 	if (s.use_pam == YES && s.kbd != NO && (s.methods_kbd || s.kbd == YES))
 		cli_note(ck, "sshd_config: %s uses PAM with keyboard-interactive", path);
+}
+
+int cli_wiring_sshd_auth(const char *sshd_config, struct cli_sshd_auth *out)
+{
+	struct cli_check quiet = { .quiet = true };
+	struct sshd_seen s = { UNSET, UNSET, false, "", "", false, out };
+	char *copy = strdup(sshd_config);
+
+	memset(out, 0, sizeof(*out));
+	if (copy == NULL)
+		return -1;
+	sshd_file(&quiet, dirname(copy), sshd_config, 0, &s);
+	free(copy);
+	return quiet.problems == 0 ? 0 : -1;
 }
 
 void cli_check_wiring(struct cli_check *ck)

@@ -37,6 +37,7 @@ int cli_revocations_show(int argc, char **argv);
 int cmd_reaper(int argc, char **argv);
 int cmd_sessions(int argc, char **argv);
 int cmd_end_session(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 /* ---- cli_io.c ------------------------------------------------------------------------- */
 
@@ -115,6 +116,9 @@ struct cli_issue {
 	struct cg_strlist aud, hosts, cmds, runas, runas_groups;
 	bool emergency, have_nbf;
 	bool all_commands;          /* --all-commands: cmds ["*"], every command */
+	const char *ssh_pubkey;     /* --ssh-pubkey: bind to this key (cnf.ssh_fp) */
+	const char *ssh_ca, *ssh_cert; /* --ssh-ca, --ssh-cert: certify it, carrying the token */
+	char ssh_fp[CG_SSH_FP_LEN + 1];
 	long long nbf;
 	long ttl;
 	unsigned scopes;
@@ -125,6 +129,16 @@ bool cli_random_jti(char *out, size_t outlen);
 /* The payload JSON text (malloc'd) for o with this jti, iat = nbf = o->nbf or now; NULL with
  * the reason printed. */
 char *cli_issue_payload(const struct cli_issue *o, const char *jti, long long now);
+
+/* ---- issue_ssh.c --------------------------------------------------------------------- */
+/* The fingerprint (as ssh-keygen -l prints it) of the OpenSSH public key file at path; 0,
+ * or -1 with the reason printed (a certificate is refused: the key is wanted). */
+int cli_ssh_pubkey_fp(const char *cmd, const char *path, char fp[CG_SSH_FP_LEN + 1]);
+/* Writes o->ssh_cert: a user certificate for o->ssh_pubkey signed by o->ssh_ca through
+ * `ssh-keygen -s`, principal sub, valid nbf..exp, key id naming sub, ticket and jti, with the
+ * token in the changegate-token@changegate extension. 0, or -1 with the reason printed. */
+int cli_ssh_certify(const struct cli_issue *o, const char *token, const char *jti,
+		    long long nbf, long long exp);
 
 /* ---- issue_sign.c -------------------------------------------------------------------- */
 
@@ -152,12 +166,17 @@ json_t *cli_json_claim(const char *s);
 
 /* ---- check-config: check_report.c, check_keys.c, check_files.c ----------------------- */
 
+/* The rollout stages of deployment.md: keys and configuration (section 1), the wiring with
+ * audit_only everywhere (section 7), enforcement. CLI_STAGE_ANY: no stage asked for. */
+enum cli_stage { CLI_STAGE_ANY = 0, CLI_STAGE_KEYS, CLI_STAGE_AUDIT, CLI_STAGE_ENFORCE };
+
 /* One run of `changegate check-config`: what was loaded, and how many problems were found. */
 struct cli_check {
 	const struct cg_config *cfg;
 	const struct cli_wiring *wiring;        /* NULL: the host's wiring is not checked */
 	unsigned problems;
 	bool quiet;                             /* count problems, print nothing */
+	enum cli_stage stage;
 };
 
 /* The host files that decide whether sudo and sshd call changegate at all. */
@@ -175,6 +194,13 @@ void cli_note(struct cli_check *ck, const char *fmt, ...) __attribute__((format(
 /* Once sudo.conf loads the plugin: a warning when no sudoers Defaults line sets runcwd
  * (check_runcwd.c). */
 void cli_check_sudoers_runcwd(struct cli_check *ck);
+
+/* A problem about path that the core reported as err with errno e: for a missing file
+ * "WHAT PATH does not exist: CONSEQUENCE; create it: CREATE_CMD PATH (NOTE)", for one a
+ * non-root user cannot read a hint to run as root, else WHAT and err. */
+void cli_problem_file(struct cli_check *ck, const char *what, const char *path, int e,
+		      const char *err, const char *consequence, const char *create_cmd,
+		      const char *note);
 
 /* keys_dir: trusted, every *.pem a public key a token can name, usable with the configured
  * algorithms; emergency_keys present. */
@@ -205,6 +231,57 @@ void cli_check_wiring(struct cli_check *ck);
  * followed as above), or that sudo.conf's changegate_sudo.so Plugin line passes: 1 found,
  * 0 no such line (out empty), -1 unreadable (the wiring checks say why), -2 a bad list. */
 int cli_wiring_pam_lists(const char *pam_dir, struct cg_gate_lists *out);
+/* Where audit_only is set: on how many of pam_dir/sshd's pam_changegate lines (of how many),
+ * and on sudo.conf's changegate_sudo.so Plugin line. 0, or -1 when a file was unreadable
+ * (the wiring checks say why). */
+struct cli_audit_only {
+	unsigned pam_lines, pam_audit_only;
+	bool sudo_line, sudo_audit_only;
+};
+int cli_wiring_audit_only(const struct cli_wiring *w, struct cli_audit_only *out);
+
+/* sshd's AuthenticationMethods as sshd_config (and its Include'd files) sets them: the
+ * first value outside any Match block, and each Match block in order with its criteria and
+ * its first value. Match criteria of more than CLI_SSHD_CRIT_MAX words are not kept. */
+#define CLI_SSHD_BLOCKS_MAX 64
+#define CLI_SSHD_CRIT_MAX 8
+#define CLI_SSHD_METHODS_MAX 256
+struct cli_sshd_block {
+	char where[224];                        /* "file:line" of the Match line */
+	char crit[CLI_SSHD_CRIT_MAX][128];      /* "Group", "developers,ops", ... */
+	size_t ncrit;                           /* > CLI_SSHD_CRIT_MAX: too many to judge */
+	bool have_methods, require_kbd;
+	char methods[CLI_SSHD_METHODS_MAX];
+};
+struct cli_sshd_auth {
+	bool have_global, global_require_kbd, global_offers_kbd;
+	char global[CLI_SSHD_METHODS_MAX];
+	struct cli_sshd_block blocks[CLI_SSHD_BLOCKS_MAX];
+	size_t nblocks;
+	bool truncated;                         /* more Match blocks than we keep */
+};
+/* 0, or -1 when a file could not be read (the wiring checks say why). */
+int cli_wiring_sshd_auth(const char *sshd_config, struct cli_sshd_auth *out);
+
+/* ---- who sshd asks for keyboard-interactive: check_sshd_users.c ------------------------ */
+
+/* Cross-checks sshd's Match blocks against who is gated at ssh: an exempt user whom sshd
+ * still asks for keyboard-interactive gets PAM's password prompt (a warning), a gated user
+ * whom it never asks is refused at the account step (a warning). Group members are those the
+ * group file lists. Not in the audit stage, where sshd is left as it was. */
+void cli_check_sshd_users(struct cli_check *ck);
+
+/* ---- the rollout stage: check_stage.c ------------------------------------------------- */
+
+/* "keys", "audit", "enforce": false on anything else. */
+bool cli_parse_stage(const char *s, enum cli_stage *out);
+/* After the other checks: audit_only wherever it is set (a warning line), a problem where
+ * it contradicts ck->stage, and a closing "stage:" line saying where the host is and what
+ * the next stage needs. config_problems: those found before the wiring was checked. */
+void cli_check_stage(struct cli_check *ck, unsigned config_problems);
+/* Without --stage: CLI_STAGE_AUDIT when every wired line carries audit_only (sshd is then
+ * rightly left without the ticket prompt), else CLI_STAGE_ANY. */
+enum cli_stage cli_infer_stage(const struct cli_wiring *w);
 int cli_wiring_sudo_lists(const char *sudo_conf, struct cg_gate_lists *out);
 
 /* ---- who is gated, per front: gate_fronts.c -------------------------------------------- */

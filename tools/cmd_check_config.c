@@ -1,5 +1,6 @@
 /* `changegate check-config`: like `sshd -t`, tells an administrator before a reload whether
  * the verifier can work with this host's files, and if not, each reason on its own line. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,17 +17,17 @@ static void (*const checks[])(struct cli_check *ck) = {
 	cli_check_state_dir,
 	cli_check_audit_log,
 	cli_check_reaper,
-	cli_check_wiring,       /* sudo.conf, pam.d/sshd, sshd_config; skipped when not asked */
 };
 
 enum { OPT_SUDO_CONF = 256, OPT_PAM_DIR, OPT_SSHD_CONFIG, OPT_WIRING, OPT_NO_WIRING, OPT_USER,
-       OPT_SUDOERS };
+       OPT_SUDOERS, OPT_STAGE };
 
 static void usage(void)
 {
 	printf("Usage: changegate check-config [--config FILE] [--sudo-conf FILE] [--pam-dir DIR]\n"
 	       "                               [--sshd-config FILE] [--sudoers FILE]\n"
 	       "                               [--wiring | --no-wiring] [--user USER]\n"
+	       "                               [--stage keys|audit|enforce]\n"
 	       "\n"
 	       "Loads the configuration as the PAM module and the sudo plugin do, then checks\n"
 	       "what it points at:\n"
@@ -58,6 +59,13 @@ static void usage(void)
 	       "not exempt is refused with config_error); one in an exempt list a warning.\n"
 	       "The wiring is checked when the default configuration is, or when a wiring option\n"
 	       "is given.\n"
+	       "Then the rollout stage (deployment.md): audit_only is flagged wherever it is\n"
+	       "set, and a last \"stage:\" line says where the host is and what the next stage\n"
+	       "needs. With --stage, what that stage needs is checked: keys, the configuration\n"
+	       "and its files only; audit, the wiring too, with audit_only on every PAM line\n"
+	       "and on sudo.conf's, and sshd not yet asking for tickets; enforce, everything,\n"
+	       "and audit_only nowhere. Without it, a host with audit_only on every wired line\n"
+	       "is judged as in the audit stage.\n"
 	       "Prints one line per problem, then \"config OK\" when there is none.\n"
 	       "\n"
 	       "Options:\n"
@@ -70,6 +78,7 @@ static void usage(void)
 	       "  --wiring            check the wiring even with --config\n"
 	       "  --no-wiring         check the configuration only\n"
 	       "  --user USER         say, per front, whether USER is gated and why\n"
+	       "  --stage STAGE       check what the rollout stage needs: keys, audit or enforce\n"
 	       "  -h, --help          show this help and exit\n"
 	       "\n"
 	       "Exit status: 0 no problem; 1 problems found (the verifier would deny everyone with\n"
@@ -104,22 +113,37 @@ static void describe_config(struct cli_check *ck)
 		 cfg->max_lifetime, cfg->leeway, single_use_name(cfg->single_use));
 }
 
-static int check_config(const char *path, const struct cli_wiring *wiring, const char *user)
+static int check_config(const char *path, const struct cli_wiring *wiring, const char *user,
+			enum cli_stage stage)
 {
 	struct cg_config cfg;
 	char err[512];
-	struct cli_check ck = { .cfg = &cfg, .wiring = wiring, .problems = 0 };
+	struct cli_check ck = { .cfg = &cfg, .wiring = wiring, .problems = 0, .stage = stage };
+	if (ck.stage == CLI_STAGE_ANY)
+		ck.stage = cli_infer_stage(wiring);
 	if (cli_load_config(&cfg, path, err, sizeof(err)) != 0) {
 		/* Nothing it names can be judged without it; the verifier denies everyone now.
 		 * The wiring does not depend on it, and is worth fixing in the same pass. */
-		cli_problem(&ck, "%s", err);
+		if (errno == ENOENT)
+			cli_problem(&ck, "%s does not exist: the PAM module and the sudo plugin "
+				    "refuse every gated user (config_error); write it from "
+				    "/usr/share/doc/changegate/examples/changegate.conf (see "
+				    "changegate.conf(5))", path != NULL ? path : cg_default_config_path());
+		else
+			cli_problem(&ck, "%s", err);
 		ck.cfg = NULL;
 		cli_check_wiring(&ck);
+		cli_check_stage(&ck, 1);
 	} else {
 		describe_config(&ck);
 		for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
 			checks[i](&ck);
-		cli_check_gate(&ck, user);
+		unsigned before_wiring = ck.problems;
+		cli_check_wiring(&ck);  /* sudo.conf, pam.d/sshd, sshd_config, when asked */
+		unsigned wiring_problems = ck.problems - before_wiring;
+		cli_check_gate(&ck, user); /* an unknown enforce name: the configuration's */
+		cli_check_sshd_users(&ck);
+		cli_check_stage(&ck, ck.problems - wiring_problems);
 		cg_config_free(&cfg);
 	}
 	if (ck.problems == 0) {
@@ -141,6 +165,7 @@ int cmd_check_config(int argc, char **argv)
 		{ "wiring", no_argument, NULL, OPT_WIRING },
 		{ "no-wiring", no_argument, NULL, OPT_NO_WIRING },
 		{ "user", required_argument, NULL, OPT_USER },
+		{ "stage", required_argument, NULL, OPT_STAGE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -154,6 +179,7 @@ int cmd_check_config(int argc, char **argv)
 	/* -1: decide from --config (a test or staged config is not the host's); 0/1: asked. */
 	int want_wiring = -1;
 	bool wiring_path = false;
+	enum cli_stage stage = CLI_STAGE_ANY;
 	int c;
 	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -185,6 +211,12 @@ int cmd_check_config(int argc, char **argv)
 		case OPT_USER:
 			user = optarg;
 			break;
+		case OPT_STAGE:
+			if (!cli_parse_stage(optarg, &stage)) {
+				cli_error(CMD, "--stage: keys, audit or enforce");
+				return cli_usage_error(CMD);
+			}
+			break;
 		case 'h':
 			usage();
 			return CLI_EXIT_OK;
@@ -196,8 +228,19 @@ int cmd_check_config(int argc, char **argv)
 		cli_error(CMD, "unexpected argument '%s'", argv[optind]);
 		return cli_usage_error(CMD);
 	}
+	/* the keys stage is before any wiring; the later ones are about it */
+	if (stage == CLI_STAGE_KEYS && want_wiring == 1) {
+		cli_error(CMD, "--stage keys checks no wiring: drop --wiring");
+		return cli_usage_error(CMD);
+	}
+	if (stage > CLI_STAGE_KEYS && want_wiring == 0) {
+		cli_error(CMD, "--stage audit and enforce check the wiring: drop --no-wiring");
+		return cli_usage_error(CMD);
+	}
+	if (stage != CLI_STAGE_ANY)
+		want_wiring = stage != CLI_STAGE_KEYS;
 	if (want_wiring == -1)
 		want_wiring = config == NULL || strcmp(config, cg_default_config_path()) == 0 ||
 			      wiring_path;
-	return check_config(config, want_wiring ? &wiring : NULL, user);
+	return check_config(config, want_wiring ? &wiring : NULL, user, stage);
 }

@@ -13,6 +13,9 @@
 #define ISSUE_DEFAULT_MAX_LIFETIME (4 * 3600L)
 /* long options without a short form */
 #define OPT_ALL_COMMANDS 256
+#define OPT_SSH_PUBKEY 257
+#define OPT_SSH_CA 258
+#define OPT_SSH_CERT 259
 
 static void usage(void)
 {
@@ -21,6 +24,7 @@ static void usage(void)
 	       "           --ttl DURATION [--hosts PATTERN]... [--cmd COMMAND... | --all-commands]\n"
 	       "           [--runas USER]... [--runas-group GROUP]... [--reason TEXT] [--emergency]\n"
 	       "           [--jti ID] [--nbf EPOCH] [--alg ALG] [--config HOSTCONF]\n"
+	       "           [--ssh-pubkey FILE [--ssh-ca CAKEY --ssh-cert OUT]]\n"
 	       "\n"
 	       "Mints a change-ticket token: a JWT signed with the change-approval service's\n"
 	       "private key, that lets USER into the hosts whose configuration trusts KID, for\n"
@@ -66,6 +70,15 @@ static void usage(void)
 	       "                            1-128 characters, as for --ticket\n"
 	       "  -n, --nbf EPOCH           valid from EPOCH (seconds since 1970) instead of now;\n"
 	       "                            iat is set to the same time and exp to EPOCH + DURATION\n"
+	       "      --ssh-pubkey FILE     bind the token to this OpenSSH public key (claim\n"
+	       "                            cnf.ssh_fp): hosts accept it only in an SSH login that\n"
+	       "                            this key authenticated, and in sudo within that login\n"
+	       "      --ssh-ca CAKEY        also certify that key with this OpenSSH CA private key\n"
+	       "                            (ssh-keygen -s), carrying the token in the extension\n"
+	       "                            changegate-token@changegate: principal USER, valid\n"
+	       "                            from nbf to exp; needs --ssh-cert and --scope login\n"
+	       "      --ssh-cert OUT        where to write that certificate (e.g. the developer's\n"
+	       "                            ~/.ssh/id_ed25519-cert.pub)\n"
 	       "  -C, --config, --policy HOSTCONF\n"
 	       "                            a host's changegate.conf: refuse, as such a host would,\n"
 	       "                            a token whose alg is not in its `algorithms`, whose\n"
@@ -75,8 +88,9 @@ static void usage(void)
 	       "                            whose KID is not in its `emergency_keys`\n"
 	       "  -h, --help                show this help and exit\n"
 	       "\n"
-	       "Exit status: 0 token printed; 1 the key could not be used or signing failed;\n"
-	       "2 usage error or a value the hosts would refuse.\n"
+	       "Exit status: 0 token printed (and the certificate written); 1 the key could not\n"
+	       "be used, signing failed, or ssh-keygen -s failed; 2 usage error or a value the\n"
+	       "hosts would refuse.\n"
 	       "\n"
 	       "Example:\n"
 	       "  changegate issue --key /srv/approvals/issuer-2026.key --kid issuer-2026 \\\n"
@@ -222,6 +236,24 @@ static bool check_cmds(const struct cli_issue *o)
 	return true;
 }
 
+/* --ssh-pubkey's fingerprint now, so that a key no host could match fails here; a
+ * certificate only for a key-bound login token (its token in a certificate that anyone
+ * holding the file could paste elsewhere would otherwise be a bearer token). */
+static bool check_ssh(struct cli_issue *o)
+{
+	if ((o->ssh_ca != NULL || o->ssh_cert != NULL) &&
+	    (o->ssh_ca == NULL || o->ssh_cert == NULL || o->ssh_pubkey == NULL)) {
+		cli_error(CMD, "--ssh-ca and --ssh-cert go together, and with --ssh-pubkey");
+		return false;
+	}
+	if (o->ssh_ca != NULL && !(o->scopes & CG_SCOPE_LOGIN)) {
+		cli_error(CMD, "--ssh-ca: a certificate is for logging in; use --scope login or "
+			  "login,sudo");
+		return false;
+	}
+	return o->ssh_pubkey == NULL || cli_ssh_pubkey_fp(CMD, o->ssh_pubkey, o->ssh_fp) == 0;
+}
+
 /* The rules that tie options together: four eyes, break-glass, scope. */
 static bool check_opts(struct cli_issue *o)
 {
@@ -269,7 +301,7 @@ static bool check_opts(struct cli_issue *o)
 			  "sudo");
 		return false;
 	}
-	return check_cmds(o);
+	return check_cmds(o) && check_ssh(o);
 }
 
 /* --config: the host's own rules on the signed token, before anyone sees it. 0, or the exit
@@ -314,7 +346,22 @@ static int issue(struct cli_issue *o)
 	free(payload);
 	if (token == NULL)
 		return CLI_EXIT_FAIL;
+	/* every host refuses a longer one (too_large) before reading it: never print it */
+	size_t len = strlen(token);
+	if (len > CG_TOKEN_MAX) {
+		cli_error(CMD, "the token would be %zu bytes, over the %d that hosts accept "
+			  "(they refuse it with too_large): name fewer or shorter --cmd and "
+			  "--hosts entries, or split the change into several tickets", len,
+			  CG_TOKEN_MAX);
+		cg_wipe_free_str(token);
+		return CLI_EXIT_USAGE;
+	}
 	int rc = o->policy != NULL ? check_policy(o, token, now) : CLI_EXIT_OK;
+	/* the host's rules first: no certificate is written for a token a host would refuse */
+	long long nbf = o->have_nbf ? o->nbf : now;
+	if (rc == CLI_EXIT_OK && o->ssh_ca != NULL &&
+	    cli_ssh_certify(o, token, jti, nbf, nbf + o->ttl) != 0)
+		rc = CLI_EXIT_FAIL;
 	if (rc == CLI_EXIT_OK && (printf("%s\n", token) < 0 || fflush(stdout) != 0))
 		rc = CLI_EXIT_FAIL;
 	cg_wipe_free_str(token);
@@ -339,6 +386,9 @@ static int parse_option(int c, struct cli_issue *o)
 	case 'e': o->emergency = true; break;
 	case 'C': o->policy = optarg; break;
 	case OPT_ALL_COMMANDS: o->all_commands = true; break;
+	case OPT_SSH_PUBKEY: o->ssh_pubkey = optarg; break;
+	case OPT_SSH_CA: o->ssh_ca = optarg; break;
+	case OPT_SSH_CERT: o->ssh_cert = optarg; break;
 	case 'A':
 		return add_item(&o->aud, "aud", optarg, CG_CLAIM_MAX) ? -1 : CLI_EXIT_USAGE;
 	case 'H':
@@ -388,6 +438,9 @@ int cmd_issue(int argc, char **argv)
 		{ "emergency", no_argument, NULL, 'e' },
 		{ "jti", required_argument, NULL, 'j' },
 		{ "nbf", required_argument, NULL, 'n' },
+		{ "ssh-pubkey", required_argument, NULL, OPT_SSH_PUBKEY },
+		{ "ssh-ca", required_argument, NULL, OPT_SSH_CA },
+		{ "ssh-cert", required_argument, NULL, OPT_SSH_CERT },
 		{ "config", required_argument, NULL, 'C' },
 		{ "policy", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },

@@ -51,7 +51,8 @@ static void usage(void)
 	       "\n"
 	       "Example:\n"
 	       "  changegate keygen --alg ES256 --out /srv/approvals/issuer-2026\n"
-	       "  install -o root -m 0644 issuer-2026.pub /etc/changegate/keys/issuer-2026.pem\n",
+	       "  install -o root -m 0644 /srv/approvals/issuer-2026.pub \\\n"
+	       "      /etc/changegate/keys/issuer-2026.pem\n",
 	       RSA_BITS);
 }
 

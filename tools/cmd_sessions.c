@@ -277,8 +277,16 @@ int cmd_end_session(int argc, char **argv)
 			       "syslog and the audit log. Root only. It does not revoke the ticket: use\n"
 			       "`changegate revoke` too, or the user can log in again.\n"
 			       "\n"
+			       "Options:\n"
+			       "  -c, --config FILE   configuration file (default:\n"
+			       "                      %s)\n"
+			       "  -r, --run-dir DIR   the login record directory (default: %s)\n"
+			       "  -t, --ticket CHANGE end every login under this change ticket\n"
+			       "  -h, --help          show this help and exit\n"
+			       "\n"
 			       "Exit status: 0 ended; 1 no such login, or the records cannot be read;\n"
-			       "2 usage error.\n");
+			       "2 usage error.\n",
+			       cg_default_config_path(), CG_RUNDIR);
 			return CLI_EXIT_OK;
 		default:
 			return cli_usage_error("end-session");

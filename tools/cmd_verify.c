@@ -12,10 +12,12 @@
 
 #define CMD "verify"
 
-enum { OPT_SUDO_CONF = 256, OPT_PAM_DIR, OPT_CWD };
+enum { OPT_SUDO_CONF = 256, OPT_PAM_DIR, OPT_SSH_PUBKEY, OPT_CWD };
 
 struct verify_opts {
 	const char *config, *user, *host, *command, *runas, *cwd;
+	const char *ssh_pubkey;         /* judge as a login this key authenticated */
+	char ssh_fp[CG_SSH_FP_LEN + 1];
 	struct cli_wiring wiring;       /* where the fronts' own gate lists are read */
 	bool json, have_at;
 	long long at;
@@ -29,7 +31,8 @@ static void usage(void)
 	       "       changegate verify [--config FILE] --user USER --scope sudo\n"
 	       "           --command \"PATH ARG...\" [--runas USER] [--cwd DIR] [--host HOST]\n"
 	       "           [--at EPOCH] [--json] < token\n"
-	       "       (either form also takes [--sudo-conf FILE] [--pam-dir DIR])\n"
+	       "       (either form also takes [--sudo-conf FILE] [--pam-dir DIR]\n"
+	       "        [--ssh-pubkey FILE])\n"
 	       "\n"
 	       "Reads one token from standard input and judges it exactly as the PAM module (scope\n"
 	       "login) or the sudo plugin (scope sudo) would for USER on this host: signature, key,\n"
@@ -44,7 +47,7 @@ static void usage(void)
 	       "  -u, --user USER       the person logging in, or running sudo\n"
 	       "  -s, --scope SCOPE     login or sudo\n"
 	       "  -H, --host HOST       judge for this host name (default: hostname from the\n"
-	       "                        configuration, else this host's FQDN)\n"
+	       "                        configuration, else gethostname(), without DNS)\n"
 	       "  -C, --command CMD     sudo (required): the command, split on spaces; the first\n"
 	       "                        word is an absolute path, e.g.\n"
 	       "                        \"/usr/bin/systemctl restart nginx\"\n"
@@ -53,6 +56,10 @@ static void usage(void)
 	       "                        must be root-controlled (default: the current directory;\n"
 	       "                        give / where sudoers sets runcwd=/)\n"
 	       "  -t, --at EPOCH        judge at this time (seconds since 1970) instead of now\n"
+	       "  --ssh-pubkey FILE     judge as in an SSH login this OpenSSH public key\n"
+	       "                        authenticated (or sudo in it): a token bound to other\n"
+	       "                        keys is key_mismatch; without it, every bound token is\n"
+	       "                        key_mismatch\n"
 	       "  -j, --json            print one JSON object: decision, reason, detail, verified,\n"
 	       "                        ticket, jti, sub, approver, expires, emergency, gated\n"
 	       "  --sudo-conf FILE      sudo's front-end config, for the lists its changegate\n"
@@ -66,11 +73,11 @@ static void usage(void)
 	       "(no_token, malformed, too_large, bad_alg, unknown_key, bad_signature, bad_issuer,\n"
 	       "bad_audience, wrong_user, expired, not_yet_valid, lifetime_too_long, missing_claim,\n"
 	       "bad_claim, self_approved, scope_denied, host_denied, command_denied, runas_denied,\n"
-	       "revoked, replayed, revocation_invalid, revocation_stale, revocation_rollback,\n"
-	       "reaper_down, config_error); then the reason in plain words, and what the token\n"
-	       "says: ticket, jti, sub, approver, expiry; then, per front (ssh, sudo), whether USER\n"
-	       "is gated and why (\"sudo: alice is gated: in enforce_groups developers\n"
-	       "(changegate.conf)\").\n"
+	       "key_mismatch, revoked, replayed, revocation_invalid, revocation_stale,\n"
+	       "revocation_rollback, reaper_down, config_error); then the reason in plain words,\n"
+	       "and what the token says: ticket, jti, sub, approver, expiry; then, per front (ssh,\n"
+	       "sudo), whether USER is gated and why (\"sudo: alice is gated: in enforce_groups\n"
+	       "developers (changegate.conf)\").\n"
 	       "\n"
 	       "Exit status: 0 allow; 1 deny; 2 usage error, or a configuration that cannot be used\n"
 	       "(\"deny: config_error\" on standard output, the file and line on standard error).\n"
@@ -94,6 +101,7 @@ static int parse_option(int c, struct verify_opts *o)
 	case 'j': o->json = true; break;
 	case OPT_SUDO_CONF: o->wiring.sudo_conf = optarg; break;
 	case OPT_PAM_DIR: o->wiring.pam_dir = optarg; break;
+	case OPT_SSH_PUBKEY: o->ssh_pubkey = optarg; break;
 	case OPT_CWD: o->cwd = optarg; break;
 	case 's':
 		if (strcmp(optarg, "login") == 0) {
@@ -237,6 +245,8 @@ static int verify(const struct verify_opts *o, const struct cg_config *cfg,
 			.argc = words->count,
 			.now = now,
 			.replay = CG_REPLAY_PEEK,
+			.ssh_key_fp = o->ssh_pubkey != NULL ? o->ssh_fp : NULL,
+			.ssh_key_none = "changegate verify was given no --ssh-pubkey",
 		};
 		resolve_runas(o, &req);
 		cg_verify_token(cfg, token, len, &req, &d);
@@ -264,6 +274,7 @@ int cmd_verify(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "sudo-conf", required_argument, NULL, OPT_SUDO_CONF },
 		{ "pam-dir", required_argument, NULL, OPT_PAM_DIR },
+		{ "ssh-pubkey", required_argument, NULL, OPT_SSH_PUBKEY },
 		{ "cwd", required_argument, NULL, OPT_CWD },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -286,6 +297,8 @@ int cmd_verify(int argc, char **argv)
 		return cli_usage_error(CMD);
 	}
 	if (!check_opts(&o))
+		return cli_usage_error(CMD);
+	if (o.ssh_pubkey != NULL && cli_ssh_pubkey_fp(CMD, o.ssh_pubkey, o.ssh_fp) != 0)
 		return cli_usage_error(CMD);
 	struct cg_strlist words = { 0 };
 	if (!split_command(o.command, &words)) {

@@ -86,6 +86,9 @@ char *cli_issue_payload(const struct cli_issue *o, const char *jti, long long no
 		ok = set(p, "runas_groups", string_array(&o->runas_groups));
 	if (ok && o->emergency)
 		ok = set(p, "emergency", json_true());
+	/* RFC 7800's confirmation claim: only the holder of this SSH key can use the token */
+	if (ok && o->ssh_fp[0] != '\0')
+		ok = set(p, "cnf", json_pack("{s:s}", "ssh_fp", o->ssh_fp));
 	char *text = ok ? json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(scope);
 	json_decref(p);

@@ -72,9 +72,17 @@ void rp_audit_end(const struct cg_config *cfg, const struct rp_login *l, const c
 		.processes = processes,
 		.decision = &d,
 	};
+	/* the host, as the fronts name it; the audit session is the login's, not the reaper's
+	 * own, so `changegate audit --session` shows a login's end with its steps */
+	struct cg_audit_origin origin;
+	cg_audit_origin_get(&origin);
+	cg_audit_origin_set(&ev, &origin);
+	ev.have_audit_session = true;
+	ev.audit_session = l->sid;
 	char line[2048];
 	cg_audit_format(&ev, line, sizeof(line));
 	syslog(LOG_AUTHPRIV | LOG_WARNING, "%s", line);
+	cg_audit_journal_send(&ev, LOG_WARNING, line);
 	if (cfg->audit_log != NULL && cg_audit_append_json(cfg->audit_log, &ev, time(NULL)) != 0)
 		syslog(LOG_AUTHPRIV | LOG_ERR, "Error writing the audit log %s: %m", cfg->audit_log);
 }

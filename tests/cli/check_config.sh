@@ -111,6 +111,26 @@ check_out "all fixed" '^config OK$' 0 cc
 check_out "each problem counted (the bad key leaves none usable)" '^3 problems found$' 1 \
 	sh -c "chmod 0666 '$T/keys/issuer-1.pem' '$T/revoked'; '$CG' check-config --config '$CONF'"
 chmod 0644 "$T/keys/issuer-1.pem" "$T/revoked"
+# issue 17: a missing file is a sentence with its consequence and the fix, not the core's
+# "Error opening PATH: No such file or directory" (which stays the wording of the logs)
+write_config "keys_dir = $T/nokeys
+revocation_file = $T/norevoked
+state_dir = $T/nostate
+single_use = login
+audit_log = $T/nolog/audit.log"
+check_out "missing keys_dir: what it means and what to do" \
+	"^problem: keys_dir $T/nokeys does not exist: no token can be verified, every gated user is refused; create it: install -d -o root -g root -m 0755 $T/nokeys \\(then install the issuer's public keys" 1 cc
+check_out "missing revocation_file: the command that creates it" \
+	"^problem: revocation_file $T/norevoked does not exist: every gated user is refused \\(config_error\\) until it does; create it: install -o root -g root -m 0644 /dev/null $T/norevoked \\(empty" 1 cc
+check_out "missing state_dir under single_use" \
+	"^problem: state_dir $T/nostate does not exist: single-use tokens cannot be redeemed.*install -d -o root -g root -m 0700 $T/nostate" 1 cc
+check_out "missing audit_log directory" \
+	"^problem: audit_log's directory $T/nolog does not exist: no decision reaches the JSON audit log.*install -d -o root -g root -m 0750 $T/nolog" 1 cc
+if cc | grep -q 'Error opening'; then fail "a raw 'Error opening' is left"; else pass "no raw library error left"; fi
+check_out "missing configuration: what it means and where to start" \
+	'^problem: .*/nope\.conf does not exist: the PAM module and the sudo plugin refuse every gated user \(config_error\); write it from /usr/share/doc/changegate/examples/changegate\.conf' \
+	1 "$CG" check-config --config "$T/nope.conf"
+write_config
 check_rc "unknown option" 2 "$CG" check-config --config "$CONF" --fix
 check_rc "stray argument" 2 "$CG" check-config "$CONF"
 finish

@@ -198,6 +198,35 @@ check_out "... keyboard-interactive alone is required: warned" \
 good_pam
 good_sshd
 
+# Key-bound tickets and certificates (issue 18): pam_changegate reads SSH_AUTH_INFO_0 in auth
+# and account, so a user must not be able to write the PAM environment before it, and sshd
+# must have checked the key before keyboard-interactive runs. Warnings, not problems.
+printf 'Match User ops\n\tAuthenticationMethods keyboard-interactive,publickey\n' \
+	>"$W/ssh/sshd_config.d/changegate.conf"
+check_out "keyboard-interactive before publickey: warned, naming the line" \
+	'^warning: sshd_config .*changegate.conf:2: AuthenticationMethods keyboard-interactive,publickey lets keyboard-interactive run before publickey.*key_mismatch' \
+	0 warned
+printf 'Match User ops\n\tAuthenticationMethods publickey,password publickey,keyboard-interactive:pam\n' \
+	>"$W/ssh/sshd_config.d/changegate.conf"
+check_rc "... publickey first in every alternative with it: no warning" 1 warned
+good_sshd
+sed -i 's/^auth .*pam_changegate.so$/auth required pam_env.so user_readenv=1\n&/' "$W/pam.d/sshd"
+check_out "pam_env with user_readenv before the auth line: warned" \
+	'^warning: PAM .*sshd: pam_env.so with user_readenv comes before pam_changegate.so in auth' \
+	0 warned
+good_pam
+sed -i 's/^auth .*pam_changegate.so$/auth required pam_env.so user_readenv=0\n&/' "$W/pam.d/sshd"
+check_rc "... with user_readenv=0: no warning" 1 warned
+good_pam
+sed -i 's/^account .*pam_nologin.so$/account required pam_env.so user_readenv=1 readenv=1\n&/' \
+	"$W/pam.d/sshd"
+check_out "... before the account line: warned" \
+	'^warning: PAM .*pam_changegate.so in account' 0 warned
+good_pam
+printf 'session required pam_env.so user_readenv=1\n' >>"$W/pam.d/sshd"
+check_rc "... after the module's lines (Debian's place): no warning" 1 warned
+good_pam
+
 # sshd_config
 sed -i 's/^UsePAM yes/UsePAM no/' "$W/ssh/sshd_config"
 only_problem "UsePAM no" '^problem: sshd_config .*UsePAM is not yes'
@@ -213,6 +242,9 @@ check_out "AuthenticationMethods alone is not enough when kbd-interactive is off
 printf 'UsePAM yes\nChallengeResponseAuthentication yes\n' >"$W/ssh/sshd_config"
 rm "$W/ssh/sshd_config.d/cg.conf"
 check_out "ChallengeResponseAuthentication yes (Include-less)" '^config OK$' 0 cc
+check_out "... keyboard-interactive with no publickey required before it: warned (issue 18)" \
+	'^warning: sshd_config .*: no AuthenticationMethods requires publickey before keyboard-interactive' \
+	0 warned
 printf 'UsePAM=yes\n' >"$W/ssh/sshd_config"
 only_problem "neither AuthenticationMethods nor KbdInteractive" \
 	'^problem: sshd_config .*no AuthenticationMethods names keyboard-interactive'

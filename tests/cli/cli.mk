@@ -12,13 +12,19 @@ CLI_TESTS = \
 	tests/cli/json_inspect.sh \
 	tests/cli/check_config.sh \
 	tests/cli/check_wiring.sh \
+	tests/cli/check_stage.sh \
+	tests/cli/check_sshd_users.sh \
 	tests/cli/gate_fronts.sh \
 	tests/cli/interop.sh \
+	tests/cli/issue_ssh.sh \
 	tests/cli/revocations.sh \
 	tests/cli/demo.sh \
 	tests/cli/manpage.sh \
+	tests/cli/readme_commands.sh \
+	tests/cli/audit.sh \
 	tests/cli/askpass.sh \
 	tests/cli/issue_policy.sh
 dist_check_SCRIPTS += $(CLI_TESTS)
 TESTS += $(CLI_TESTS)
+EXTRA_DIST += tests/cli/data/audit-e2e.log
 EXTRA_DIST += tests/cli/lib.sh tests/cli/interop_jwt.py tests/cli/revlist_jwt.py demo/cli_demo.sh

@@ -157,4 +157,22 @@ check_rc "--cwd relative" 2 verify "$tok" --user alice --scope sudo --command /u
 	--cwd work
 check_rc "--cwd without sudo scope" 2 verify "$tok" --user alice --scope login --cwd /
 
+# issue 17: a token over the verifier's 8 KiB is refused at issue time, never printed
+long=$(printf 'a%.0s' $(seq 200))
+many=()
+for i in $(seq 40); do many+=(--cmd "/usr/bin/$long$i"); done
+check_out "a token over 8192 bytes is refused, saying why" \
+	'over the 8192 that hosts accept \(they refuse it with too_large\)' 2 mint alice "${many[@]}"
+out=$(mint alice "${many[@]}" 2>/dev/null)
+if [ -z "$out" ]; then pass "... and nothing is printed"; else fail "a too-large token was printed"; fi
+few=()
+for i in $(seq 20); do few+=(--cmd "/usr/bin/$long$i"); done
+tok=$(mint alice "${few[@]}" 2>/dev/null)
+if [ "${#tok}" -gt 4096 ] && [ "${#tok}" -le 8192 ]; then
+	check_out "a large token within the limit verifies" '^allow$' 0 \
+		verify "$tok" --user alice --scope sudo --command "/usr/bin/${long}7"
+else
+	fail "the within-limit token is ${#tok} bytes"
+fi
+
 finish

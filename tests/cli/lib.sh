@@ -91,6 +91,15 @@ cli_env() {
 	write_config "${1:-}"
 }
 
+# wiring_env: $W, a tree for check-config's wiring options: pam.d/, ssh/, and plugins/ with
+# empty changegate_sudo.so and changegate_sudo_verify.so (mode 0644, as sudo wants them).
+wiring_env() {
+	W="$T/wiring"
+	mkdir -m 0755 "$W" "$W/pam.d" "$W/ssh" "$W/plugins" || exit 99
+	install -m 0644 /dev/null "$W/plugins/changegate_sudo.so" || exit 99
+	install -m 0644 /dev/null "$W/plugins/changegate_sudo_verify.so" || exit 99
+}
+
 # write_config [EXTRA LINES]: (re)writes $T/changegate.conf, mode 0600. A key set in EXTRA
 # LINES replaces the default line for it (the parser refuses a key given twice).
 write_config() {

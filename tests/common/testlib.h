@@ -76,6 +76,11 @@ char *cg_test_mint(EVP_PKEY *key, const char *alg, const char *kid,
 
 /* Lines in path (newlines counted); 0 when it cannot be read. */
 size_t cg_test_file_lines(const char *path);
+
+/* ssh_blob.c: the value of SSH_AUTH_INFO_0 after a publickey login with the Ed25519 key pk:
+ * the bare key, or (token not NULL) an OpenSSH user certificate for it carrying token in its
+ * changegate-token@changegate extension. malloc'd, NULL on failure. */
+char *cg_test_ssh_auth_info(const unsigned char pk[32], const char *token);
 /* The last line of path (newline kept, cut to buflen) into buf; false when it cannot be read
  * or is empty. */
 bool cg_test_last_line(const char *path, char *buf, size_t buflen);

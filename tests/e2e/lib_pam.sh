@@ -16,8 +16,9 @@ sshd_prereqs() {
 	fi
 }
 
-# sshd_start: host key, keys dir, sshd_config (test lines + the example's), pam.d/sshd
-# (the example, with the built module and the test config), then sshd itself.
+# sshd_start: host key, keys dir, sshd_config (test lines, $SSHD_EXTRA_CONFIG's lines, then
+# the example's), pam.d/sshd (the example, with the built module and the test config), then
+# sshd itself.
 sshd_start() {
 	SSHD_DIR=$NS_DIR/sshd
 	mkdir -p "$SSHD_DIR/authorized_keys" "$SSHD_DIR/client"
@@ -35,6 +36,7 @@ StrictModes no
 PasswordAuthentication no
 PermitRootLogin prohibit-password
 LogLevel VERBOSE
+${SSHD_EXTRA_CONFIG:-}
 EOF
 	cat "$top_srcdir/examples/sshd_config.d/changegate.conf" >>"$SSHD_DIR/sshd_config"
 	sed "s#pam_changegate\\.so#$CG_PAM_MODULE config=$CG_CONFIG#" \
@@ -71,21 +73,30 @@ sshd_user_key() {
 	chmod 0644 "$SSHD_DIR/authorized_keys/$1"
 }
 
-# ssh_as USER TOKENFILE COMMAND...: logs in as USER with USER's key, answering the token
-# prompt with TOKENFILE's contents ("-" for no file: an empty answer). SSH_TIMEOUT (default
-# 30) bounds the client's life; SSH_PTY=1 gives the login a terminal (ssh -tt).
-ssh_as() {
-	local user=$1 tokfile=$2
-	shift 2
-	HOME=$SSHD_DIR/client CG_TOKEN_FILE=$tokfile SSH_ASKPASS=$SSHD_DIR/askpass \
-		SSH_ASKPASS_REQUIRE=force DISPLAY=:0 \
+# ssh_login KEY ASKPASS USER COMMAND...: logs in as USER with the private key KEY (and
+# KEY-cert.pub, which ssh offers when it exists), answering every prompt through ASKPASS.
+# SSH_TIMEOUT (default 30) bounds the client's life; SSH_PTY=1 gives the login a terminal
+# (ssh -tt).
+ssh_login() {
+	local key=$1 askpass=$2 user=$3
+	shift 3
+	HOME=$SSHD_DIR/client SSH_ASKPASS=$askpass SSH_ASKPASS_REQUIRE=force DISPLAY=:0 \
 		timeout "${SSH_TIMEOUT:-30}" ssh ${SSH_PTY:+-tt} -F /dev/null -p "$SSHD_PORT" \
-		-i "$SSHD_DIR/client/$user" \
+		-i "$key" \
 		-o IdentitiesOnly=yes -o BatchMode=no -o StrictHostKeyChecking=no \
 		-o UserKnownHostsFile=/dev/null -o LogLevel=INFO -o ConnectTimeout=10 \
 		-o NumberOfPasswordPrompts=1 \
 		-o PreferredAuthentications=publickey,keyboard-interactive \
 		"$user@127.0.0.1" "$@" </dev/null
+}
+
+# ssh_as USER TOKENFILE COMMAND...: logs in as USER with USER's key, answering the token
+# prompt with TOKENFILE's contents ("-" for no file: an empty answer). SSH_TIMEOUT and
+# SSH_PTY as for ssh_login.
+ssh_as() {
+	local user=$1 tokfile=$2
+	shift 2
+	CG_TOKEN_FILE=$tokfile ssh_login "$SSHD_DIR/client/$user" "$SSHD_DIR/askpass" "$user" "$@"
 }
 
 # token_file NAME: writes stdin to $SSHD_DIR/NAME.tok and prints its path.
@@ -109,6 +120,19 @@ claims = {"iss": iss, "aud": aud, "sub": sub, "jti": uuid.uuid4().hex, "chg": "C
 with open(key) as f:
     print(jwt.encode(claims, f.read(), algorithm="ES256", headers={"kid": "issuer-1"}))
 PY
+}
+
+# tokens_leaked: true when a token of $SSHD_DIR/*.tok, or its signature alone (the
+# secret-looking part), appears in the syslog.
+tokens_leaked() {
+	local f t
+	for f in "$SSHD_DIR"/*.tok; do
+		t=$(cat "$f")
+		[ -n "$t" ] || continue
+		grep -qF -- "$t" "$NS_LOG" && return 0
+		grep -qF -- "${t##*.}" "$NS_LOG" && return 0
+	done
+	return 1
 }
 
 # sshd_show_logs_on_failure: when a check failed, the ends of the syslog and sshd's own log.

@@ -109,18 +109,30 @@ sudo_conf_write() {
 	chmod 0644 "$1"
 }
 
+# sudo_conf_use SETUP [OPTIONS]: sudo.conf for the approval or the policy set-up, with
+# OPTIONS (e.g. "debug") added to changegate's own plugin line.
+sudo_conf_use() {
+	local conf
+	if [ "$1" = approval ]; then conf=$APPROVAL_CONF; else conf=$POLICY_CONF; fi
+	[ -n "${2:-}" ] && conf=${conf/config=$CG_CONFIG/config=$CG_CONFIG $2}
+	sudo_conf_write "$NS_DIR/sudo.conf" "$conf"
+}
+
 # in_session USER TOKEN CMD...: runs CMD in a new kernel audit session (loginuid set, as
 # pam_loginuid does at login) in which TOKEN is recorded for USER, as the PAM module does.
+# CMD's stdin is empty, or the caller's with CG_KEEP_STDIN=1 (to answer a prompt).
 # Needs $SESSION_PUT (tests/sudo/session_record_put).
 in_session() {
 	local user=$1 token=$2
 	shift 2
 	# echo is a builtin: /proc/self is this bash, which the later commands inherit from
-	CG_T=$token bash -c 'u=$(id -u "$1") && echo "$u" >/proc/self/loginuid || exit 1
+	CG_T=$token CG_KEEP_STDIN=${CG_KEEP_STDIN:-} bash -c '
+		u=$(id -u "$1") && echo "$u" >/proc/self/loginuid || exit 1
 		printf "%s" "$CG_T" | "$0" "$1" || exit 1
 		unset CG_T
+		[ -n "$CG_KEEP_STDIN" ] || exec </dev/null
 		shift
-		exec "$@"' "$SESSION_PUT" "$user" "$@" </dev/null
+		exec "$@"' "$SESSION_PUT" "$user" "$@"
 }
 
 # True when this kernel gives a process that sets its loginuid an audit session id.

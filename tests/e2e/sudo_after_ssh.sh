@@ -23,11 +23,7 @@ tok=$(cg_mint alice --cmd /usr/bin/id) || exit 1
 tokfile=$(printf '%s\n' "$tok" | token_file alice)
 
 for setup in approval policy; do
-	if [ $setup = approval ]; then
-		sudo_conf_write "$NS_DIR/sudo.conf" "$APPROVAL_CONF"
-	else
-		sudo_conf_write "$NS_DIR/sudo.conf" "$POLICY_CONF"
-	fi
+	sudo_conf_use $setup
 	ns_log_mark
 	ns_check "$setup: sudo in the ssh session uses the login's ticket" \
 		prints_and_succeeds 0 ssh_as alice "$tokfile" 'sudo -n /usr/bin/id -u'
@@ -36,6 +32,28 @@ for setup in approval policy; do
 	ns_check "$setup: the login's ticket does not cover other commands" \
 		denied_with command_denied alice ssh_as alice "$tokfile" 'sudo -n /usr/bin/whoami'
 done
+# issue 17: `changegate audit` joins the login and the sudo commands run inside it: the same
+# audit session id on the ssh records and the sudo records of the ticket
+audit_timeline() {
+	local out
+	out=$("$top_builddir/tools/changegate" audit --file "$CG_AUDIT_LOG" --ticket CHG0012345) ||
+		{ echo "exit $?: $out"; return 1; }
+	printf '%s\n' "$out" | grep -q '  alice  ssh session_open from 127\.0\.0\.1: allow  ticket CHG0012345  session [0-9]' &&
+	printf '%s\n' "$out" | grep -q '  alice  sudo as root:root /usr/bin/id -u: allow  ticket CHG0012345  session [0-9]' &&
+	printf '%s\n' "$out" | grep -q '  alice  sudo as root:root /usr/bin/whoami: deny command_denied  ticket CHG0012345' ||
+		{ printf '%s\n' "$out"; return 1; }
+}
+ns_check "changegate audit: the ticket's logins and sudo commands as a timeline" audit_timeline
+same_session() {
+	"$top_builddir/tools/changegate" audit --file "$CG_AUDIT_LOG" --ticket CHG0012345 --json |
+		/usr/bin/python3 -c '
+import json, sys
+recs = [json.loads(l) for l in sys.stdin]
+ssh = {r["audit_session"] for r in recs if r.get("front") == "pam" and "audit_session" in r}
+sudo = [r.get("audit_session") for r in recs if r.get("front") == "sudo"]
+sys.exit(0 if sudo and ssh and all(s in ssh for s in sudo) else 1)'
+}
+ns_check "changegate audit --json: every sudo record names its ssh login's audit session" same_session
 token_in_log() { grep -qF -- "${tok##*.}" "$NS_LOG"; }
 ns_check_fails "the token never reaches syslog" token_in_log
 ns_finish

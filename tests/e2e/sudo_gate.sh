@@ -61,6 +61,9 @@ common_cases() {
 		prints_and_succeeds 0 sudo_as alice CHANGEGATE_TOKEN="$T_OK" sudo -n /usr/bin/id -u
 	ns_check "$m: an allow is logged with the ticket, command and target" \
 		log_has alice decision=allow reason=ok ticket=CHG0012345 runas=root 'cmd="/usr/bin/id -u"'
+	# issue 17: every record names its host, so a collector of many hosts can tell them apart
+	ns_check "$m: ... and names this host" \
+		log_has alice decision=allow "host=$(hostname)"
 	ns_check "$m: uncovered command denied" \
 		denied_with command_denied alice sudo_as alice CHANGEGATE_TOKEN="$T_OK" sudo -n /usr/bin/whoami
 	ns_check "$m: the denial names the ticket and the command" \
@@ -235,6 +238,18 @@ prompt_cases() {
 		output_has "1023-byte prompt limit" at_prompt alice "$T_OK$T_OK$T_OK" "sudo /usr/bin/id -u"
 }
 
+# session_prompt_says TEXT: in a login whose ticket is T_OK, sudo /usr/bin/whoami on a
+# terminal prints TEXT before its token prompt, and T_ALL typed there lets it run
+session_prompt_says() {
+	local out
+	out=$( (sleep 2; printf '%s\n' "$T_ALL") | CG_KEEP_STDIN=1 in_session alice "$T_OK" \
+		runuser -u alice -- script -qec "sudo /usr/bin/whoami" /dev/null | tr -d '\r')
+	printf '%s\n' "$out" | grep -qxF "changegate: $1" &&
+		printf '%s\n' "$out" | grep -B1 -- '\[changegate\] change ticket token' | head -n 1 |
+		grep -qxF "changegate: $1" &&
+		printf '%s\n' "$out" | grep -qx root || { echo "terminal: $out"; return 1; }
+}
+
 session_cases() {
 	local m=$1
 	if ! have_audit_sessions; then
@@ -243,6 +258,12 @@ session_cases() {
 	fi
 	ns_check "$m: the login session's ticket allows, nothing else given" \
 		prints_and_succeeds 0 in_session alice "$T_OK" runuser -u alice -- sudo -n /usr/bin/id -u
+	# issue 17: a prompt that appears because the login's ticket does not cover the command
+	# says so before asking, and a ticket that does cover it is then taken
+	if command -v script >/dev/null; then
+		ns_check "$m: the login's ticket does not cover it: said before the prompt" \
+			session_prompt_says "ticket CHG0012345 does not cover /usr/bin/whoami (command_denied); give a ticket that does"
+	fi
 	ns_check "$m: the login session's ticket does not cover other commands" \
 		denied_with command_denied alice in_session alice "$T_OK" \
 		runuser -u alice -- sudo -n /usr/bin/whoami
@@ -260,6 +281,12 @@ broken_cases() {
 	sudo_conf_write "$NS_DIR/sudo.conf" "${conf//config=$CG_CONFIG/config=$NS_DIR/broken.conf}"
 	ns_check "$m, broken config: gated user denied" \
 		denied_with config_error alice sudo_as alice CHANGEGATE_TOKEN="$T_OK" sudo -n /usr/bin/id
+	# issue 17: the decision line is tagged for `grep changegate` (sudo's ident is "sudo"),
+	# and what sudo logs of the refusal says the real reason, not "no ticket covers it"
+	ns_check "$m, broken config: the decision line carries the changegate tag" \
+		ns_log_wait 'changegate: decision=deny reason=config_error front=sudo ' 3
+	ns_check "$m, broken config: sudo's own refusal line names config_error" \
+		ns_log_wait "sudo.*changegate: changegate's configuration on this host is unusable \\(config_error\\)" 3
 	ns_check "$m, broken config: exempt user unaffected" \
 		prints_and_succeeds 0 sudo_as carol sudo -n /usr/bin/id -u
 	ns_check "$m, broken config: root unaffected" prints_and_succeeds 0 sudo -n /usr/bin/id -u

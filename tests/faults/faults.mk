@@ -29,7 +29,8 @@ tests_faults_test_pam_load_SOURCES = tests/faults/test_pam_load.c \
 	tests/common/fake_nss.h tests/common/fake_nss.c
 tests_faults_test_pam_load_LDFLAGS = $(AM_LDFLAGS) -Wl,--export-dynamic
 tests_faults_test_pam_load_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/common \
-	-I$(top_srcdir)/tests/pam -DCG_PAM_MODULE='"$(CG_PAM_MODULE_PATH)"'
+	-I$(top_srcdir)/tests/pam -DCG_PAM_MODULE='"$(CG_PAM_MODULE_PATH)"' \
+	-DCG_TOP_SRCDIR='"$(abs_top_srcdir)"'
 tests_faults_test_pam_load_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(PAMTEST_CFLAGS) \
 	$(JANSSON_CFLAGS) $(CRYPTO_CFLAGS)
 tests_faults_test_pam_load_LDADD = tests/common/libcgtest.la $(CUNIT_LIBS) $(PAMTEST_LIBS) \

@@ -70,12 +70,17 @@ static int make_dirs(const char *path)
 
 int lt_private_tmp(const char *const *keep)
 {
+	return lt_private_dir("/tmp", keep);
+}
+
+int lt_private_dir(const char *cover, const char *const *keep)
+{
 	struct kept kept[KEEP_MAX];
 	char tmp[PATH_MAX], real[PATH_MAX];
 	size_t n = 0;
 	int step = 0;
 
-	if (realpath("/tmp", tmp) == NULL)
+	if (realpath(cover, tmp) == NULL)
 		return 1;
 	size_t tmplen = strlen(tmp);
 	if (enter_namespace() != 0)
@@ -91,7 +96,7 @@ int lt_private_tmp(const char *const *keep)
 			goto out;
 		}
 		if (strncmp(real, tmp, tmplen) != 0 || real[tmplen] != '/')
-			continue; /* not under /tmp: stays visible anyway */
+			continue; /* not under cover: stays visible anyway */
 		snprintf(kept[n].path, sizeof(kept[n].path), "%s", real);
 		kept[n].fd = open(real, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (kept[n].fd < 0) {

@@ -16,5 +16,8 @@
  * the module's directory. 0 on success, else the failed step (> 0), with nothing that the
  * caller could undo. */
 int lt_private_tmp(const char *const *keep);
+/* The same with a fresh tmpfs over cover instead of /tmp: how a test proves that what it
+ * keeps is enough wherever the checkout lies (a checkout under /tmp is covered too). */
+int lt_private_dir(const char *cover, const char *const *keep);
 
 #endif /* CG_PRIVATE_TMP_H */

@@ -379,6 +379,53 @@ static void test_syslog_unavailable(void)
 		CU_ASSERT_EQUAL(WEXITSTATUS(status), 0);
 }
 
+/* What the whole test's own /tmp keeps visible: the module, this program, TMPDIR, and the
+ * checkout itself, whose scripts/valgrind.supp every program valgrind starts reads again
+ * (--trace-children): a checkout under /tmp must not vanish under the tmpfs. exe is a
+ * buffer for dirname(). */
+#define KEEP_DIRS 5
+static void own_tmp_keep(const char *keep[KEEP_DIRS], char *exe, size_t exelen,
+			 const char *argv0)
+{
+	snprintf(exe, exelen, "%s", argv0);
+	keep[0] = module_dir;
+	keep[1] = CG_TOP_SRCDIR;
+	keep[2] = dirname(exe);
+	keep[3] = getenv("TMPDIR");
+	keep[4] = NULL;
+}
+
+static char test_argv0[PATH_MAX];
+
+/* The checkout's directory covered as /tmp is when the checkout lies under /tmp: the
+ * suppression file must still be readable with the keep list the test uses for itself. */
+static void test_checkout_anywhere(void)
+{
+	char top[PATH_MAX], parent[PATH_MAX], exe[PATH_MAX];
+	snprintf(top, sizeof(top), "%s", CG_TOP_SRCDIR);
+	snprintf(parent, sizeof(parent), "%s", dirname(top));
+	if (geteuid() != 0 || strcmp(parent, "/") == 0) {
+		fprintf(stderr, "test_pam_load: checkout case needs root and a checkout below /\n");
+		return;
+	}
+	pid_t pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		const char *keep[KEEP_DIRS];
+		own_tmp_keep(keep, exe, sizeof(exe), test_argv0);
+		int step = lt_private_dir(parent, keep);
+		if (step != 0)
+			_exit(10 + step);
+		_exit(access(CG_TOP_SRCDIR "/scripts/valgrind.supp", R_OK) == 0 ? 0 : 1);
+	}
+	int status;
+	CU_ASSERT_FATAL(waitpid(pid, &status, 0) == pid);
+	if (WIFEXITED(status) && WEXITSTATUS(status) > 10)
+		fprintf(stderr, "test_pam_load: no covered checkout (step %d)\n",
+			WEXITSTATUS(status) - 10);
+	CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 /* Whether a child can have a /tmp of its own here (root, or user namespaces allowed). */
 static bool probe_isolation(void)
 {
@@ -407,7 +454,9 @@ static int run_tests(void)
 	    CU_add_test(s, "200 logins in one process: no fd, heap or RSS growth",
 			test_no_growth) == NULL ||
 	    CU_add_test(s, "syslog unavailable: no crash, same decisions",
-			test_syslog_unavailable) == NULL) {
+			test_syslog_unavailable) == NULL ||
+	    CU_add_test(s, "a checkout under the covered /tmp stays readable (valgrind.supp)",
+			test_checkout_anywhere) == NULL) {
 		CU_cleanup_registry();
 		return 1;
 	}
@@ -425,13 +474,14 @@ static int run_tests(void)
 int main(int argc, char **argv)
 {
 	char exe[PATH_MAX];
+	snprintf(test_argv0, sizeof(test_argv0), "%s", argv[0]);
 	snprintf(module_dir, sizeof(module_dir), "%s", CG_PAM_MODULE);
 	*strrchr(module_dir, '/') = '\0'; /* CG_PAM_MODULE is absolute */
 	/* As root the whole test (tree, pam_wrapper's copy for the test process) lives in a
 	 * /tmp of its own too, so that it never meets another suite's pam_wrapper there. */
 	if (geteuid() == 0 && getenv(OWN_TMP_ENV) == NULL) {
-		snprintf(exe, sizeof(exe), "%s", argv[0]);
-		const char *keep[] = {module_dir, dirname(exe), getenv("TMPDIR"), NULL};
+		const char *keep[KEEP_DIRS];
+		own_tmp_keep(keep, exe, sizeof(exe), argv[0]);
 		int step = lt_private_tmp(keep);
 		if (step != 0) {
 			fprintf(stderr, "test_pam_load: no private /tmp (step %d): %s\n", step,

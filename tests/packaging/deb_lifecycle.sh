@@ -134,6 +134,42 @@ else
 	bad "changegate-exempt has members: $(getent group changegate-exempt)"
 fi
 
+# ---- issue 17: what the shipped configuration names exists, with the right owner and mode
+mode_of() { stat -c '%U:%G %a' "$1" 2>/dev/null; }
+if [ -f /etc/changegate/revoked ] && [ ! -s /etc/changegate/revoked ] &&
+	[ "$(mode_of /etc/changegate/revoked)" = "root:root 644" ]; then
+	ok "postinst creates /etc/changegate/revoked, empty, root:root 0644"
+else
+	bad "/etc/changegate/revoked: '$(mode_of /etc/changegate/revoked)'"
+fi
+if [ -d /var/log/changegate ] && [ "$(mode_of /var/log/changegate)" = "root:root 750" ]; then
+	ok "the package ships /var/log/changegate, root:root 0750"
+else
+	bad "/var/log/changegate: '$(mode_of /var/log/changegate)'"
+fi
+if grep -qxF /etc/logrotate.d/changegate /var/lib/dpkg/info/changegate.conffiles; then
+	ok "/etc/logrotate.d/changegate is a conffile"
+else
+	bad "/etc/logrotate.d/changegate is not a conffile"
+fi
+echo CHG0000042 >>/etc/changegate/revoked
+if install_deb && [ "$(cat /etc/changegate/revoked)" = CHG0000042 ]; then
+	ok "upgrade keeps the revocation list as it is"
+else
+	bad "upgrade changed /etc/changegate/revoked: $(cat /etc/changegate/revoked 2>&1)"
+fi
+# the shipped configuration, with a key, passes check-config's file checks as installed
+openssl ecparam -name prime256v1 -genkey -noout 2>/dev/null | openssl ec -pubout >/etc/changegate/keys/issuer-1.pem 2>/dev/null
+sed -i 's|^#audit_log|audit_log|' /etc/changegate/changegate.conf
+getent group developers >/dev/null || groupadd developers   # its enforce_groups (overlay /etc)
+if out=$(changegate check-config --no-wiring 2>&1) && ! printf '%s\n' "$out" | grep -q '^problem:'; then
+	ok "check-config --no-wiring passes on the installed files (revoked, state_dir, audit_log)"
+else
+	bad "check-config on the installed files: $out"
+fi
+rm -f /etc/changegate/keys/issuer-1.pem
+sed -i 's|^audit_log|#audit_log|' /etc/changegate/changegate.conf
+
 # ---- sudo.conf names the plugin
 sudo_line='Plugin changegate_approval changegate_sudo.so exempt_groups=changegate-exempt'
 printf '%s\n' "$sudo_line" >>/etc/sudo.conf
@@ -194,8 +230,9 @@ remove_ok "after the included and the /usr/lib/pam.d lines are gone"
 
 # ---- purge: the group stays (its members and any line naming it are the administrator's)
 install_deb || bad "dpkg -i once more"
-if dpkg -P changegate >"$work/out" 2>&1 && gone && [ ! -e /etc/changegate/changegate.conf ]; then
-	ok "dpkg -P purges"
+if dpkg -P changegate >"$work/out" 2>&1 && gone && [ ! -e /etc/changegate/changegate.conf ] &&
+	[ ! -e /etc/changegate/revoked ]; then
+	ok "dpkg -P purges (the revocation list the postinst made too)"
 else
 	bad "dpkg -P (status '$(status)')"
 	cat "$work/out"

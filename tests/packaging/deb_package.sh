@@ -52,6 +52,7 @@ has /usr/libexec/changegate/wired-check
 has /usr/share/man/man1/changegate.1.gz
 has /usr/share/man/man1/changegate-askpass.1.gz
 has /usr/share/doc/changegate/developers.md.gz
+has /usr/share/doc/changegate/operations.md.gz
 has /usr/share/man/man5/changegate.conf.5.gz
 has /usr/share/man/man8/pam_changegate.8.gz
 has /usr/share/man/man8/changegate_sudo.8.gz
@@ -69,6 +70,8 @@ if [ -n "$unguarded" ] || printf '%s\n' "$files" | grep -q 'wants/changegate-rea
 else
 	ok "changegate-reaper.service is shipped, not enabled"
 fi
+has /etc/logrotate.d/changegate
+has /var/log/changegate/
 # the runcwd=/ pin for gated users' sudo (issue 14 item 3): an example, never enabled
 has /usr/share/doc/changegate/examples/sudoers.d/changegate
 

@@ -60,6 +60,8 @@ has /etc/changegate/changegate.conf
 has /etc/changegate/keys
 has /var/lib/changegate
 has /usr/lib/systemd/system/changegate-reaper.service
+has /var/log/changegate
+has /etc/logrotate.d/changegate
 # the runcwd=/ pin for gated users' sudo (issue 14 item 3): %doc examples, never enabled
 # (the doc directory carries the version under Debian's rpm, not under Fedora's)
 if printf '%s\n' "$files" | grep -qxE '/usr/share/doc/changegate(-[0-9.]+)?/examples/sudoers\.d/changegate'; then

@@ -39,6 +39,7 @@ scriptlet() {
 }
 preun=$(scriptlet PREUN)
 prein=$(scriptlet PREIN)
+postin=$(scriptlet POSTIN)
 
 # fake_root NAME: a sudo.conf and a pam.d like a host's, without changegate
 fake_root() {
@@ -155,6 +156,29 @@ else
 	else
 		bad "%pre (exit $rc): $out"
 	fi
+fi
+
+# %post (issue 17): the revocation list the shipped configuration names, created empty,
+# root:root 0644, and a second run (an upgrade) keeps what `changegate revoke` appended
+run_post_twice() {
+	mkdir -p "$work/post-upper" "$work/post-work"
+	unshare -m --propagation private /bin/sh -c '
+		mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/post-upper,workdir=$1/post-work" /etc ||
+			exit 99
+		rm -rf /etc/changegate && mkdir -m 0755 /etc/changegate || exit 98
+		/bin/sh -c "$2" post 1 || exit 1
+		stat -c "%U:%G %a %s" /etc/changegate/revoked
+		echo CHG0000042 >>/etc/changegate/revoked
+		/bin/sh -c "$2" post 2 || exit 2
+		cat /etc/changegate/revoked' sh "$work" "$postin"
+}
+out=$(run_post_twice 2>&1)
+rc=$?
+if [ "$rc" -eq 0 ] && [ "$out" = "root:root 644 0
+CHG0000042" ]; then
+	ok "%post creates /etc/changegate/revoked empty, root:root 0644, and keeps it on upgrade"
+else
+	bad "%post (exit $rc): $out"
 fi
 
 finish rpm_scriptlets

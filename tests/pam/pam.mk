@@ -36,6 +36,21 @@ tests_pam_test_pam_exports_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_pam_test_pam_exports_LDADD = $(CUNIT_LIBS)
 EXTRA_tests_pam_test_pam_exports_DEPENDENCIES = pam_module/pam_changegate.la
 
+# The SSH key of the login (issue 18): SSH_AUTH_INFO_0 as sshd sets it, the token in a
+# certificate, key-bound tokens, the key handed from account to session.
+check_PROGRAMS += tests/pam/test_pam_ssh
+TESTS += tests/pam/test_pam_ssh
+tests_pam_test_pam_ssh_SOURCES = tests/pam/pam_harness.h tests/pam/pam_harness.c \
+	tests/pam/test_pam_ssh.c
+tests_pam_test_pam_ssh_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/common \
+	-I$(top_srcdir)/tests/unit -DCG_PAM_MODULE='"$(CG_PAM_MODULE_PATH)"'
+tests_pam_test_pam_ssh_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(PAMTEST_CFLAGS) \
+	$(JANSSON_CFLAGS) $(CRYPTO_CFLAGS)
+tests_pam_test_pam_ssh_LDADD = tests/unit/libcorefixture.la tests/common/libcgtest.la \
+	$(CUNIT_LIBS) $(PAMTEST_LIBS) \
+	$(PAM_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS)
+EXTRA_tests_pam_test_pam_ssh_DEPENDENCIES = pam_module/pam_changegate.la
+
 # The once-per-call gate check (module_context.c) against configs whose lists differ from the
 # PAM line's: module_args.c compiled in for the list comparison, then the built module under
 # pam_wrapper through the PAM tests' harness.
@@ -66,3 +81,7 @@ TESTS += tests/e2e/sshd_login.sh tests/e2e/gate_lists.sh tests/e2e/sshd_unloadab
 EXTRA_DIST += tests/e2e/sshd_login.sh tests/e2e/gate_lists.sh tests/e2e/sshd_unloadable.sh \
 	tests/e2e/ssh_askpass.sh tests/e2e/lib_pam.sh \
 	examples/pam.d/sshd examples/sshd_config.d/changegate.conf
+# Tickets bound to the SSH key and carried in a certificate (issue 18): the real sshd with a
+# CA made by ssh-keygen, and sudo in and outside the login.
+TESTS += tests/e2e/sshd_cert.sh
+EXTRA_DIST += tests/e2e/sshd_cert.sh

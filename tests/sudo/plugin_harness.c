@@ -77,6 +77,8 @@ char *sudo_mint(const char *user, const char *cmds_json, const char *runas_json,
 	return cg_test_mint(sudo_key, "ES256", "issuer-1", &c);
 }
 
+char sudo_errstr[256];
+
 int sudo_approval_call(struct approval_plugin *appr, sudo_conv_t conv, char *options[],
 		       char *settings[], char *user_info[], int optind, char *submit_argv[],
 		       char *user_env[], char *info[], char *run_argv[], char *run_envp[])
@@ -88,6 +90,8 @@ int sudo_approval_call(struct approval_plugin *appr, sudo_conv_t conv, char *opt
 	if (rc != 1)
 		return rc == -1 ? -100 : rc;
 	rc = appr->check(info, run_argv, run_envp, &errstr);
+	/* errstr may point into the plugin's state: read it before close */
+	snprintf(sudo_errstr, sizeof(sudo_errstr), "%s", errstr != NULL ? errstr : "");
 	appr->close();
 	return rc;
 }

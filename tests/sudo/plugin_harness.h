@@ -37,7 +37,9 @@ extern char *info_id[], *argv_id[];
  * seconds (negative: expired). Free it. */
 char *sudo_mint(const char *user, const char *cmds_json, const char *runas_json, long ttl);
 
-/* approval_plugin open, check, close; open's -1 comes back as -100. */
+/* approval_plugin open, check, close; open's -1 comes back as -100. The check's *errstr
+ * (what sudo logs with a refusal) is copied to sudo_errstr ("" when none). */
+extern char sudo_errstr[256];
 int sudo_approval_call(struct approval_plugin *appr, sudo_conv_t conv, char *options[],
 		       char *settings[], char *user_info[], int optind, char *submit_argv[],
 		       char *user_env[], char *info[], char *run_argv[], char *run_envp[]);

@@ -24,9 +24,10 @@ check_PROGRAMS += tests/sudo/session_record_put
 tests_sudo_session_record_put_SOURCES = tests/sudo/session_record_put.c
 tests_sudo_session_record_put_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_sudo_session_record_put_LDADD = shared/libcgcore.la
-TESTS += tests/e2e/sudo_gate.sh tests/e2e/sudo_after_ssh.sh tests/e2e/sudo_scope.sh
+TESTS += tests/e2e/sudo_gate.sh tests/e2e/sudo_after_ssh.sh tests/e2e/sudo_scope.sh \
+	tests/e2e/sudo_fast.sh
 dist_check_SCRIPTS += tests/e2e/sudo_gate.sh tests/e2e/sudo_after_ssh.sh \
-	tests/e2e/sudo_scope.sh
+	tests/e2e/sudo_scope.sh tests/e2e/sudo_fast.sh
 # what the plugin leaves in state_dir (owner, stale temporaries), and the policy wrapper's
 # delegate under the verifier's trust rules (issue 14, item 13)
 TESTS += tests/e2e/sudo_state.sh

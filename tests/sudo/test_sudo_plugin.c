@@ -112,6 +112,31 @@ static void test_open_errors(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(seen, "config_error"));
 }
 
+/* Issue 17: what sudo logs with a refusal says the decision's real reason: it said "no
+ * approved change ticket covers this command" for a broken config too. */
+static void test_errstr_reason(void)
+{
+	char *rel[] = { "config=etc/changegate.conf", NULL };
+	char *opts[] = { sudo_config_opt, NULL };
+	char *tok = sudo_mint(GATED, "[\"/usr/bin/id\"]", NULL, 3600);
+	char *old = sudo_mint(GATED, "[\"/usr/bin/id\"]", NULL, -3600);
+	char *envp[] = { token_env(tok), NULL };
+
+	reset();
+	CU_ASSERT_EQUAL(approval_run(rel, settings_n, user_gated, no_env, info_id, argv_id), 0);
+	CU_ASSERT_STRING_EQUAL(sudo_errstr, "changegate: changegate's configuration on this "
+			       "host is unusable (config_error)");
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, envp, info_systemctl,
+				     argv_systemctl), 0);
+	CU_ASSERT_STRING_EQUAL(sudo_errstr, "changegate: the token does not cover this command "
+			       "(command_denied)");
+	envp[0] = token_env(old);
+	CU_ASSERT_EQUAL(approval_run(opts, settings_n, user_gated, envp, info_id, argv_id), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(sudo_errstr, "(expired)"));
+	free(tok);
+	free(old);
+}
+
 /* A typo in sudo.conf denies gated users only: root and exempt users keep sudo (finding 4). */
 static void test_option_typo(void)
 {
@@ -1041,6 +1066,7 @@ int main(void)
 	CU_add_test(s, "root and option-exempt pass, broken config denies gated", test_not_gated);
 	CU_add_test(s, "exempt_users in the config", test_exempt_by_config);
 	CU_add_test(s, "unknown enforce group: config_error", test_enforce_typo);
+	CU_add_test(s, "sudo's errstr names the real reason", test_errstr_reason);
 	CU_add_test(s, "shipped profile: union rule", test_shipped_profile);
 	CU_add_test(s, "enforce lists as plugin options", test_enforce_options);
 	CU_add_test(s, "audit_only lets a denial through, saying so", test_audit_only);

@@ -25,7 +25,8 @@ core_unit_tests = \
 	tests/unit/test_sudo_lease \
 	tests/unit/test_reaper_os \
 	tests/unit/test_state_owner \
-	tests/unit/test_audit
+	tests/unit/test_audit \
+	tests/unit/test_ssh
 check_PROGRAMS += $(core_unit_tests)
 TESTS += $(core_unit_tests)
 
@@ -52,6 +53,9 @@ tests_unit_test_gate_SOURCES = tests/unit/test_gate.c tests/common/fake_nss.h \
 tests_unit_test_gate_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/common
 tests_unit_test_gate_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_unit_test_gate_LDADD = $(CORE_TEST_LDADD)
+tests_unit_test_ssh_SOURCES = tests/unit/test_ssh.c
+tests_unit_test_ssh_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_unit_test_ssh_LDADD = $(CORE_TEST_LDADD)
 tests_unit_test_match_SOURCES = tests/unit/test_match.c
 tests_unit_test_match_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_unit_test_match_LDADD = $(CORE_TEST_LDADD)

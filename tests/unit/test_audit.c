@@ -2,7 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -467,6 +469,111 @@ static void test_json_refuses(void)
 	cf_rmtree(dir);
 }
 
+/* Issue 17: the host and the login's audit session id join records across fronts and
+ * hosts; the host is a value like any other (a hostile one is escaped), the id a number. */
+static void test_origin(void)
+{
+	char dir[256], path[512], line[2048], host[256] = "";
+	struct cg_decision d;
+	struct cg_audit_event ev;
+	struct cg_audit_origin o;
+	size_t count;
+
+	full_decision(&d, CG_OK);
+	full_event(&ev, &d);
+	memset(&o, 0, sizeof(o));
+	strcpy(o.host, "db-1\n x=y");
+	o.have_session = true;
+	o.session = 42;
+	cg_audit_origin_set(&ev, &o);
+	cg_audit_format(&ev, line, sizeof(line));
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, " tty=/dev/pts/3 host=db-1\\x0a\\x20x\\x3dy "
+					    "audit_session=42 runas=root "));
+	CU_ASSERT_FATAL(cf_tmpdir(dir, sizeof(dir)) == 0);
+	snprintf(path, sizeof(path), "%s/audit.log", dir);
+	CU_ASSERT_EQUAL(cg_audit_append_json(path, &ev, 1), 0);
+	/* no session id known (a cron job, a container): the field is left out, not 0 */
+	o.have_session = false;
+	cg_audit_origin_set(&ev, &o);
+	CU_ASSERT_EQUAL(cg_audit_append_json(path, &ev, 2), 0);
+	cg_audit_format(&ev, line, sizeof(line));
+	CU_ASSERT_PTR_NULL(strstr(line, "audit_session="));
+	json_t *arr = read_lines(path, &count);
+	CU_ASSERT_EQUAL_FATAL(count, 2);
+	json_t *a = json_array_get(arr, 0), *b = json_array_get(arr, 1);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(a, "host")), "db-1\\x0a x=y");
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(a, "audit_session")), 42);
+	CU_ASSERT_PTR_NULL(json_object_get(b, "audit_session"));
+	json_decref(arr);
+	cf_rmtree(dir);
+
+	/* what the fronts call: the kernel's host name and this process's session id */
+	unsigned sid;
+	CU_ASSERT_FATAL(gethostname(host, sizeof(host) - 1) == 0);
+	cg_audit_origin_get(&o);
+	CU_ASSERT_STRING_EQUAL(o.host, host);
+	CU_ASSERT_EQUAL(o.have_session, cg_audit_session_id(&sid) == 0);
+	if (o.have_session)
+		CU_ASSERT_EQUAL(o.session, sid);
+}
+
+/* Issue 17: the journald entry, through a real datagram socket standing in for journald's:
+ * MESSAGE is the syslog line, each decision field has its own CHANGEGATE_ name, a hostile
+ * value cannot start a field of its own, and an entry that cannot be whole is not sent. */
+static void test_journal(void)
+{
+	char dir[256], path[512], got[16384], line[2048];
+	struct cg_decision d;
+	struct cg_audit_event ev;
+	struct cg_audit_origin o = { .host = "db-1", .have_session = true, .session = 42 };
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	full_decision(&d, CG_COMMAND_DENIED);
+	full_event(&ev, &d);
+	cg_audit_origin_set(&ev, &o);
+	ev.user = "alice\nCHANGEGATE_TICKET=FORGED";
+	ev.audit_only = true;
+	cg_audit_format(&ev, line, sizeof(line));
+	CU_ASSERT_FATAL(cf_tmpdir(dir, sizeof(dir)) == 0);
+	snprintf(path, sizeof(path), "%s/journal.sock", dir);
+	CU_ASSERT_FATAL(strlen(path) < sizeof(sa.sun_path));
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	CU_ASSERT_EQUAL(cg_audit_journal_send_to(path, &ev, cg_audit_priority(&ev), line), 0);
+	ssize_t n = recv(fd, got, sizeof(got) - 1, MSG_DONTWAIT);
+	CU_ASSERT_FATAL(n > 0);
+	got[n] = '\0';
+	char want[2100];
+	snprintf(want, sizeof(want), "MESSAGE=%s\n", line);
+	CU_ASSERT_EQUAL(strncmp(got, want, strlen(want)), 0);
+	static const char *const fields[] = {
+		"\nPRIORITY=4\n", "\nSYSLOG_FACILITY=10\n", "\nSYSLOG_IDENTIFIER=changegate\n",
+		"\nCHANGEGATE_DECISION=deny\n", "\nCHANGEGATE_REASON=command_denied\n",
+		"\nCHANGEGATE_FRONT=sudo\n", "\nCHANGEGATE_TICKET=CHG0012345\n",
+		"\nCHANGEGATE_JTI=jti-1\n", "\nCHANGEGATE_APPROVER=bob\n",
+		"\nCHANGEGATE_HOST=db-1\n", "\nCHANGEGATE_AUDIT_SESSION=42\n",
+		"\nCHANGEGATE_RHOST=10.0.0.7\n", "\nCHANGEGATE_RUNAS=root\n",
+		"\nCHANGEGATE_AUDIT_ONLY=1\n",
+		"\nCHANGEGATE_USER=alice\\x0aCHANGEGATE_TICKET\\x3dFORGED\n",
+	};
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (strstr(got, fields[i]) == NULL)
+			fprintf(stderr, "journal entry lacks %s", fields[i] + 1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(got, fields[i]));
+	}
+	/* exactly one ticket field: the hostile user name did not add one */
+	CU_ASSERT_PTR_NULL(strstr(strstr(got, "\nCHANGEGATE_TICKET=") + 1, "\nCHANGEGATE_TICKET="));
+	CU_ASSERT_EQUAL(got[n - 1], '\n');
+	/* a MESSAGE with a newline, or no room for the whole entry: nothing */
+	CU_ASSERT_EQUAL(cg_audit_journal_format(&ev, LOG_WARNING, "a\nb", got, sizeof(got)), 0);
+	CU_ASSERT_EQUAL(cg_audit_journal_format(&ev, LOG_WARNING, line, got, 64), 0);
+	CU_ASSERT_EQUAL(cg_audit_journal_send_to("/nonexistent/cg.sock", &ev, LOG_WARNING, line), -1);
+	close(fd);
+	cf_rmtree(dir);
+}
+
 int main(void)
 {
 	static const struct cf_test tests[] = {
@@ -480,6 +587,8 @@ int main(void)
 		{"JSON records", test_json},
 		{"JSON record, worst case", test_json_worst_case},
 		{"JSON log refuses unsafe files", test_json_refuses},
+		{"host and audit session id in both records", test_origin},
+		{"journald entry with its own fields", test_journal},
 		{NULL, NULL},
 	};
 	return cf_run("audit", tests);

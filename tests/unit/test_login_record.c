@@ -17,6 +17,9 @@
 static char dir[256];
 static char run_dir[320];
 
+#define FP_A "SHA256:hXRe7HuWTIM+rUyeLsTbUjY8u0pHNHoF3uYpzMwgYhc"
+#define FP_B "SHA256:v+sC4hjmbLrdmCSy5mpeqFFy7/OloSRFEqiQW9oe0P4"
+
 static const char TOKEN[] = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl-_";
 
 static void setup(void)
@@ -64,6 +67,11 @@ static void sample(struct cg_login_record *r, unsigned sid, const char *user)
 	t->has_runas = true;            /* present and empty */
 	t->has_runas_groups = true;
 	CU_ASSERT_FATAL(cg_strlist_add(&t->runas_groups, "adm") == 0);
+	/* key-bound (issue 18): the token's keys, and the one this login authenticated with */
+	t->has_cnf = true;
+	CU_ASSERT_FATAL(cg_strlist_add(&t->ssh_fp, FP_A) == 0);
+	CU_ASSERT_FATAL(cg_strlist_add(&t->ssh_fp, FP_B) == 0);
+	cg_strlcpy(r->ssh_key, FP_A, sizeof(r->ssh_key));
 	r->token = strdup(TOKEN);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r->token);
 	r->token_len = strlen(TOKEN);
@@ -113,6 +121,9 @@ static void assert_same(const struct cg_login_record *a, const struct cg_login_r
 	CU_ASSERT_TRUE(lists_equal(&x->cmds, &y->cmds));
 	CU_ASSERT_TRUE(lists_equal(&x->runas, &y->runas));
 	CU_ASSERT_TRUE(lists_equal(&x->runas_groups, &y->runas_groups));
+	CU_ASSERT_EQUAL(x->has_cnf, y->has_cnf);
+	CU_ASSERT_TRUE(lists_equal(&x->ssh_fp, &y->ssh_fp));
+	CU_ASSERT_STRING_EQUAL(a->ssh_key, b->ssh_key);
 	CU_ASSERT_EQUAL(a->token_len, b->token_len);
 	CU_ASSERT(a->token != NULL && b->token != NULL && strcmp(a->token, b->token) == 0);
 }
@@ -133,6 +144,9 @@ static void test_text_round_trip(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\naud=2:changegate,other%2Caud\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\nhosts=none\nc"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\nrunas=0:\n"));
+	/* '+', '/' and ':' stand for themselves in the record's encoding */
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\ncnf_ssh_fp=2:" FP_A "," FP_B "\nssh_key=" FP_A
+				      "\ntoken="));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\nkey_mtime=1767000000.000000005\n"));
 	CU_ASSERT_EQUAL_FATAL(cg_login_record_parse(buf, len, &back, err, sizeof(err)), 0);
 	assert_same(&r, &back);
@@ -203,6 +217,11 @@ static void test_parser_strict(void)
 		{"scopes=login,sudo\n", "scopes=sudo,login\n"},
 		{"scopes=login,sudo\n", "scopes=\n"},
 		{"emergency=no\n", "emergency=0\n"},
+		{"ssh_key=" FP_A "\n", "ssh_key=SHA256:x\n"},
+		{"ssh_key=" FP_A "\n", ""},
+		{"cnf_ssh_fp=2:", "cnf_ssh_fp=none\ncnf_ssh_fp=2:"},
+		{"cnf_ssh_fp=2:" FP_A, "cnf_ssh_fp=2:MD5"},
+		{"cnf_ssh_fp=2:" FP_A "," FP_B "\n", "cnf_ssh_fp=0:\n"},
 		{"token=", "token=a b"},
 		{"token=", "token=="},
 		{"token=eyJ", "tokens=eyJ"},
@@ -283,6 +302,15 @@ static void test_format_refuses(void)
 	r.key.mtime_nsec = 1000000000;
 	CU_ASSERT_EQUAL(cg_login_record_format(&r, &buf, &len), -1);
 	r.key.mtime_nsec = 0;
+	/* the key binding in ssh-keygen's form only */
+	cg_strlcpy(r.ssh_key, "SHA256:short", sizeof(r.ssh_key));
+	CU_ASSERT_EQUAL(cg_login_record_format(&r, &buf, &len), -1);
+	r.ssh_key[0] = '\0';
+	CU_ASSERT_EQUAL(cg_login_record_format(&r, &buf, &len), 0);
+	cg_wipe_free(buf, len);
+	buf = NULL;
+	CU_ASSERT_FATAL(cg_strlist_add(&r.ticket.ssh_fp, "MD5:00") == 0);
+	CU_ASSERT_EQUAL(cg_login_record_format(&r, &buf, &len), -1);
 	/* a cmds entry over CG_CMD_MAX is refused, not cut */
 	char *huge = malloc(CG_CMD_MAX + 2);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(huge);

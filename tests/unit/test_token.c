@@ -227,7 +227,8 @@ int main(void)
 	int rc = 1;
 	if (test_token_input_register() == 0 && test_token_header_register() == 0 &&
 	    test_token_claims_register() == 0 && test_token_grant_register() == 0 &&
-	    test_token_revlist_register() == 0 && test_token_lists_register() == 0) {
+	    test_token_revlist_register() == 0 && test_token_lists_register() == 0 &&
+	    test_token_recorded_register() == 0) {
 		CU_basic_set_mode(CU_BRM_VERBOSE);
 		if (CU_basic_run_tests() == CUE_SUCCESS && CU_get_number_of_failures() == 0 &&
 		    CU_get_number_of_tests_failed() == 0 && CU_get_number_of_suites_failed() == 0)

@@ -58,5 +58,6 @@ int test_token_claims_register(void);
 int test_token_grant_register(void);
 int test_token_revlist_register(void);
 int test_token_lists_register(void);
+int test_token_recorded_register(void);
 
 #endif /* CG_TEST_TOKEN_H */

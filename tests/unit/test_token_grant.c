@@ -401,6 +401,84 @@ static void test_relative_words(void)
 	free(t);
 }
 
+/* cnf.ssh_fp: the request's key must be one of the token's; no key known is a mismatch */
+#define FP_A "SHA256:hXRe7HuWTIM+rUyeLsTbUjY8u0pHNHoF3uYpzMwgYhc"
+#define FP_B "SHA256:v+sC4hjmbLrdmCSy5mpeqFFy7/OloSRFEqiQW9oe0P4"
+static void test_key_binding(void)
+{
+	struct cg_test_claims c;
+	struct cg_request req;
+	struct cg_decision d;
+	tfx_claims(&c);
+	c.extra_json = "\"cnf\":{\"ssh_fp\":\"" FP_A "\"}";
+	char *t = tfx_mint("ES256", &c);
+	tfx_request(&req, CG_SCOPE_LOGIN);
+	req.ssh_key_fp = FP_A;
+	ASSERT_REASON(tfx_verify(t, &req), CG_OK);
+	req.ssh_key_fp = FP_B;
+	ASSERT_REASON(cg_verify_token(&tfx.cfg, t, strlen(t), &req, &d), CG_KEY_MISMATCH);
+	tfx_saw(d.reason);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "bound to the SSH key " FP_A ", and this login "
+				      "authenticated with " FP_B));
+	cg_decision_free(&d);
+	req.ssh_key_fp = NULL;
+	req.ssh_key_none = "no public key authenticated this login";
+	ASSERT_REASON(cg_verify_token(&tfx.cfg, t, strlen(t), &req, &d), CG_KEY_MISMATCH);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, ": no public key authenticated this login"));
+	cg_decision_free(&d);
+	/* sudo from the environment, a file or the prompt: no key at all */
+	tfx_request(&req, CG_SCOPE_SUDO);
+	ASSERT_REASON(tfx_verify(t, &req), CG_KEY_MISMATCH);
+	req.ssh_key_fp = FP_A;
+	ASSERT_REASON(tfx_verify(t, &req), CG_OK);
+	free(t);
+
+	/* a list of keys: any of them */
+	c.extra_json = "\"cnf\":{\"ssh_fp\":[\"" FP_B "\",\"" FP_A "\"]}";
+	t = tfx_mint("ES256", &c);
+	tfx_request(&req, CG_SCOPE_LOGIN);
+	req.ssh_key_fp = FP_A;
+	ASSERT_REASON(tfx_verify(t, &req), CG_OK);
+	req.ssh_key_fp = "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+	ASSERT_REASON(tfx_verify(t, &req), CG_KEY_MISMATCH);
+	free(t);
+
+	/* a token without cnf is not bound: any key, or none */
+	c.extra_json = NULL;
+	t = tfx_mint("ES256", &c);
+	req.ssh_key_fp = NULL;
+	ASSERT_REASON(tfx_verify(t, &req), CG_OK);
+	free(t);
+}
+
+/* cnf is read strictly: a confirmation we cannot check must not be ignored */
+static void test_key_binding_claim(void)
+{
+	static const char *const bad[] = {
+		"\"cnf\":{}",
+		"\"cnf\":\"" FP_A "\"",
+		"\"cnf\":{\"ssh_fp\":\"" FP_A "\",\"jkt\":\"x\"}",
+		"\"cnf\":{\"jwk\":{}}",
+		"\"cnf\":{\"ssh_fp\":[]}",
+		"\"cnf\":{\"ssh_fp\":1}",
+		"\"cnf\":{\"ssh_fp\":[1]}",
+		"\"cnf\":{\"ssh_fp\":\"MD5:00:11\"}",
+		"\"cnf\":{\"ssh_fp\":\"sha256:hXRe7HuWTIM+rUyeLsTbUjY8u0pHNHoF3uYpzMwgYhc\"}",
+		"\"cnf\":{\"ssh_fp\":\"SHA256:hXRe7HuWTIM+rUyeLsTbUjY8u0pHNHoF3uYpzMwgYhc=\"}",
+		"\"cnf\":{\"ssh_fp\":[\"" FP_A "\",\"SHA256:x\"]}",
+		"\"cnf\":null",
+	};
+	struct cg_test_claims c;
+	tfx_claims(&c);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		c.extra_json = bad[i];
+		cg_reason r = tfx_check(&c, CG_SCOPE_LOGIN);
+		if (r != CG_BAD_CLAIM)
+			fprintf(stderr, "cnf case %zu: %s\n", i, cg_reason_code(r));
+		ASSERT_REASON(r, CG_BAD_CLAIM);
+	}
+}
+
 static void test_bad_request(void)
 {
 	struct cg_test_claims c;
@@ -442,6 +520,8 @@ int test_token_grant_register(void)
 		{"runas", test_runas},
 		{"runas groups", test_runas_groups},
 		{"relative words", test_relative_words},
+		{"key binding (cnf.ssh_fp)", test_key_binding},
+		{"cnf claim read strictly", test_key_binding_claim},
 		{"bad requests", test_bad_request},
 	};
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {

@@ -9,7 +9,8 @@ tests_unit_test_token_SOURCES = \
 	tests/unit/test_token_claims.c \
 	tests/unit/test_token_grant.c \
 	tests/unit/test_token_revlist.c \
-	tests/unit/test_token_lists.c
+	tests/unit/test_token_lists.c \
+	tests/unit/test_token_recorded.c
 tests_unit_test_token_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/common
 tests_unit_test_token_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS)
 tests_unit_test_token_CPPFLAGS += -I$(top_srcdir)/tests/unit

@@ -161,6 +161,15 @@ enum cg_pam_gate cg_pam_ctx_open(struct cg_pam_ctx *ctx, pam_handle_t *pamh,
 				 "changegate's PAM line has an unknown option (%s)", ctx->args.bad_arg);
 		return CG_PAM_GATED_BROKEN;
 	}
+	/* a login no reaper will end would outlive its ticket; closing one always goes on */
+	if (ctx->cfg.require_reaper && phase != CG_PAM_SESSION_CLOSE &&
+	    cg_reaper_running(cg_pam_rundir(ctx)) != 1) {
+		pam_syslog(pamh, LOG_ERR, "require_reaper is set and no changegate reaper is "
+			   "running (no lock held in %s)", cg_pam_rundir(ctx));
+		cg_pam_deny_with(dec, CG_REAPER_DOWN, "no session reaper is running on this host "
+				 "(require_reaper); gated logins are refused until one runs");
+		return CG_PAM_GATED_BROKEN;
+	}
 	return CG_PAM_GATED;
 }
 

@@ -198,6 +198,7 @@ CG_EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const
 		goto out;
 	}
 	cg_pam_session_publish(&ctx, token, len, &dec, ssh.fp);
+	cg_pam_session_limit(&ctx, &dec);
 	cg_pam_log_decision(&ctx, &dec, false);
 	rc = PAM_SUCCESS;
 out:

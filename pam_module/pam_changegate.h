@@ -162,6 +162,11 @@ void cg_pam_session_publish(struct cg_pam_ctx *ctx, const char *token, size_t le
 /* At close: removes the record and fills dec for the log line (reason ok, with the ticket
  * the open saw when this process saw it). PAM_SUCCESS or PAM_SESSION_ERR. */
 int cg_pam_session_forget(struct cg_pam_ctx *ctx, struct cg_decision *dec);
+/* Hands the ticket's end to pam_systemd (PAM data "systemd.runtime_max_sec", seconds as
+ * text): logind then stops the login's scope at exp + leeway by itself. */
+void cg_pam_session_limit(struct cg_pam_ctx *ctx, const struct cg_decision *dec);
+/* The seconds it gives: exp + leeway - now, at least 1. */
+long long cg_pam_runtime_max(long long exp, long leeway, time_t now);
 
 /* ---- telling people (decision_log.c) ------------------------------------------------------ */
 

@@ -135,6 +135,10 @@ static json_t *build(const struct cg_audit_event *ev, time_t now)
 		rc |= json_object_set_new(o, "alert", json_true());
 	if (ev->audit_only)
 		rc |= json_object_set_new(o, "audit_only", json_true());
+	if (ev->have_session) {
+		rc |= json_object_set_new(o, "session", json_integer((json_int_t)ev->sessionid));
+		rc |= json_object_set_new(o, "processes", json_integer((json_int_t)ev->processes));
+	}
 	if (rc != 0) {
 		json_decref(o);
 		return NULL;

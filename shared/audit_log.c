@@ -166,6 +166,13 @@ size_t cg_audit_format(const struct cg_audit_event *ev, char *buf, size_t buflen
 		add_raw(&l, "unrestricted", "yes");
 	if (ev->audit_only)
 		add_raw(&l, "audit_only", "1");
+	if (ev->have_session) {
+		char num[32];
+		snprintf(num, sizeof(num), "%u", ev->sessionid);
+		add_raw(&l, "session", num);
+		snprintf(num, sizeof(num), "%ld", ev->processes);
+		add_raw(&l, "processes", num);
+	}
 	if (d != NULL && d->detail[0] != '\0')
 		add_text(&l, "detail", d->detail, cg_sanitize_text);
 	return l.len;

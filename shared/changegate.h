@@ -62,6 +62,7 @@ typedef enum cg_reason {
 	CG_REVOCATION_INVALID,  /* the signed list is missing, unreadable or badly signed */
 	CG_REVOCATION_STALE,    /* the signed list is past its next update (exp + leeway) */
 	CG_REVOCATION_ROLLBACK, /* the signed list's seq is lower than the highest installed */
+	CG_REAPER_DOWN,
 	CG_REASON_COUNT
 } cg_reason;
 
@@ -232,6 +233,9 @@ struct cg_config {
 	char *state_dir;                /* default CG_STATEDIR */
 	cg_single_use single_use;       /* default no */
 	char *audit_log;                /* or NULL */
+	bool require_reaper;            /* deny gated users while no reaper runs; default no */
+	long session_warn;              /* seconds before a session's end to warn; default 5m */
+	long session_grace;             /* SIGTERM to SIGKILL at a session's end; default 30s */
 	char *source;                   /* the path it was read from, for messages */
 };
 
@@ -672,12 +676,58 @@ int cg_login_record_remove(const char *run_dir, unsigned sessionid);
  * run_dir is an empty list. 0, or -1 when run_dir cannot be trusted or read. */
 int cg_login_record_list(const char *run_dir, unsigned *ids, size_t max, size_t *count);
 
+/* ---- sudo leases (sudo_lease.c): a sudo command allowed under a token that is not the
+ * login's, registered so the reaper ends it at that token's end ---------------------------- */
+
+#define CG_SUDO_LEASE_MAX 1024          /* bytes of one lease file */
+#define CG_SUDO_LEASES_MAX 4096         /* lease files read from one directory */
+
+struct cg_sudo_lease {
+	long long pid;                  /* the sudo process that runs the command */
+	unsigned long long start;       /* its start time (cg_proc_start_time) */
+	unsigned sessionid;             /* its audit session id */
+	long long exp;                  /* the token's exp */
+	char user[CG_CLAIM_MAX + 1];    /* the invoking user; letters, digits and "._:@-" */
+	char jti[CG_JTI_MAX + 1];       /* the token's jti and chg: ids (cg_id_valid) */
+	char chg[CG_CLAIM_MAX + 1];
+};
+
+/* The one text of l ("changegate-sudo-lease 1", then pid, start, session, exp, user, jti,
+ * chg as key=value lines, in that order) into buf: its length, or -1 (EINVAL: a field that
+ * cannot be written; ENOSPC: buf too small). */
+int cg_sudo_lease_format(const struct cg_sudo_lease *l, char *buf, size_t buflen);
+/* The strict parser: exactly what cg_sudo_lease_format writes, nothing else. 0 or -1. */
+int cg_sudo_lease_parse(const char *buf, size_t len, struct cg_sudo_lease *out);
+/* run_dir/sudo-<pid>, root:root 0600, atomically; run_dir made when missing. 0 or -1. */
+int cg_sudo_lease_write(const char *run_dir, const struct cg_sudo_lease *l);
+/* Reads run_dir/sudo-<pid> when the directory and the file are root's and it parses and
+ * names pid. 0, or -1 with errno (ENOENT: none). */
+int cg_sudo_lease_read(const char *run_dir, long long pid, struct cg_sudo_lease *out);
+int cg_sudo_lease_remove(const char *run_dir, long long pid);
+/* The pids that have a lease file in run_dir (at most max in pids; *count all found). A
+ * missing run_dir is none. 0, or -1 when run_dir cannot be trusted or read. */
+int cg_sudo_lease_list(const char *run_dir, long long *pids, size_t max, size_t *count);
+
+/* ---- the reaper's lock (reaper_lock.c) ----------------------------------------------------- */
+
+/* The file in the run dir that a running `changegate reaper` holds an exclusive flock on. */
+#define CG_REAPER_LOCK_NAME "reaper.lock"
+/* Whether a reaper holds the lock in run_dir: 1 yes; 0 no (no lock file, or nobody holds it);
+ * -1 it cannot be told (the file or directory is not root's, an I/O error). The fronts deny
+ * with CG_REAPER_DOWN on anything but 1 when require_reaper is set. Never blocks. */
+int cg_reaper_running(const char *run_dir);
+/* Takes the lock for a starting reaper: the lock fd (kept open for the reaper's life), or -1
+ * with errno EWOULDBLOCK when another reaper holds it (err says so in words). */
+int cg_reaper_lock_take(const char *run_dir, char *err, size_t errlen);
+
 /* ---- decisions, logged ------------------------------------------------------------------- */
 
 struct cg_audit_event {
 	const char *front;              /* "pam", "sudo", "cli" */
 	const char *event;              /* "auth", "account", "session_open", "session_close",
-					   "check", "verify" */
+					   "check", "verify"; the reaper's "session_end" and
+					   "sudo_end", "end_session" (an administrator's),
+					   sudo's "command_end" (ended at its ticket's end) */
 	const char *service;            /* PAM service, or NULL */
 	const char *user;
 	const char *rhost;
@@ -688,6 +738,9 @@ struct cg_audit_event {
 	const char *const *argv;
 	size_t argc;
 	bool audit_only;                /* a denial that was let through for rollout */
+	bool have_session;              /* session_end, end_session: the login ended */
+	unsigned sessionid;             /* ... its audit session id */
+	long processes;                 /* ... how many of its processes were signalled */
 	const struct cg_decision *decision;
 	const char *host;               /* this host's name (cg_audit_origin_set), or NULL */
 	bool have_audit_session;        /* the login's kernel audit session id is known */

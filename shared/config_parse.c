@@ -39,6 +39,9 @@ enum cfg_key {
 	K_STATE_DIR,
 	K_SINGLE_USE,
 	K_AUDIT_LOG,
+	K_REQUIRE_REAPER,
+	K_SESSION_WARN,
+	K_SESSION_GRACE,
 	K_COUNT
 };
 
@@ -62,6 +65,9 @@ static const char *const key_names[K_COUNT] = {
 	[K_STATE_DIR] = "state_dir",
 	[K_SINGLE_USE] = "single_use",
 	[K_AUDIT_LOG] = "audit_log",
+	[K_REQUIRE_REAPER] = "require_reaper",
+	[K_SESSION_WARN] = "session_warn",
+	[K_SESSION_GRACE] = "session_grace",
 };
 
 const char *cg_default_config_path(void)
@@ -76,6 +82,8 @@ int cg_config_init(struct cg_config *cfg)
 	cfg->max_lifetime = 4 * 3600;
 	cfg->leeway = 60;
 	cfg->single_use = CG_SINGLE_USE_NO;
+	cfg->session_warn = 5 * 60;
+	cfg->session_grace = 30;
 	/* gethostname() only: the decision path makes no network calls, so no DNS lookup for
 	 * an FQDN here; hosts that need the FQDN set hostname in the config */
 	char host[HOST_NAME_MAX + 1];
@@ -195,6 +203,15 @@ static const char *set_value(struct cg_config *cfg, enum cfg_key k, const char *
 		return cg_cv_single_use(v, &cfg->single_use);
 	case K_AUDIT_LOG:
 		return set_string(&cfg->audit_log, v, cg_cv_path);
+	case K_REQUIRE_REAPER:
+		return cg_cv_yes_no(v, &cfg->require_reaper);
+	case K_SESSION_WARN:
+		/* 0: no warning line; more than a day says nothing a ticket of hours could use */
+		return set_duration(&cfg->session_warn, v, 0, 24L * 3600);
+	case K_SESSION_GRACE:
+		/* the time a shell gets to save its history before SIGKILL; an hour is far past
+		 * any clean exit and keeps "ended" meaning ended */
+		return set_duration(&cfg->session_grace, v, 0, CG_CONFIG_GRACE_MAX);
 	case K_COUNT:
 		break;
 	}

@@ -128,6 +128,17 @@ const char *cg_cv_algorithms(const char *v, unsigned *out)
 	return msg;
 }
 
+const char *cg_cv_yes_no(const char *v, bool *out)
+{
+	if (strcmp(v, "yes") == 0)
+		*out = true;
+	else if (strcmp(v, "no") == 0)
+		*out = false;
+	else
+		return "must be yes or no";
+	return NULL;
+}
+
 const char *cg_cv_single_use(const char *v, cg_single_use *out)
 {
 	if (strcmp(v, "no") == 0)

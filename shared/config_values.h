@@ -5,6 +5,7 @@
 #ifndef CG_CONFIG_VALUES_H
 #define CG_CONFIG_VALUES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "changegate.h"
@@ -17,6 +18,8 @@
 #define CG_PATTERN_BOUND_MAX 32
 /* Leeway beyond an hour would make "expired" meaningless. */
 #define CG_CONFIG_LEEWAY_MAX 3600
+/* session_grace: SIGTERM to SIGKILL. */
+#define CG_CONFIG_GRACE_MAX 3600
 
 /* Free text such as issuer or audience: 1..CG_CLAIM_MAX bytes, no control characters. */
 const char *cg_cv_text(const char *v);
@@ -30,6 +33,8 @@ const char *cg_cv_kid(const char *v);
 const char *cg_cv_account_name(const char *v);
 /* Space-separated algorithm names into a cg_alg bit set. */
 const char *cg_cv_algorithms(const char *v, unsigned *out);
+/* "yes" | "no", nothing else (no "true", "1": one spelling in every config). */
+const char *cg_cv_yes_no(const char *v, bool *out);
 /* "no" | "login" | "always". */
 const char *cg_cv_single_use(const char *v, cg_single_use *out);
 /* Splits a comma and/or space separated list, checking each entry with check. */

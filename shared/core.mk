@@ -15,6 +15,12 @@ shared_libcgbase_la_SOURCES += \
 	shared/file_id.c \
 	shared/login_record.c \
 	shared/login_record_file.c \
+	shared/run_dir.h \
+	shared/run_dir.c \
+	shared/reaper_lock.c \
+	shared/sudo_lease.c \
+	shared/lease.h \
+	shared/lease.c \
 	shared/ssh_fp_form.c \
 	shared/state_file.h \
 	shared/state_file.c \

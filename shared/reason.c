@@ -33,6 +33,7 @@ static const struct {
 	[CG_REVOCATION_INVALID] = {"revocation_invalid", "the signed revocation list is missing, unreadable or not validly signed"},
 	[CG_REVOCATION_STALE] = {"revocation_stale", "the signed revocation list is past its next update"},
 	[CG_REVOCATION_ROLLBACK] = {"revocation_rollback", "the signed revocation list is older than one already installed"},
+	[CG_REAPER_DOWN] = {"reaper_down", "no session reaper is running on this host, and the host requires one"},
 	[CG_CONFIG_ERROR] = {"config_error", "changegate's configuration on this host is unusable"},
 };
 

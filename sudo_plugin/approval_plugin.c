@@ -73,6 +73,8 @@ static int approval_check(char *const command_info[], char *const run_argv[],
 		*errstr = ctx.errstr;
 		return 0;
 	}
+	/* no timeout here: a token that is not the login's is handed to the reaper */
+	cgs_lease_register(&ctx);
 	return 1;
 }
 

@@ -85,8 +85,20 @@ struct cgs_ctx {
 	bool cfg_inited;            /* cfg needs cg_config_free */
 	struct cg_config cfg;
 	char config_err[512];
+	/* the last allow (cgs_gate_check): its ticket, and whether it was the login's own, which
+	 * the reaper ends with the login; any other is registered (cgs_lease_register) */
+	bool granted_by_login;
+	long long granted_exp;
+	char granted_jti[CG_JTI_MAX + 1];
+	char granted_chg[CG_CLAIM_MAX + 1];
 	char errstr[160];           /* the last refusal's *errstr for sudo: "changegate: ..." */
 };
+
+/* After an allow under a token that is not the login's: registers this sudo process for the
+ * reaper (shared/sudo_lease.c), which ends the command at that token's end. Nothing for the
+ * login's own ticket, an audit_only allow, or while no reaper runs. 0, or -1 (logged at
+ * LOG_ERR) when it could not be registered. */
+int cgs_lease_register(const struct cgs_ctx *c);
 
 /* Fills ctx from what sudo gave open(): options, user_info, settings; loads the changegate
  * config. Neither a broken config nor bad plugin options are errors here (they deny gated
@@ -178,6 +190,9 @@ int cgs_command_from_sudo(struct cgs_command *cmd, char *const command_info[],
  * *expires holds the ticket's exp (0 when audit_only let a denial through). c->errstr says
  * the decision's reason, for sudo's *errstr. */
 bool cgs_gate_check(struct cgs_ctx *c, const struct cgs_command *cmd, long long *expires);
+/* The policy wrapper's command was ended by sudo at the timeout set for its ticket's end:
+ * tells the user why (not just "Hangup") and logs it (event=command_end, reason=expired). */
+void cgs_gate_ended_at_expiry(const struct cgs_ctx *c, const struct cgs_command *cmd);
 
 /* A gated command sudo described in a way we cannot judge: denied, logged, told. */
 void cgs_gate_refuse(struct cgs_ctx *c, const char *why);

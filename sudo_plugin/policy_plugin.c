@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "cg_sudo.h"
@@ -32,6 +33,9 @@ static bool opened;
 static char **our_info;       /* the command_info we returned, or NULL */
 static char *our_timeout;     /* the "timeout=N" string in it */
 static char *empty_options[] = { NULL };
+/* when sudo will end the command because its ticket ends (0: it will not), and what ran */
+static time_t ticket_timeout_at;
+static struct cgs_command checked_cmd;
 /* sudo registers hooks when it loads us, before open() names the delegate: keep them */
 static int hook_version;
 static int (*hook_register)(struct sudo_hook *hook);
@@ -151,6 +155,12 @@ static int policy_open(unsigned int version, sudo_conv_t conversation,
 
 static void policy_close(int exit_status, int error)
 {
+	/* sudo ends a command at its timeout with SIGHUP (then SIGTERM, SIGKILL): without a
+	 * word the user sees only "Hangup", so say why, and log it */
+	if (opened && ticket_timeout_at != 0 && error == 0 && WIFSIGNALED(exit_status) &&
+	    time(NULL) + 1 >= ticket_timeout_at)
+		cgs_gate_ended_at_expiry(&ctx, &checked_cmd);
+	ticket_timeout_at = 0;
 	if (delegate != NULL && delegate->close != NULL)
 		delegate->close(exit_status, error);
 	free_ours();
@@ -183,6 +193,8 @@ static int set_timeout(char ***info, long long expires)
 			existing = 0;
 	}
 	t = cgs_timeout_for(expires, time(NULL), existing);
+	/* sudoers' own shorter timeout is not the ticket's end: say nothing about that one */
+	ticket_timeout_at = existing == 0 || existing > t ? time(NULL) + (time_t)t : 0;
 	free_ours();
 	out = calloc(n + 2, sizeof(*out));
 	if (out == NULL || asprintf(&our_timeout, "timeout=%u", t) < 0) {
@@ -231,6 +243,7 @@ static int policy_check(int argc, char *const argv[], char *env_add[], char **co
 		*errstr = ctx.errstr;
 		return 0;
 	}
+	checked_cmd = cmd;
 	/* audit_only let a denial through: there is no ticket expiry to enforce */
 	if (expires != 0 && set_timeout(command_info, expires) != 0) {
 		cgs_say(&ctx, SUDO_CONV_ERROR_MSG, "out of memory");

@@ -118,6 +118,7 @@ static void decide(struct cgs_ctx *c, struct cg_request *req, struct cg_decision
 	/* under single_use=always every use redeems: a login's ticket is not used again */
 	if (c->cfg.single_use != CG_SINGLE_USE_ALWAYS && decide_session(c, req, &session)) {
 		if (session.reason == CG_OK) {
+			c->granted_by_login = true;
 			*d = session;
 			return;
 		}
@@ -162,8 +163,8 @@ explicit_failed:
 		cg_decision_free(&session);
 }
 
-static void log_decision(const struct cgs_ctx *c, const struct cgs_command *cmd,
-			 const struct cg_decision *d, bool audit_only)
+static void log_decision_as(const struct cgs_ctx *c, const struct cgs_command *cmd,
+			    const struct cg_decision *d, const char *event, bool audit_only)
 {
 	struct cg_audit_event ev = { 0 };
 	struct cg_audit_origin origin;
@@ -172,7 +173,7 @@ static void log_decision(const struct cgs_ctx *c, const struct cgs_command *cmd,
 	if (cmd->runas_user == NULL)
 		snprintf(runas, sizeof(runas), "#%u", (unsigned)cmd->runas_uid);
 	ev.front = "sudo";
-	ev.event = "check";
+	ev.event = event;
 	ev.user = c->user.name;
 	ev.tty = c->user.tty;
 	ev.cwd = c->user.cwd;
@@ -191,6 +192,13 @@ static void log_decision(const struct cgs_ctx *c, const struct cgs_command *cmd,
 	if (c->config_ok && c->cfg.audit_log != NULL &&
 	    cg_audit_append_json(c->cfg.audit_log, &ev, time(NULL)) != 0)
 		syslog(LOG_AUTHPRIV | LOG_ERR, "changegate: cannot append to the audit log");
+}
+
+/* The decision line of a check (marked audit_only when it let a denial by). */
+static void log_decision(const struct cgs_ctx *c, const struct cgs_command *cmd,
+			 const struct cg_decision *d, bool audit_only)
+{
+	log_decision_as(c, cmd, d, "check", audit_only);
 }
 
 static void tell_user(const struct cgs_ctx *c, const struct cgs_command *cmd,
@@ -235,6 +243,8 @@ bool cgs_gate_check(struct cgs_ctx *c, const struct cgs_command *cmd, long long 
 	bool allow = false;
 
 	*expires = 0;
+	c->granted_by_login = false;
+	c->granted_exp = 0;
 	req.scope = CG_SCOPE_SUDO;
 	req.user = c->user.name;
 	req.argv = cmd->argv;
@@ -258,12 +268,19 @@ bool cgs_gate_check(struct cgs_ctx *c, const struct cgs_command *cmd, long long 
 	} else if (!c->user_ok) {
 		set_own(&d, CG_WRONG_USER, "your user name has no account in the name service: "
 			"no ticket can be checked for it");
+	} else if (c->cfg.require_reaper && cg_reaper_running(CG_RUNDIR) != 1) {
+		/* a command no reaper will end could outlive its ticket */
+		set_own(&d, CG_REAPER_DOWN, "no session reaper is running on this host "
+			"(require_reaper); gated users cannot use sudo until one runs");
 	} else {
 		decide(c, &req, &d);
 	}
 	if (d.reason == CG_OK) {
 		allow = true;
 		*expires = d.ticket.exp;
+		c->granted_exp = d.ticket.exp;
+		cg_strlcpy(c->granted_jti, d.ticket.jti, sizeof(c->granted_jti));
+		cg_strlcpy(c->granted_chg, d.ticket.chg, sizeof(c->granted_chg));
 	}
 	/* what sudo logs as the refusal: the real reason, not a guess at it */
 	snprintf(c->errstr, sizeof(c->errstr), "changegate: %s (%s)", cg_reason_summary(d.reason),
@@ -289,4 +306,23 @@ bool cgs_gate_check(struct cgs_ctx *c, const struct cgs_command *cmd, long long 
 	}
 	cg_decision_free(&d);
 	return allow;
+}
+
+void cgs_gate_ended_at_expiry(const struct cgs_ctx *c, const struct cgs_command *cmd)
+{
+	struct cg_decision d;
+	char chg[CG_CLAIM_MAX + 1], line[CG_DETAIL_MAX + 64];
+
+	cg_sanitize(chg, sizeof(chg), c->granted_chg);
+	set_own(&d, CG_EXPIRED, "");
+	d.have_claims = true;
+	d.verified = true;
+	cg_strlcpy(d.ticket.chg, c->granted_chg, sizeof(d.ticket.chg));
+	cg_strlcpy(d.ticket.jti, c->granted_jti, sizeof(d.ticket.jti));
+	d.ticket.exp = c->granted_exp;
+	snprintf(d.detail, sizeof(d.detail), "ticket %s expired: sudo ended the command at the "
+		 "ticket's end", chg);
+	log_decision_as(c, cmd, &d, "command_end", false);
+	snprintf(line, sizeof(line), "%s (expired)", d.detail);
+	cgs_say(c, SUDO_CONV_ERROR_MSG, line);
 }

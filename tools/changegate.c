@@ -20,6 +20,9 @@ static const struct {
 	{ "revoke", cmd_revoke, "add a ticket or token id to the revocation list" },
 	{ "revocations", cmd_revocations, "install, show or sign a signed revocation list" },
 	{ "token", cmd_token, "keep your tokens for changegate-askpass (add, list, prune)" },
+	{ "reaper", cmd_reaper, "end every ticketed login when its ticket ends (root daemon)" },
+	{ "sessions", cmd_sessions, "list the live gated logins" },
+	{ "end-session", cmd_end_session, "end a gated login now (root)" },
 	{ "audit", cmd_audit, "who did what under a ticket: the audit log as a timeline" },
 };
 

@@ -1,6 +1,8 @@
 /* check-config's look at the files the verifier reads and writes besides keys: the revocation
  * list, the single-use state directory and the audit log. Each must be something only root
  * could have changed, or the verifier denies everyone with config_error. */
+#include "config.h"
+
 #include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -108,4 +110,18 @@ void cli_check_audit_log(struct cli_check *ck)
 	}
 	free(copy);
 	check_audit_file(ck, path);
+}
+
+void cli_check_reaper(struct cli_check *ck)
+{
+	int running = cg_reaper_running(CG_RUNDIR);
+	const char *state = running == 1 ? "running" : running == 0 ? "not running"
+				: "cannot be told (" CG_RUNDIR " or its lock is not root's)";
+	if (ck->cfg->require_reaper && running != 1)
+		cli_problem(ck, "require_reaper = yes and the session reaper is %s: every gated "
+			    "login and sudo is refused (reaper_down); start changegate-reaper.service",
+			    state);
+	else
+		cli_note(ck, "session reaper: %s%s", state, ck->cfg->require_reaper ? " (required)"
+			 : running == 1 ? "" : " (sessions outlive their tickets until one runs)");
 }

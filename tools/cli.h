@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include <jansson.h>
 #include <openssl/evp.h>
 
 #include "changegate.h"
@@ -33,6 +34,9 @@ int cmd_revocations(int argc, char **argv);
 /* `changegate revocations sign` (revocations_sign.c) and `show` (revocations_show.c). */
 int cli_revocations_sign(int argc, char **argv);
 int cli_revocations_show(int argc, char **argv);
+int cmd_reaper(int argc, char **argv);
+int cmd_sessions(int argc, char **argv);
+int cmd_end_session(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 
 /* ---- cli_io.c ------------------------------------------------------------------------- */
@@ -157,6 +161,8 @@ void cli_print_decision_text(const struct cg_decision *d, time_t now);
  * cmds entry), gated (whether the user must present a token at all). 0, or -1 when it could
  * not be built. */
 int cli_print_decision_json(const struct cg_decision *d, bool gated);
+/* A claim as a JSON string: null when empty, escaped (cli_escape) when not UTF-8. */
+json_t *cli_json_claim(const char *s);
 
 /* ---- check-config: check_report.c, check_keys.c, check_files.c ----------------------- */
 
@@ -205,6 +211,8 @@ void cli_check_state_dir(struct cli_check *ck);
 /* revocation_list (check_revlist.c): missing, badly signed, rolled back, stale, near stale. */
 void cli_check_revocation_list(struct cli_check *ck);
 void cli_check_audit_log(struct cli_check *ck);
+/* Whether a `changegate reaper` runs: a problem when require_reaper says one must. */
+void cli_check_reaper(struct cli_check *ck);
 
 /* ---- check-config: check_wiring.c ------------------------------------------------------ */
 

@@ -16,6 +16,7 @@ static void (*const checks[])(struct cli_check *ck) = {
 	cli_check_revocation_list,
 	cli_check_state_dir,
 	cli_check_audit_log,
+	cli_check_reaper,
 };
 
 enum { OPT_SUDO_CONF = 256, OPT_PAM_DIR, OPT_SSHD_CONFIG, OPT_WIRING, OPT_NO_WIRING, OPT_USER,

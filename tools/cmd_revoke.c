@@ -17,7 +17,7 @@ static void usage(void)
 	       "Appends a change ticket id or a token id to this host's revocation list (the\n"
 	       "configuration's revocation_file), atomically. From then on every token of that\n"
 	       "ticket, or that one token, is denied with reason \"revoked\" at login and at sudo.\n"
-	       "Sessions already open are not ended.\n"
+	       "A running `changegate reaper` ends the sessions open under it within 5 seconds.\n"
 	       "\n"
 	       "Options:\n"
 	       "  -c, --config FILE    configuration file (default:\n"

@@ -72,7 +72,7 @@ void cli_print_decision_text(const struct cg_decision *d, time_t now)
 
 /* A claim as a JSON string: null when empty, escaped when not UTF-8 (a cut at the claim cap
  * can split a character). */
-static json_t *claim(const char *s)
+json_t *cli_json_claim(const char *s)
 {
 	if (s == NULL || s[0] == '\0')
 		return json_null();
@@ -92,12 +92,12 @@ int cli_print_decision_json(const struct cg_decision *d, bool gated)
 	json_t *o = json_pack("{s:s, s:s, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:b}",
 			      "decision", d->reason == CG_OK ? "allow" : "deny",
 			      "reason", cg_reason_code(d->reason),
-			      "detail", claim(d->detail),
+			      "detail", cli_json_claim(d->detail),
 			      "verified", d->verified,
-			      "ticket", have ? claim(t->chg) : json_null(),
-			      "jti", have ? claim(t->jti) : json_null(),
-			      "sub", have ? claim(t->sub) : json_null(),
-			      "approver", have ? claim(t->approved_by) : json_null(),
+			      "ticket", have ? cli_json_claim(t->chg) : json_null(),
+			      "jti", have ? cli_json_claim(t->jti) : json_null(),
+			      "sub", have ? cli_json_claim(t->sub) : json_null(),
+			      "approver", have ? cli_json_claim(t->approved_by) : json_null(),
 			      "expires", have && t->exp != 0 ? json_integer(t->exp) : json_null(),
 			      "emergency", have && t->emergency,
 			      "unrestricted", d->unrestricted,

@@ -20,6 +20,13 @@ line=$(grep -n '^frobnicate' "$CONF" | cut -d: -f1)
 check_out "unknown key: file:line" "^problem: $CONF:$line: .*frobnicate" 1 cc
 write_config "leeway = soon"
 check_out "bad value: file:line" "^problem: $CONF:[0-9]+: .*leeway" 1 cc
+# require_reaper with no reaper holding its lock (none runs on a test host): every gated
+# login would be refused (issue 12)
+write_config "require_reaper = yes"
+check_out "require_reaper without a running reaper" \
+	'^problem: require_reaper = yes and the session reaper is .*reaper_down' 1 cc
+write_config "session_grace = 2h"
+check_out "session_grace beyond an hour" "^problem: $CONF:[0-9]+: session_grace: duration too long" 1 cc
 write_config
 chmod 0666 "$CONF"
 check_out "world-writable config" "^problem: $CONF: .*writable" 1 cc

@@ -5,3 +5,7 @@ EXTRA_DIST += tests/e2e/nslib.sh tests/e2e/harness_selftest.sh
 # real setuid sudo change no decision (issue 5).
 TESTS += tests/e2e/opensslconf_sudo.sh
 dist_check_SCRIPTS += tests/e2e/opensslconf_sudo.sh
+# Sessions end when their ticket ends: `changegate reaper` with the real sshd and sudo
+# (issue 12).
+TESTS += tests/e2e/session_reaper.sh
+dist_check_SCRIPTS += tests/e2e/session_reaper.sh

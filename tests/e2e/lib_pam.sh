@@ -75,11 +75,14 @@ sshd_user_key() {
 
 # ssh_login KEY ASKPASS USER COMMAND...: logs in as USER with the private key KEY (and
 # KEY-cert.pub, which ssh offers when it exists), answering every prompt through ASKPASS.
+# SSH_TIMEOUT (default 30) bounds the client's life; SSH_PTY=1 gives the login a terminal
+# (ssh -tt).
 ssh_login() {
 	local key=$1 askpass=$2 user=$3
 	shift 3
 	HOME=$SSHD_DIR/client SSH_ASKPASS=$askpass SSH_ASKPASS_REQUIRE=force DISPLAY=:0 \
-		timeout 30 ssh -F /dev/null -p "$SSHD_PORT" -i "$key" \
+		timeout "${SSH_TIMEOUT:-30}" ssh ${SSH_PTY:+-tt} -F /dev/null -p "$SSHD_PORT" \
+		-i "$key" \
 		-o IdentitiesOnly=yes -o BatchMode=no -o StrictHostKeyChecking=no \
 		-o UserKnownHostsFile=/dev/null -o LogLevel=INFO -o ConnectTimeout=10 \
 		-o NumberOfPasswordPrompts=1 \
@@ -88,7 +91,8 @@ ssh_login() {
 }
 
 # ssh_as USER TOKENFILE COMMAND...: logs in as USER with USER's key, answering the token
-# prompt with TOKENFILE's contents ("-" for no file: an empty answer).
+# prompt with TOKENFILE's contents ("-" for no file: an empty answer). SSH_TIMEOUT and
+# SSH_PTY as for ssh_login.
 ssh_as() {
 	local user=$1 tokfile=$2
 	shift 2

@@ -59,6 +59,17 @@ has /usr/share/man/man8/changegate_sudo.8.gz
 has /etc/changegate/changegate.conf
 has /etc/changegate/keys/
 has /usr/share/pam-configs/changegate
+has /lib/systemd/system/changegate-reaper.service
+# the reaper ships off: nothing enables it but the administrator (debhelper re-enables it
+# on upgrade only when it "was-enabled"), and no enablement link is shipped
+postinst=$(dpkg-deb -I "$deb" postinst 2>/dev/null)
+unguarded=$(printf '%s\n' "$postinst" | awk '/was-enabled/ { g = 1 } /^[ \t]*fi/ { g = 0 }
+	/deb-systemd-helper enable/ && !g { print }')
+if [ -n "$unguarded" ] || printf '%s\n' "$files" | grep -q 'wants/changegate-reaper'; then
+	bad "the package enables changegate-reaper.service: $unguarded"
+else
+	ok "changegate-reaper.service is shipped, not enabled"
+fi
 has /etc/logrotate.d/changegate
 has /var/log/changegate/
 # the runcwd=/ pin for gated users' sudo (issue 14 item 3): an example, never enabled

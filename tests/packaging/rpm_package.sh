@@ -59,6 +59,7 @@ has_man /usr/share/man/man8/changegate_sudo\.8
 has /etc/changegate/changegate.conf
 has /etc/changegate/keys
 has /var/lib/changegate
+has /usr/lib/systemd/system/changegate-reaper.service
 has /var/log/changegate
 has /etc/logrotate.d/changegate
 # the runcwd=/ pin for gated users' sudo (issue 14 item 3): %doc examples, never enabled

@@ -14,12 +14,21 @@ tests_pam_test_pam_module_SOURCES = \
 # exported, so that the dlopen()ed module finds fake_nss.c's getpwnam_r before libc's
 tests_pam_test_pam_module_LDFLAGS = $(AM_LDFLAGS) -Wl,--export-dynamic
 tests_pam_test_pam_module_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/common \
-	-DCG_PAM_MODULE='"$(CG_PAM_MODULE_PATH)"'
+	-DCG_PAM_MODULE='"$(CG_PAM_MODULE_PATH)"' \
+	-DCG_PAM_PROBE='"$(abs_top_builddir)/tests/pam/.libs/pam_probe_runtime.so"'
 tests_pam_test_pam_module_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(PAMTEST_CFLAGS) \
 	$(JANSSON_CFLAGS) $(CRYPTO_CFLAGS)
 tests_pam_test_pam_module_LDADD = tests/common/libcgtest.la $(CUNIT_LIBS) $(PAMTEST_LIBS) \
 	$(PAM_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS)
-EXTRA_tests_pam_test_pam_module_DEPENDENCIES = pam_module/pam_changegate.la
+EXTRA_tests_pam_test_pam_module_DEPENDENCIES = pam_module/pam_changegate.la \
+	tests/pam/pam_probe_runtime.la
+
+# stands where pam_systemd would, to read what pam_changegate hands it (issue 12)
+check_LTLIBRARIES += tests/pam/pam_probe_runtime.la
+tests_pam_pam_probe_runtime_la_SOURCES = tests/pam/pam_probe_runtime.c
+tests_pam_pam_probe_runtime_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
+	-rpath /nowhere
+tests_pam_pam_probe_runtime_la_LIBADD = $(PAM_LIBS)
 
 tests_pam_test_pam_exports_SOURCES = tests/pam/test_pam_exports.c
 tests_pam_test_pam_exports_CPPFLAGS = $(AM_CPPFLAGS) -DCG_PAM_MODULE='"$(CG_PAM_MODULE_PATH)"'

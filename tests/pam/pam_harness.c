@@ -77,6 +77,14 @@ static char *module_args(const struct pt_service *s)
 	return n < 0 ? NULL : out;
 }
 
+static const char *after_service, *after_module;
+
+void pt_session_after(const char *service, const char *module)
+{
+	after_service = service;
+	after_module = module;
+}
+
 static int write_services(const char *svc_dir)
 {
 	static const char *const types[] = {"auth", "account", "session"};
@@ -96,9 +104,13 @@ static int write_services(const char *svc_dir)
 			return -1;
 		}
 		for (size_t i = 0; i < sizeof(types) / sizeof(*types); i++) {
+			bool after = i == 2 && after_service != NULL &&
+				     strcmp(s->name, after_service) == 0;
 			int n = snprintf(text + off, sizeof(text) - off,
-					 "%s required %s %s\n%s optional pam_permit.so\n",
-					 types[i], CG_PAM_MODULE, args, types[i]);
+					 "%s required %s %s\n%s%s%s%s optional pam_permit.so\n",
+					 types[i], CG_PAM_MODULE, args,
+					 after ? "session required " : "",
+					 after ? after_module : "", after ? "\n" : "", types[i]);
 			if (n < 0 || (size_t)n >= sizeof(text) - off) {
 				free(args);
 				return -1;
@@ -136,6 +148,11 @@ static int write_configs(void)
 	snprintf(text + base, sizeof(text) - base, "revocation_list = %s/never-installed.jws\n",
 		 pt_env.dir);
 	if (join(path, sizeof(path), pt_env.dir, "nolist.conf") != 0 ||
+	    put_file(path, text, 0600) != 0)
+		return -1;
+	/* the same as changegate.conf, plus require_reaper (issue 12) */
+	snprintf(text + base, sizeof(text) - base, "require_reaper = yes\n");
+	if (join(path, sizeof(path), pt_env.dir, "reaper.conf") != 0 ||
 	    put_file(path, text, 0600) != 0)
 		return -1;
 	if (join(path, sizeof(path), pt_env.dir, "broken.conf") != 0 ||

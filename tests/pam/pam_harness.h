@@ -26,6 +26,10 @@ struct pt_service {
 	const char *args;
 };
 
+/* Before pt_main: service's session stack also runs module (a path) right after the
+ * changegate line, where pam_systemd would be. One such service at most. */
+void pt_session_after(const char *service, const char *module);
+
 /* The tree of the running test: env paths, the issuer's private key (kid "issuer-1"). */
 extern struct cg_test_env pt_env;
 extern EVP_PKEY *pt_key;

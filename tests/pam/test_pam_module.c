@@ -38,6 +38,8 @@ static const struct pt_service services[] = {
 	{"cg-relative", NULL, "config=changegate.conf"},
 	{"cg-audit", "changegate.conf", "audit_only"},
 	{"cg-canon", "changegate.conf", "enforce_users=carol enforce_groups=nogroup"},
+	{"cg-reaper", "reaper.conf", "exempt_users=mail"},
+	{"cg-runtime", "changegate.conf", NULL},
 	{NULL, NULL, NULL},
 };
 
@@ -127,6 +129,86 @@ static void test_gated_user_is_prompted(void)
 	rc = pt_call("authenticate", "cg-enforce", "alice", &conv, 0, NULL);
 	CU_ASSERT_EQUAL(rc, PAM_AUTH_ERR);
 	CU_ASSERT_EQUAL(conv.prompts, 2);
+}
+
+/* ---- require_reaper (issue 12) ----------------------------------------------------------- */
+
+/* No reaper holds the lock: a gated login is refused with reaper_down at every step, the
+ * exempt and root are not affected; once a reaper holds the lock the login goes through, and
+ * once it lets go (dies) the refusals are back at once. */
+static void test_require_reaper(void)
+{
+	char *token = pt_token("alice", NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(token);
+	const char *steps[] = {"authenticate", "acct_mgmt", "open_session"};
+	for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++) {
+		struct pt_conv conv = {.mode = PT_REPLY, .reply = token};
+		int rc = pt_call(steps[i], "cg-reaper", "alice", &conv, 0, NULL);
+		CU_ASSERT_NOT_EQUAL(rc, PAM_SUCCESS);
+		CU_ASSERT_NOT_EQUAL(rc, PAM_IGNORE);
+		CU_ASSERT_EQUAL(conv.prompts, 0);
+		expect_audit("reason", "reaper_down");
+	}
+	expect_ignored("cg-reaper", "mail");
+	expect_ignored("cg-reaper", "root");
+
+	char err[256] = "";
+	int lock = cg_reaper_lock_take(pt_env.run_dir, err, sizeof(err));
+	if (lock < 0) {
+		fprintf(stderr, "lock: %s\n", err);
+		CU_FAIL("cannot take the reaper lock");
+		free(token);
+		return;
+	}
+	CU_ASSERT_EQUAL(cg_reaper_running(pt_env.run_dir), 1);
+	struct pt_conv conv = {.mode = PT_REPLY, .reply = token};
+	struct pam_testcase cases[] = {
+		pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+		pam_test(PAMTEST_ACCOUNT, PAM_SUCCESS),
+		pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+		pam_test(PAMTEST_CLOSE_SESSION, PAM_SUCCESS),
+	};
+	CU_ASSERT_EQUAL(RUN("cg-reaper", "alice", &conv, cases), PAMTEST_ERR_OK);
+	close(lock);
+	CU_ASSERT_EQUAL(cg_reaper_running(pt_env.run_dir), 0);
+	struct pt_conv again = {.mode = PT_REPLY, .reply = token};
+	CU_ASSERT_EQUAL(pt_call("authenticate", "cg-reaper", "alice", &again, 0, NULL),
+			PAM_AUTH_ERR);
+	expect_audit("reason", "reaper_down");
+	free(token);
+}
+
+static long long runtime_exp;
+
+static void exp_in_1000s(struct cg_test_claims *c)
+{
+	runtime_exp = (long long)time(NULL) + 1000;
+	c->exp = runtime_exp;
+}
+
+/* Session open hands pam_systemd the ticket's end: the seconds to exp + leeway (60 s) as
+ * "systemd.runtime_max_sec", read here by a module in pam_systemd's place. */
+static void test_runtime_max_sec(void)
+{
+	char *token = pt_token("alice", exp_in_1000s);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(token);
+	struct pt_conv conv = {.mode = PT_REPLY, .reply = token};
+	struct pam_testcase cases[] = {
+		pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+		pam_test(PAMTEST_ACCOUNT, PAM_SUCCESS),
+		pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+		pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
+		pam_test(PAMTEST_CLOSE_SESSION, PAM_SUCCESS),
+	};
+	CU_ASSERT_EQUAL_FATAL(RUN("cg-runtime", "alice", &conv, cases), PAMTEST_ERR_OK);
+	const char *v = env_get(cases[3].case_out.envlist, "PROBE_RUNTIME_MAX_SEC");
+	CU_ASSERT_PTR_NOT_NULL(v);
+	long long left = v != NULL ? atoll(v) : 0, want = runtime_exp + 60 - (long long)time(NULL);
+	if (left < want - 2 || left > want)
+		fprintf(stderr, "runtime_max_sec %lld, want %lld\n", left, want);
+	CU_ASSERT_TRUE(left >= want - 2 && left <= want);
+	pamtest_free_env(cases[3].case_out.envlist);
+	free(token);
 }
 
 /* ---- a whole login ------------------------------------------------------------------------ */
@@ -869,6 +951,8 @@ static int run_tests(void)
 	    CU_add_test(s, "known arguments", test_known_arguments) == NULL ||
 	    CU_add_test(s, "audit_only", test_audit_only) == NULL ||
 	    CU_add_test(s, "login ticket record", test_session_record) == NULL ||
+	    CU_add_test(s, "require_reaper: reaper_down without a reaper", test_require_reaper) == NULL ||
+	    CU_add_test(s, "session open hands pam_systemd the ticket's end", test_runtime_max_sec) == NULL ||
 	    CU_add_test(s, "canonical account name", test_canonical_name) == NULL) {
 		CU_cleanup_registry();
 		return 1;
@@ -885,5 +969,6 @@ int main(int argc, char **argv)
 	size_t off = (size_t)snprintf(too_many, sizeof(too_many), "exempt_users=mail");
 	for (int i = 0; i < CG_LIST_MAX; i++)
 		off += (size_t)snprintf(too_many + off, sizeof(too_many) - off, ",u%d", i);
+	pt_session_after("cg-runtime", CG_PAM_PROBE);
 	return pt_main(argc, argv, services, run_tests);
 }

@@ -21,6 +21,9 @@ core_unit_tests = \
 	tests/unit/test_ids \
 	tests/unit/test_replay \
 	tests/unit/test_login_record \
+	tests/unit/test_lease \
+	tests/unit/test_sudo_lease \
+	tests/unit/test_reaper_os \
 	tests/unit/test_state_owner \
 	tests/unit/test_audit \
 	tests/unit/test_ssh
@@ -30,6 +33,18 @@ TESTS += $(core_unit_tests)
 tests_unit_test_basics_SOURCES = tests/unit/test_basics.c
 tests_unit_test_basics_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_unit_test_basics_LDADD = $(CORE_TEST_LDADD)
+# the reaper's /proc, signal and terminal code from tools/, on real processes (root)
+tests_unit_test_reaper_os_SOURCES = tests/unit/test_reaper_os.c tools/reaper.h \
+	tools/reaper_proc.c tools/reaper_signal.c tools/reaper_tty.c
+tests_unit_test_reaper_os_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools
+tests_unit_test_reaper_os_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_unit_test_reaper_os_LDADD = $(CORE_TEST_LDADD)
+tests_unit_test_sudo_lease_SOURCES = tests/unit/test_sudo_lease.c
+tests_unit_test_sudo_lease_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_unit_test_sudo_lease_LDADD = $(CORE_TEST_LDADD)
+tests_unit_test_lease_SOURCES = tests/unit/test_lease.c
+tests_unit_test_lease_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_unit_test_lease_LDADD = $(CORE_TEST_LDADD)
 tests_unit_test_config_SOURCES = tests/unit/test_config.c
 tests_unit_test_config_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_unit_test_config_LDADD = $(CORE_TEST_LDADD)

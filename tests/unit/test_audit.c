@@ -83,6 +83,44 @@ static void test_full_line(void)
 	CU_ASSERT_PTR_NULL(strstr(line, "verified=1"));
 }
 
+static json_t *read_lines(const char *path, size_t *count);
+
+/* The reaper's line for an ended login: which session, how many processes (issue 12). */
+static void test_session_end_line(void)
+{
+	char dir[256], path[512];
+	CU_ASSERT_FATAL(cf_tmpdir(dir, sizeof(dir)) == 0);
+	snprintf(path, sizeof(path), "%s/audit.log", dir);
+	struct cg_decision d;
+	full_decision(&d, CG_REVOKED);
+	strcpy(d.detail, "ticket CHG0012345 was revoked");
+	struct cg_audit_event ev = {
+		.front = "reaper", .event = "session_end", .user = "alice", .tty = "pts/3",
+		.have_session = true, .sessionid = 17, .processes = 4, .decision = &d,
+	};
+	char line[1024];
+	cg_audit_format(&ev, line, sizeof(line));
+	CU_ASSERT_STRING_EQUAL(line,
+		"decision=deny reason=revoked front=reaper event=session_end user=alice tty=pts/3 "
+		"verified=1 ticket=CHG0012345 jti=jti-1 approver=bob expires=1900000000 "
+		"session=17 processes=4 detail=\"ticket CHG0012345 was revoked\"");
+	CU_ASSERT_EQUAL(cg_audit_append_json(path, &ev, 1800000000), 0);
+	size_t count;
+	json_t *arr = read_lines(path, &count);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(arr);
+	json_t *a = json_array_get(arr, 0);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(a, "event")), "session_end");
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(a, "session")), 17);
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(a, "processes")), 4);
+	json_decref(arr);
+	/* other lines carry neither field */
+	ev.have_session = false;
+	cg_audit_format(&ev, line, sizeof(line));
+	CU_ASSERT_PTR_NULL(strstr(line, "session="));
+	CU_ASSERT_PTR_NULL(strstr(line, "processes="));
+	cf_rmtree(dir);
+}
+
 static void test_minimal_line(void)
 {
 	struct cg_decision d;
@@ -541,6 +579,7 @@ int main(void)
 	static const struct cf_test tests[] = {
 		{"full line and priorities", test_full_line},
 		{"minimal line", test_minimal_line},
+		{"session_end line", test_session_end_line},
 		{"sanitising", test_sanitising},
 		{"break-glass line", test_break_glass_line},
 		{"unrestricted line", test_unrestricted_line},

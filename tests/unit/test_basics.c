@@ -20,7 +20,7 @@ static void test_reasons(void)
 		"not_yet_valid", "lifetime_too_long", "missing_claim", "bad_claim",
 		"self_approved", "scope_denied", "host_denied", "command_denied", "runas_denied",
 		"key_mismatch", "revoked", "replayed", "revocation_invalid", "revocation_stale",
-		"revocation_rollback",
+		"revocation_rollback", "reaper_down",
 	};
 	CU_ASSERT_EQUAL_FATAL(sizeof(codes) / sizeof(codes[0]), CG_REASON_COUNT);
 	for (unsigned i = 0; i < CG_REASON_COUNT; i++) {

@@ -183,8 +183,12 @@ static void test_state_dir_unusable(void)
  * fixture's helpers, so a reason nobody can reach (or nobody tests) shows up here. */
 static void test_every_reason_reached(void)
 {
-	CU_ASSERT_EQUAL(CG_REASON_COUNT, 27);
+	CU_ASSERT_EQUAL(CG_REASON_COUNT, 28);
 	for (unsigned r = 0; r < CG_REASON_COUNT; r++) {
+		/* a front's reason, not the verifier's: require_reaper with no reaper running
+		 * (test_pam_module, tests/e2e/session_reaper.sh) */
+		if (r == CG_REAPER_DOWN)
+			continue;
 		if ((tfx.seen & (1u << r)) == 0)
 			fprintf(stderr, "no test produced reason %s\n", cg_reason_code((cg_reason)r));
 		CU_ASSERT(tfx.seen & (1u << r));

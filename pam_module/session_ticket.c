@@ -157,9 +157,14 @@ int cg_pam_session_forget(struct cg_pam_ctx *ctx, struct cg_decision *dec)
 		sid = info->sid;
 	else if (cg_audit_session_id(&sid) != 0)
 		return PAM_SUCCESS;     /* no session id, so no record was written */
-	if (cg_login_record_remove(rundir, sid) != 0) {
-		pam_syslog(ctx->pamh, LOG_ERR, "Error removing the login record %u in %s: %m",
-			   sid, rundir);
+	/* While a reaper runs, the record stays as a closed login's: what the login left
+	 * behind (nohup, setsid) ends with its ticket even if the reaper restarts, and the
+	 * reaper removes it once the session is empty. With no reaper nobody would. */
+	bool keep = cg_reaper_running(rundir) != 0;
+	if ((keep ? cg_login_record_retire(rundir, sid) : cg_login_record_remove(rundir, sid)) !=
+	    0) {
+		pam_syslog(ctx->pamh, LOG_ERR, "Error %s the login record %u in %s: %m",
+			   keep ? "closing" : "removing", sid, rundir);
 		return PAM_SESSION_ERR;
 	}
 	return PAM_SUCCESS;

@@ -675,6 +675,16 @@ int cg_login_record_remove(const char *run_dir, unsigned sessionid);
  * in ids (ascending order not promised); *count says how many were found in all. A missing
  * run_dir is an empty list. 0, or -1 when run_dir cannot be trusted or read. */
 int cg_login_record_list(const char *run_dir, unsigned *ids, size_t max, size_t *count);
+/* A closed login: at session close, while a reaper runs, the record is renamed to
+ * run_dir/closed-<sessionid> (retire: none is fine) so that what the login left behind
+ * still ends with its ticket after a restart of the reaper; the reaper removes it once the
+ * session has no process left. The read, remove and list of those, as above; sudo never
+ * reads a closed record. 0, or -1 with errno. */
+int cg_login_record_retire(const char *run_dir, unsigned sessionid);
+int cg_login_record_read_closed(const char *run_dir, unsigned sessionid,
+				struct cg_login_record *r, char *err, size_t errlen);
+int cg_login_record_remove_closed(const char *run_dir, unsigned sessionid);
+int cg_login_record_list_closed(const char *run_dir, unsigned *ids, size_t max, size_t *count);
 
 /* ---- sudo leases (sudo_lease.c): a sudo command allowed under a token that is not the
  * login's, registered so the reaper ends it at that token's end ---------------------------- */

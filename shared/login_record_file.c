@@ -17,6 +17,11 @@
 #include "error_text.h"
 #include "state_file.h"
 
+/* A login that closed while a reaper ran keeps its record under this prefix until no
+ * process of its session is left: what it left behind still ends with its ticket, even
+ * after the reaper restarts. sudo never reads it (the login is over). */
+#define CLOSED_PREFIX "closed-"
+
 /* run_dir, created 0700 (root:root) when missing, opened and checked. */
 static int open_run_dir(const char *run_dir, bool create)
 {
@@ -82,8 +87,9 @@ out:;
 	return rc;
 }
 
-int cg_login_record_read(const char *run_dir, unsigned sessionid, const char *user,
-			 struct cg_login_record *r, char *err, size_t errlen)
+/* Reads run_dir/name, the record of sessionid (cg_login_record_read's rules). */
+static int read_named(const char *run_dir, const char *name, unsigned sessionid,
+		      const char *user, struct cg_login_record *r, char *err, size_t errlen)
 {
 	memset(r, 0, sizeof(*r));
 	int dirfd = open_run_dir(run_dir, false);
@@ -96,7 +102,7 @@ int cg_login_record_read(const char *run_dir, unsigned sessionid, const char *us
 	}
 	close(dirfd);
 	char path[4096];
-	int pn = snprintf(path, sizeof(path), "%s/%u", run_dir, sessionid);
+	int pn = snprintf(path, sizeof(path), "%s/%s", run_dir, name);
 	if (pn < 0 || (size_t)pn >= sizeof(path)) {
 		cg_set_err(err, errlen, "run dir path too long");
 		errno = ENAMETOOLONG;
@@ -125,18 +131,65 @@ int cg_login_record_read(const char *run_dir, unsigned sessionid, const char *us
 	return rc;
 }
 
-int cg_login_record_remove(const char *run_dir, unsigned sessionid)
+/* The file name of sessionid's record, open or closed. */
+static void record_file_name(unsigned sessionid, bool closed, char name[32])
+{
+	snprintf(name, 32, "%s%u", closed ? CLOSED_PREFIX : "", sessionid);
+}
+
+int cg_login_record_read(const char *run_dir, unsigned sessionid, const char *user,
+			 struct cg_login_record *r, char *err, size_t errlen)
+{
+	char name[32];
+	record_file_name(sessionid, false, name);
+	return read_named(run_dir, name, sessionid, user, r, err, errlen);
+}
+
+int cg_login_record_read_closed(const char *run_dir, unsigned sessionid,
+				struct cg_login_record *r, char *err, size_t errlen)
+{
+	char name[32];
+	record_file_name(sessionid, true, name);
+	return read_named(run_dir, name, sessionid, NULL, r, err, errlen);
+}
+
+int cg_login_record_retire(const char *run_dir, unsigned sessionid)
 {
 	int dirfd = open_run_dir(run_dir, false);
 	if (dirfd < 0)
 		return errno == ENOENT ? 0 : -1;
-	char name[16];
-	snprintf(name, sizeof(name), "%u", sessionid);
+	char from[32], to[32];
+	record_file_name(sessionid, false, from);
+	record_file_name(sessionid, true, to);
+	int rc = renameat(dirfd, from, dirfd, to);
+	if (rc != 0 && errno == ENOENT)
+		rc = 0;
+	close(dirfd);
+	return rc;
+}
+
+static int remove_named(const char *run_dir, unsigned sessionid, bool closed)
+{
+	int dirfd = open_run_dir(run_dir, false);
+	if (dirfd < 0)
+		return errno == ENOENT ? 0 : -1;
+	char name[32];
+	record_file_name(sessionid, closed, name);
 	int rc = unlinkat(dirfd, name, 0);
 	if (rc != 0 && errno == ENOENT)
 		rc = 0;
 	close(dirfd);
 	return rc;
+}
+
+int cg_login_record_remove(const char *run_dir, unsigned sessionid)
+{
+	return remove_named(run_dir, sessionid, false);
+}
+
+int cg_login_record_remove_closed(const char *run_dir, unsigned sessionid)
+{
+	return remove_named(run_dir, sessionid, true);
 }
 
 /* "0" or digits without a leading zero below 4294967295: what the writer names files. */
@@ -152,7 +205,8 @@ static bool record_name(const char *name, unsigned *id)
 	return true;
 }
 
-int cg_login_record_list(const char *run_dir, unsigned *ids, size_t max, size_t *count)
+static int list_names(const char *run_dir, bool closed, unsigned *ids, size_t max,
+		      size_t *count)
 {
 	*count = 0;
 	int dirfd = open_run_dir(run_dir, false);
@@ -168,7 +222,10 @@ int cg_login_record_list(const char *run_dir, unsigned *ids, size_t max, size_t 
 	while (scanned < CG_STATE_SCAN_MAX && (e = readdir(d)) != NULL) {
 		unsigned id;
 		scanned++;
-		if (!record_name(e->d_name, &id))
+		const char *n = e->d_name;
+		if (closed && strncmp(n, CLOSED_PREFIX, strlen(CLOSED_PREFIX)) != 0)
+			continue;
+		if (!record_name(closed ? n + strlen(CLOSED_PREFIX) : n, &id))
 			continue;
 		if (*count < max)
 			ids[*count] = id;
@@ -177,4 +234,14 @@ int cg_login_record_list(const char *run_dir, unsigned *ids, size_t max, size_t 
 	int rc = errno != 0 ? -1 : 0;
 	closedir(d);
 	return rc;
+}
+
+int cg_login_record_list(const char *run_dir, unsigned *ids, size_t max, size_t *count)
+{
+	return list_names(run_dir, false, ids, max, count);
+}
+
+int cg_login_record_list_closed(const char *run_dir, unsigned *ids, size_t max, size_t *count)
+{
+	return list_names(run_dir, true, ids, max, count);
 }

@@ -133,19 +133,22 @@ static void end(struct reaper *r, struct rp_login *l, time_t now)
 
 /* Ended logins: SIGKILL again for anything started since the kill. A login with no process
  * left is over: its record goes (the session id is never given again before a reboot),
- * then the login. So does a closed login (record gone) that left nothing behind. */
+ * then the login. So does a closed login (record closed or gone) with nothing left behind. */
 static void sweep(struct reaper *r)
 {
 	for (size_t i = r->logins.count; i-- > 0;) {
 		struct rp_login *l = &r->logins.items[i];
-		if (l->lease.ended_at == 0 && l->seen)
+		if (l->lease.ended_at == 0 && l->seen && !l->closed)
 			continue;
 		long left = rp_session_count(r->procfd, l->sid, NULL);
 		if (left > 0 && l->lease.killed)
 			rp_session_signal(r->procfd, l->sid, true);
 		if (left != 0)
 			continue;
-		if (l->seen && cg_login_record_remove(r->run_dir, l->sid) != 0)
+		int rc = !l->seen  ? 0
+			 : l->closed ? cg_login_record_remove_closed(r->run_dir, l->sid)
+				     : cg_login_record_remove(r->run_dir, l->sid);
+		if (rc != 0)
 			syslog(LOG_AUTHPRIV | LOG_ERR, "Error removing login record %u: %m", l->sid);
 		rp_logins_drop(&r->logins, i);
 	}

@@ -62,7 +62,8 @@ static void close_ctx(struct sessions_ctx *s)
 	cg_config_free(&s->cfg);
 }
 
-/* "live", "warning" (within session_warn of its end), "expired", "revoked". */
+/* "live", "warning" (within session_warn of its end), "closed" (the login closed, processes
+ * it left behind still end with its ticket), "expired", "revoked". */
 static const char *state_of(struct sessions_ctx *s, struct rp_login *l, time_t now)
 {
 	struct cg_lease_policy p = {.leeway = s->cfg.leeway, .warn = s->cfg.session_warn};
@@ -74,6 +75,8 @@ static const char *state_of(struct sessions_ctx *s, struct rp_login *l, time_t n
 	enum cg_lease_why why = cg_lease_why_at(&l->lease, &p, now);
 	if (why != CG_LEASE_LIVE)
 		return cg_lease_why_code(why);
+	if (l->closed)
+		return "closed";
 	return cg_lease_due(&l->lease, &p, now) == CG_LEASE_WARN ? "warning" : "live";
 }
 
@@ -83,7 +86,7 @@ static int list_json(struct sessions_ctx *s, time_t now)
 	int running = cg_reaper_running(s->run_dir);
 	for (size_t i = 0; arr != NULL && i < s->logins.count; i++) {
 		struct rp_login *l = &s->logins.items[i];
-		json_t *o = json_pack("{s:I, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:I, s:I, s:s, s:I}",
+		json_t *o = json_pack("{s:I, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:I, s:I, s:s, s:b, s:I}",
 				      "session", (json_int_t)l->sid,
 				      "user", cli_json_claim(l->user),
 				      "ticket", cli_json_claim(l->chg),
@@ -95,6 +98,7 @@ static int list_json(struct sessions_ctx *s, time_t now)
 				      "opened", (json_int_t)l->opened,
 				      "expires", (json_int_t)l->lease.exp,
 				      "state", state_of(s, l, now),
+				      "closed", l->closed,
 				      "processes",
 				      (json_int_t)rp_session_count(s->procfd, l->sid, NULL));
 		if (o == NULL || json_array_append_new(arr, o) != 0) {
@@ -168,7 +172,9 @@ int cmd_sessions(int argc, char **argv)
 			       "\n"
 			       "Lists the live gated logins from the login records: session id, user,\n"
 			       "ticket, approver, leader pid, tty, opened, expires and state (live,\n"
-			       "warning, expired, revoked), and whether a reaper is running. Root only.\n"
+			       "warning, closed, expired, revoked), and whether a reaper is running.\n"
+			       "A closed login is one that ended while processes it started live on:\n"
+			       "they end with its ticket. Root only.\n"
 			       "\n"
 			       "Options:\n"
 			       "  -c, --config FILE   configuration file (default:\n"
@@ -218,7 +224,8 @@ static void end_one(struct sessions_ctx *s, struct rp_login *l)
 	/* a few rounds: a process may fork between the scan and its SIGKILL */
 	for (int round = 0; round < 10 && rp_session_count(s->procfd, l->sid, NULL) > 0; round++)
 		rp_session_signal(s->procfd, l->sid, true);
-	if (cg_login_record_remove(s->run_dir, l->sid) != 0)
+	if ((l->closed ? cg_login_record_remove_closed(s->run_dir, l->sid)
+		       : cg_login_record_remove(s->run_dir, l->sid)) != 0)
 		fprintf(stderr, "changegate end-session: Error removing login record %u: %s\n",
 			l->sid, strerror(errno));
 	rp_audit_end(&s->cfg, l, "end_session", CG_LEASE_ENDED_BY_ADMIN, n);

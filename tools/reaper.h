@@ -103,6 +103,7 @@ struct rp_login {
 	long signalled;                 /* processes that got SIGHUP+SIGTERM at the end */
 	bool seen;                      /* its record was found in this pass; false: the login
 					   closed (or was ended), processes may still be left */
+	bool closed;                    /* its record is a closed login's (closed-<sid>) */
 };
 
 struct rp_logins {

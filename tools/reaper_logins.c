@@ -58,12 +58,15 @@ static void fill(struct rp_login *l, const struct cg_login_record *r)
 	l->lease.exp = r->ticket.exp;
 }
 
-/* Reads the record of sid into a new entry of t. */
-static void add(struct rp_logins *t, const char *run_dir, unsigned sid, rp_complain_fn complain)
+/* Reads the record of sid (a closed login's when closed) into a new entry of t. */
+static void add(struct rp_logins *t, const char *run_dir, unsigned sid, bool closed,
+		rp_complain_fn complain)
 {
 	struct cg_login_record r;
 	char err[256] = "";
-	if (cg_login_record_read(run_dir, sid, NULL, &r, err, sizeof(err)) != 0) {
+	int rc = closed ? cg_login_record_read_closed(run_dir, sid, &r, err, sizeof(err))
+			: cg_login_record_read(run_dir, sid, NULL, &r, err, sizeof(err));
+	if (rc != 0) {
 		/* a record removed meanwhile is a login that closed, not a fault */
 		if (err[0] != '\0' && !reported(t, sid))
 			complain(sid, err);
@@ -78,6 +81,7 @@ static void add(struct rp_logins *t, const char *run_dir, unsigned sid, rp_compl
 			t->items = grown;
 			fill(&t->items[t->count], &r);
 			t->items[t->count].seen = true;
+			t->items[t->count].closed = closed;
 			t->count++;
 		}
 	}
@@ -96,12 +100,30 @@ int rp_logins_refresh(struct rp_logins *t, const char *run_dir, rp_complain_fn c
 		t->items[i].seen = false;
 	for (size_t i = 0; i < n; i++) {
 		struct rp_login *l = rp_logins_find(t, ids[i]);
-		if (l != NULL)
+		if (l != NULL) {
 			l->seen = true;
-		else
-			add(t, run_dir, ids[i], complain);
+			l->closed = false;
+		} else {
+			add(t, run_dir, ids[i], false, complain);
+		}
 	}
-	/* a login whose record is gone stays: it closed, but what it left behind (nohup,
-	 * setsid) still ends with its ticket; the caller drops it once no process is left */
+	/* closed logins (their record renamed at close while a reaper ran): what they left
+	 * behind (nohup, setsid) still ends with their ticket, after a restart too */
+	n = 0;
+	if (cg_login_record_list_closed(run_dir, ids, RP_LOGINS_MAX, &n) != 0)
+		return -1;
+	if (n > RP_LOGINS_MAX)
+		n = RP_LOGINS_MAX;
+	for (size_t i = 0; i < n; i++) {
+		struct rp_login *l = rp_logins_find(t, ids[i]);
+		if (l == NULL) {
+			add(t, run_dir, ids[i], true, complain);
+		} else if (!l->seen) {
+			l->seen = true;
+			l->closed = true;
+		}
+	}
+	/* a login whose record is gone altogether stays too, while this reaper runs; the
+	 * caller drops it once no process is left */
 	return 0;
 }

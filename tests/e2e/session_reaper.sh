@@ -10,6 +10,8 @@
 #   command under a token of its own ends at that token's end; `end-session` ends one now;
 # - the policy wrapper's command ended at its ticket's end is explained and logged;
 # - a malformed login record is reported and does not stop the reaper;
+# - a login that closed normally, leaving a detached process: its record stays as a closed
+#   login's, and a reaper restarted since still ends that process at the ticket's end;
 # - with require_reaper, a gated login and sudo are refused (reaper_down) once the reaper is
 #   stopped, and the exempt user still gets in.
 # Every process the test starts is ended by its pid (ns_daemon and the waits below).
@@ -91,6 +93,16 @@ pid_by() {
 	return 1
 }
 
+# wait_pid SID PATTERN: pid_by, waiting up to 10 s for the process to appear.
+wait_pid() {
+	local i p
+	for i in $(seq 100); do
+		p=$(pid_by "$1" "$2") && { echo "$p"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+
 # runs PID: the process exists and is not a zombie (which has ended, unreaped).
 runs() {
 	local state
@@ -154,14 +166,23 @@ PY
 
 syslog_has() { ns_log_since | grep -E -- "$1"; }
 reaper_alive() { kill -0 "$REAPER_PID"; }
-not_listed() { [ "$(json_get "len([s for s in j['sessions'] if s['session'] == $1])")" = 0 ]; }
+# not_listed_within SECS SID: no record (open or closed) lists SID within SECS seconds: the
+# reaper removes an ended login's record at its first pass with no process left.
+not_listed_within() {
+	local i
+	for i in $(seq $(($1 * 10))); do
+		[ "$(json_get "len([s for s in j['sessions'] if s['session'] == $2])")" = 0 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
 
 # Every login this test opens ends with it, whatever fails: each process of their audit
 # sessions, by pid (sshd's connection processes outlive the listener that ns_cleanup stops).
-SID_A= SID_B= SID_C= SID_R= SID_S=
+SID_A= SID_B= SID_C= SID_R= SID_S= SID_L=
 end_logins() {
 	local sid p
-	for sid in $SID_A $SID_B $SID_C $SID_R $SID_S; do
+	for sid in $SID_A $SID_B $SID_C $SID_R $SID_S $SID_L; do
 		for p in $(pids_of "$sid"); do
 			kill -KILL "$p" 2>/dev/null
 		done
@@ -172,13 +193,19 @@ trap end_logins EXIT
 
 # ---- the reaper -----------------------------------------------------------------------------
 
+# start_reaper: starts `changegate reaper` (REAPER_PID) and waits up to 5 s for its lock.
+start_reaper() {
+	local i
+	ns_daemon "$CG_BIN" reaper --config "$CG_CONFIG"
+	REAPER_PID=$!
+	for i in $(seq 50); do
+		[ "$(json_get "j['reaper_running']" 2>/dev/null)" = True ] && break
+		sleep 0.1
+	done
+}
+
 ns_log_mark
-ns_daemon "$CG_BIN" reaper --config "$CG_CONFIG"
-REAPER_PID=$!
-for i in $(seq 50); do
-	[ "$(json_get "j['reaper_running']" 2>/dev/null)" = True ] && break
-	sleep 0.1
-done
+start_reaper
 ns_check "the reaper runs and holds its lock" test "$(json_get "j['reaper_running']")" = True
 
 # a malformed record, root's and 0600 like a real one: reported, never fatal
@@ -253,7 +280,7 @@ ns_check "audit_log: session_end, expired, alice's session, 3+ processes" \
 	audit_has session_end expired "$SID_A" 3
 ns_check "syslog: the session_end decision line" \
 	syslog_has "event=session_end user=alice .*ticket=CHG0000001 .*session=$SID_A processes="
-ns_check "alice's login record is gone" not_listed "$SID_A"
+ns_check "alice's login record is gone" not_listed_within 8 "$SID_A"
 ns_check "bob's login (another ticket) lives on" all_alive "$BOB_PID" "$BOB_CLIENT"
 ns_check "carol's login (exempt) lives on" all_alive "$CAROL_PID" "$CAROL_CLIENT"
 ns_check "the malformed record was reported" syslog_has "login record 999999 cannot be used"
@@ -306,10 +333,7 @@ ssh_as alice "$(printf '%s\n' "$tok_sig" | token_file alice-sig)" 'echo READY; e
 SIG_CLIENT=$!
 NS_PIDS+=("$SIG_CLIENT")
 SID_S=$(session_of alice CHG0000007) || { echo "the third login was not recorded"; exit 1; }
-for i in $(seq 100); do
-	SIG_PID=$(pid_by "$SID_S" '^sleep 401') && break
-	sleep 0.1
-done
+SIG_PID=$(wait_pid "$SID_S" '^sleep 401')
 ns_check "a login under a ticket the signed list will revoke runs" all_alive "$SIG_PID"
 sign_list --seq 2 --chg CHG0000007
 ns_check "revoked by the signed list: the login ends within 5 s" all_gone_within 5 "$SIG_PID"
@@ -336,6 +360,37 @@ ns_check "policy: the command ended at the ticket's end is explained to the user
 	"$NS_DIR/policy.out"
 ns_check "... and logged" log_has alice event=command_end reason=expired ticket=CHG0000006
 sudo_conf_write "$NS_DIR/sudo.conf" "$APPROVAL_CONF"
+
+# ---- a closed login's leftovers end with its ticket, across a restart of the reaper ---------
+
+tok_cl=$(cg_mint alice --ticket CHG0000008 --cmd /usr/bin/id --ttl 20s) || exit 1
+CL_EXP=$(($(date +%s) + 20))
+ssh_as alice "$(printf '%s\n' "$tok_cl" | token_file alice-closed)" \
+	'setsid sleep 1002 </dev/null >/dev/null 2>&1 & echo READY' >"$NS_DIR/alice-closed.out" 2>&1 &
+CL_CLIENT=$!
+NS_PIDS+=("$CL_CLIENT")
+SID_L=$(session_of alice CHG0000008) || { echo "the closing login was not recorded"; exit 1; }
+LEFT_PID=$(wait_pid "$SID_L" '^sleep 1002')
+ns_check "a login that closes normally leaves a detached process behind" \
+	all_gone_within 10 "$CL_CLIENT"
+ns_check "... which runs on" all_alive "$LEFT_PID"
+ns_check "the login's record stays as a closed login's (root-only)" \
+	test -f "$RUN_DIR/closed-$SID_L" -a ! -e "$RUN_DIR/$SID_L" -a \
+	"$(stat -c %a "$RUN_DIR/closed-$SID_L")" = 600
+ns_check "sessions --json lists it as closed" \
+	test "$(json_get "[s['state'] for s in j['sessions'] if s['session'] == $SID_L][0]")" = closed
+kill "$REAPER_PID"
+wait "$REAPER_PID"
+start_reaper
+ns_check "the reaper, restarted, runs" test "$(json_get "j['reaper_running']")" = True
+now=$(date +%s)
+[ "$now" -lt $((CL_EXP - 2)) ] && sleep $((CL_EXP - 2 - now))
+ns_check "2 s before the ticket's end the left-behind process runs" all_alive "$LEFT_PID"
+ns_check "after the end, the restarted reaper ends it within grace + 5 s" \
+	all_gone_within $((2 + 3 + 5)) "$LEFT_PID"
+ns_check "audit_log: session_end, expired, for the closed login" \
+	audit_has session_end expired "$SID_L" 1
+ns_check "the closed login's record is removed" file_gone_within 8 "$RUN_DIR/closed-$SID_L"
 
 # ---- require_reaper: the reaper stopped ------------------------------------------------------
 

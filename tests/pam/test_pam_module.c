@@ -836,8 +836,31 @@ static int record_child(const char *token)
 		fail |= 64;
 	cg_login_record_free(&back);
 	fail |= pam_close_session(pamh, 0) != PAM_SUCCESS ? 128 : 0;
+	/* no reaper runs: nobody would follow a closed login, so its record goes */
 	if (stat(path, &st) == 0 || errno != ENOENT)
 		fail |= 256;
+	/* a reaper runs: the record stays as a closed login's, for what the login left behind */
+	char err[256], closed[512];
+	int lock = cg_reaper_lock_take(pt_env.run_dir, err, sizeof(err));
+	if (lock < 0)
+		return fail | 512;
+	pam_end(pamh, PAM_SUCCESS);
+	conv.prompts = 0;
+	if (pam_start("cg", "alice", &pc, &pamh) != PAM_SUCCESS)
+		return fail | 2;
+	fail |= pam_authenticate(pamh, 0) != PAM_SUCCESS ? 4 : 0;
+	fail |= pam_open_session(pamh, 0) != PAM_SUCCESS ? 16 : 0;
+	fail |= pam_close_session(pamh, 0) != PAM_SUCCESS ? 128 : 0;
+	close(lock);
+	snprintf(closed, sizeof(closed), "%s/closed-%u", pt_env.run_dir, sid);
+	if (stat(path, &st) == 0 || stat(closed, &st) != 0 || (st.st_mode & 077) != 0)
+		fail |= 1024;
+	if (cg_login_record_read_closed(pt_env.run_dir, sid, &back, NULL, 0) != 0 ||
+	    strcmp(back.token, token) != 0)
+		fail |= 2048;
+	cg_login_record_free(&back);
+	if (cg_login_record_remove_closed(pt_env.run_dir, sid) != 0)
+		fail |= 4096;
 	pam_end(pamh, PAM_SUCCESS);
 	return fail;
 }

@@ -403,6 +403,34 @@ static void test_files(void)
 	CU_ASSERT_EQUAL(cg_login_record_list(run_dir, ids, 1, &count), 0);
 	CU_ASSERT_EQUAL(count, 2);
 
+	/* closed: renamed, no longer the open record, read, listed and removed as closed */
+	char closed[600];
+	snprintf(closed, sizeof(closed), "%s/closed-7", run_dir);
+	CU_ASSERT_EQUAL(cg_login_record_retire(run_dir, 7), 0);
+	CU_ASSERT_EQUAL(access(closed, F_OK), 0);
+	CU_ASSERT_EQUAL(cg_login_record_read(run_dir, 7, NULL, &back, err, sizeof(err)), -1);
+	CU_ASSERT_EQUAL(cg_login_record_read_closed(run_dir, 7, &back, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(back.user, "bob");
+	cg_login_record_free(&back);
+	CU_ASSERT_EQUAL(cg_login_record_read_closed(run_dir, 42, &back, err, sizeof(err)), -1);
+	CU_ASSERT_EQUAL(cg_login_record_list(run_dir, ids, 4, &count), 0);
+	CU_ASSERT_EQUAL(count, 1);
+	CU_ASSERT_FATAL(cf_write_str(run_dir, "closed-08", "x", 0600, NULL, 0) == 0);
+	CU_ASSERT_FATAL(cf_write_str(run_dir, "closed-", "x", 0600, NULL, 0) == 0);
+	CU_ASSERT_EQUAL(cg_login_record_list_closed(run_dir, ids, 4, &count), 0);
+	CU_ASSERT_EQUAL(count, 1);
+	CU_ASSERT_EQUAL(ids[0], 7);
+	/* a closed record copied under another session's name is refused */
+	char other_closed[600];
+	snprintf(other_closed, sizeof(other_closed), "%s/closed-9", run_dir);
+	CU_ASSERT_FATAL(link(closed, other_closed) == 0);
+	CU_ASSERT_EQUAL(cg_login_record_read_closed(run_dir, 9, &back, err, sizeof(err)), -1);
+	CU_ASSERT_FATAL(unlink(other_closed) == 0);
+	CU_ASSERT_EQUAL(cg_login_record_retire(run_dir, 7), 0);  /* none left: fine */
+	CU_ASSERT_EQUAL(cg_login_record_remove_closed(run_dir, 7), 0);
+	CU_ASSERT_EQUAL(access(closed, F_OK), -1);
+	CU_ASSERT_EQUAL(cg_login_record_remove_closed(run_dir, 7), 0);
+
 	CU_ASSERT_EQUAL(cg_login_record_remove(run_dir, 42), 0);
 	CU_ASSERT_EQUAL(access(path, F_OK), -1);
 	CU_ASSERT_EQUAL(cg_login_record_remove(run_dir, 42), 0);

@@ -128,7 +128,10 @@ static void end(struct reaper *r, struct rp_login *l, time_t now)
 		nanosleep(&ts, NULL);
 	}
 	l->signalled = rp_session_signal(r->procfd, l->sid, false);
-	rp_audit_end(&r->cfg, l, "session_end", why, l->signalled);
+	/* after our own signals, never instead: logind's answer is bounded (about 2 s) and the
+	 * processes are already told to go */
+	enum rp_logind lg = rp_logind_terminate(l->sid, l->user);
+	rp_audit_end(&r->cfg, l, "session_end", why, l->signalled, rp_logind_word(lg));
 }
 
 /* Ended logins: SIGKILL again for anything started since the kill. A login with no process
@@ -173,7 +176,7 @@ static void act_sudo(struct reaper *r, struct rp_sudo *s, enum cg_lease_action a
 		rp_tell_session(r->procfd, view.sid, line);
 		long n = rp_tree_signal(r->procfd, (pid_t)s->reg.pid, s->reg.start,
 					s->reg.sessionid, false);
-		rp_audit_end(&r->cfg, &view, "sudo_end", why, n);
+		rp_audit_end(&r->cfg, &view, "sudo_end", why, n, NULL);
 	} else if (a == CG_LEASE_KILL) {
 		rp_tree_signal(r->procfd, (pid_t)s->reg.pid, s->reg.start, s->reg.sessionid, true);
 	}

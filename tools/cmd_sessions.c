@@ -209,6 +209,8 @@ static void end_one(struct sessions_ctx *s, struct rp_login *l)
 		nanosleep(&ts, NULL);
 	}
 	long n = rp_session_signal(s->procfd, l->sid, false);
+	/* logind too, where it manages the session (after our signals, bounded) */
+	enum rp_logind lg = rp_logind_terminate(l->sid, l->user);
 	for (long waited = 0; waited < s->cfg.session_grace * 10; waited++) {
 		if (rp_session_count(s->procfd, l->sid, NULL) == 0)
 			break;
@@ -221,7 +223,7 @@ static void end_one(struct sessions_ctx *s, struct rp_login *l)
 	if (cg_login_record_remove(s->run_dir, l->sid) != 0)
 		fprintf(stderr, "changegate end-session: Error removing login record %u: %s\n",
 			l->sid, strerror(errno));
-	rp_audit_end(&s->cfg, l, "end_session", CG_LEASE_ENDED_BY_ADMIN, n);
+	rp_audit_end(&s->cfg, l, "end_session", CG_LEASE_ENDED_BY_ADMIN, n, rp_logind_word(lg));
 	printf("ended session %u (", l->sid);
 	cli_put_safe(stdout, l->user);
 	printf(", ticket ");

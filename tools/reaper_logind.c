@@ -151,11 +151,14 @@ static enum rp_logind ask(sd_bus *bus, unsigned sid, const char *user, const cha
 			    sizeof(err_name), "s", id, NULL);
 	if (r == 0) {
 		const char *o = NULL;
+		/* a read returns > 0 on success */
 		r = sd_bus_message_read(reply, "o", &o);
-		if (r >= 0 && strlen(o) < sizeof(path))
+		if (r >= 0 && strlen(o) < sizeof(path)) {
 			memcpy(path, o, strlen(o) + 1);
-		else if (r >= 0)
+			r = 0;
+		} else if (r >= 0) {
 			r = -ENAMETOOLONG;
+		}
 		sd_bus_message_unref(reply);
 		reply = NULL;
 	}

@@ -62,10 +62,15 @@ static int call(sd_bus *bus, uint64_t deadline, sd_bus_message *m, sd_bus_messag
 	int r = sd_bus_call_async(bus, &slot, m, on_reply, &p, deadline - now);
 	while (r >= 0 && !p.done) {
 		r = sd_bus_process(bus, NULL);
-		if (r != 0)
-			continue;
+		if (r < 0 || p.done)
+			break;
+		/* checked after every step, not only before waiting: a bus that keeps sending
+		 * other messages must not keep us past the deadline either */
 		now = now_usec();
-		r = now >= deadline ? -ETIMEDOUT : sd_bus_wait(bus, deadline - now);
+		if (now >= deadline)
+			r = -ETIMEDOUT;
+		else if (r == 0)
+			r = sd_bus_wait(bus, deadline - now);
 	}
 	sd_bus_slot_unref(slot);
 	if (!p.done)

@@ -138,6 +138,7 @@ static json_t *build(const struct cg_audit_event *ev, time_t now)
 	if (ev->have_session) {
 		rc |= json_object_set_new(o, "session", json_integer((json_int_t)ev->sessionid));
 		rc |= json_object_set_new(o, "processes", json_integer((json_int_t)ev->processes));
+		rc |= set_str(o, "logind", ev->logind);
 	}
 	if (rc != 0) {
 		json_decref(o);

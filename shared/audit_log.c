@@ -172,6 +172,7 @@ size_t cg_audit_format(const struct cg_audit_event *ev, char *buf, size_t buflen
 		add_raw(&l, "session", num);
 		snprintf(num, sizeof(num), "%ld", ev->processes);
 		add_raw(&l, "processes", num);
+		add_value(&l, "logind", ev->logind);
 	}
 	if (d != NULL && d->detail[0] != '\0')
 		add_text(&l, "detail", d->detail, cg_sanitize_text);

@@ -751,6 +751,8 @@ struct cg_audit_event {
 	bool have_session;              /* session_end, end_session: the login ended */
 	unsigned sessionid;             /* ... its audit session id */
 	long processes;                 /* ... how many of its processes were signalled */
+	const char *logind;             /* ... what systemd-logind was asked ("terminated",
+					   "absent", "refused", "failed"), or NULL: not asked */
 	const struct cg_decision *decision;
 	const char *host;               /* this host's name (cg_audit_origin_set), or NULL */
 	bool have_audit_session;        /* the login's kernel audit session id is known */

@@ -44,8 +44,10 @@ static void usage(void)
 	       "its ticket ends: at exp + leeway, or within 5 seconds of a revocation. session_warn\n"
 	       "before the end it writes a line to the login's terminals; at the end it sends\n"
 	       "SIGHUP and SIGTERM to every process of the login (its audit session id), and\n"
-	       "SIGKILL to what is left session_grace later. One session_end line per ended\n"
-	       "login goes to syslog and the audit log. Ends on SIGTERM.\n"
+	       "SIGKILL to what is left session_grace later; where systemd-logind manages the\n"
+	       "login, it also asks logind to terminate its session (logind=...). One\n"
+	       "session_end line per ended login goes to syslog and the audit log. Ends on\n"
+	       "SIGTERM.\n"
 	       "\n"
 	       "Options:\n"
 	       "  -c, --config FILE   configuration file (default:\n"
@@ -128,7 +130,10 @@ static void end(struct reaper *r, struct rp_login *l, time_t now)
 		nanosleep(&ts, NULL);
 	}
 	l->signalled = rp_session_signal(r->procfd, l->sid, false);
-	rp_audit_end(&r->cfg, l, "session_end", why, l->signalled);
+	/* after our own signals, never instead: logind's answer is bounded (about 2 s) and the
+	 * processes are already told to go */
+	enum rp_logind lg = rp_logind_terminate(l->sid, l->user);
+	rp_audit_end(&r->cfg, l, "session_end", why, l->signalled, rp_logind_word(lg));
 }
 
 /* Ended logins: SIGKILL again for anything started since the kill. A login with no process
@@ -176,7 +181,7 @@ static void act_sudo(struct reaper *r, struct rp_sudo *s, enum cg_lease_action a
 		rp_tell_session(r->procfd, view.sid, line);
 		long n = rp_tree_signal(r->procfd, (pid_t)s->reg.pid, s->reg.start,
 					s->reg.sessionid, false);
-		rp_audit_end(&r->cfg, &view, "sudo_end", why, n);
+		rp_audit_end(&r->cfg, &view, "sudo_end", why, n, NULL);
 	} else if (a == CG_LEASE_KILL) {
 		rp_tree_signal(r->procfd, (pid_t)s->reg.pid, s->reg.start, s->reg.sessionid, true);
 	}

@@ -215,6 +215,8 @@ static void end_one(struct sessions_ctx *s, struct rp_login *l)
 		nanosleep(&ts, NULL);
 	}
 	long n = rp_session_signal(s->procfd, l->sid, false);
+	/* logind too, where it manages the session (after our signals, bounded) */
+	enum rp_logind lg = rp_logind_terminate(l->sid, l->user);
 	for (long waited = 0; waited < s->cfg.session_grace * 10; waited++) {
 		if (rp_session_count(s->procfd, l->sid, NULL) == 0)
 			break;
@@ -228,7 +230,7 @@ static void end_one(struct sessions_ctx *s, struct rp_login *l)
 		       : cg_login_record_remove(s->run_dir, l->sid)) != 0)
 		fprintf(stderr, "changegate end-session: Error removing login record %u: %s\n",
 			l->sid, strerror(errno));
-	rp_audit_end(&s->cfg, l, "end_session", CG_LEASE_ENDED_BY_ADMIN, n);
+	rp_audit_end(&s->cfg, l, "end_session", CG_LEASE_ENDED_BY_ADMIN, n, rp_logind_word(lg));
 	printf("ended session %u (", l->sid);
 	cli_put_safe(stdout, l->user);
 	printf(", ticket ");
@@ -279,7 +281,8 @@ int cmd_end_session(int argc, char **argv)
 			       "\n"
 			       "Ends one gated login (its audit session id, as `changegate sessions`\n"
 			       "lists it) or every login under a change ticket, now: a line to its\n"
-			       "terminals, SIGHUP and SIGTERM to its processes, SIGKILL to what is left\n"
+			       "terminals, SIGHUP and SIGTERM to its processes, systemd-logind asked to\n"
+			       "terminate its session where logind manages it, SIGKILL to what is left\n"
 			       "after session_grace, its record removed, and one end_session line in\n"
 			       "syslog and the audit log. Root only. It does not revoke the ticket: use\n"
 			       "`changegate revoke` too, or the user can log in again.\n"

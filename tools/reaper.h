@@ -126,6 +126,34 @@ struct rp_login *rp_logins_find(struct rp_logins *t, unsigned sid);
 void rp_logins_drop(struct rp_logins *t, size_t i);
 void rp_logins_free(struct rp_logins *t);
 
+/* ---- reaper_logind*.c: systemd-logind's side of a login, where it manages the session ---- */
+
+/* What came of asking logind to end a login's session; its word goes into the audit line
+ * (logind=...). */
+enum rp_logind {
+	RP_LOGIND_TERMINATED,           /* logind accepted TerminateSession */
+	RP_LOGIND_ABSENT,               /* no bus, no logind, or no session of that name: normal
+					   on many hosts, and once our signals ended a session */
+	RP_LOGIND_REFUSED,              /* logind has a session of that name, but not ours (its
+					   Audit id or user differs): not asked to end it */
+	RP_LOGIND_FAILED,               /* the bus or logind erred or did not answer in time */
+};
+const char *rp_logind_word(enum rp_logind r);
+/* The rule (reaper_logind_rules.c, pure): logind's session "<sid>" may be terminated only
+ * when its Audit property is sid and its Name is the recorded user. NULL when it may, else
+ * why not (for the log). */
+const char *rp_logind_mismatch(unsigned sid, const char *user, unsigned audit,
+			       const char *name);
+/* Whether a D-Bus error name (or, with name NULL, an errno from connecting) means "nothing
+ * there" (RP_LOGIND_ABSENT) rather than a failure. */
+bool rp_logind_error_is_absent(const char *name, int err);
+/* Asks logind, over the system bus at /run/dbus/system_bus_socket, to terminate the session
+ * named after audit session id sid, after checking it is user's login with that Audit id.
+ * Bounded: at most about 2 s in all, and after a bus that did not answer, not asked again
+ * for 30 s. Logs refusals and failures; absence once. Called after the login's processes
+ * were signalled, never instead. */
+enum rp_logind rp_logind_terminate(unsigned sid, const char *user);
+
 /* ---- reaper_end.c: ending one login, for the reaper and for end-session ------------------ */
 
 /* The one line a login's terminals get when it ends ("changegate: ticket CHG1 was revoked;
@@ -137,9 +165,10 @@ void rp_end_line(const struct rp_login *l, enum cg_lease_why why, const char *wh
 /* Writes line to every terminal of session sid: how many took it. */
 int rp_tell_session(int procfd, unsigned sid, const char *line);
 /* The decision line of an ended login (event "session_end" or "end_session"): syslog at
- * LOG_WARNING (LOG_AUTHPRIV) and the config's audit_log. */
+ * LOG_WARNING (LOG_AUTHPRIV) and the config's audit_log. logind: rp_logind_word() of what
+ * logind was asked, or NULL when it was not (a sudo command's end). */
 void rp_audit_end(const struct cg_config *cfg, const struct rp_login *l, const char *event,
-		  enum cg_lease_why why, long processes);
+		  enum cg_lease_why why, long processes, const char *logind);
 
 /* ---- reaper_sudo.c: sudo commands registered under a token of their own ------------------ */
 

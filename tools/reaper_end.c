@@ -44,7 +44,7 @@ int rp_tell_session(int procfd, unsigned sid, const char *line)
 }
 
 void rp_audit_end(const struct cg_config *cfg, const struct rp_login *l, const char *event,
-		  enum cg_lease_why why, long processes)
+		  enum cg_lease_why why, long processes, const char *logind)
 {
 	struct cg_decision d;
 	memset(&d, 0, sizeof(d));
@@ -70,6 +70,7 @@ void rp_audit_end(const struct cg_config *cfg, const struct rp_login *l, const c
 		.have_session = true,
 		.sessionid = l->sid,
 		.processes = processes,
+		.logind = logind,
 		.decision = &d,
 	};
 	/* the host, as the fronts name it; the audit session is the login's, not the reaper's

@@ -9,3 +9,11 @@ dist_check_SCRIPTS += tests/e2e/opensslconf_sudo.sh
 # (issue 12).
 TESTS += tests/e2e/session_reaper.sh
 dist_check_SCRIPTS += tests/e2e/session_reaper.sh
+# ... and asks systemd-logind to terminate the login's session too: a real dbus-daemon on a
+# private socket in the namespace, and a test-only logind that records what it is asked.
+TESTS += tests/e2e/reaper_logind.sh
+dist_check_SCRIPTS += tests/e2e/reaper_logind.sh
+check_PROGRAMS += tests/e2e/fake_logind
+tests_e2e_fake_logind_SOURCES = tests/e2e/fake_logind.c
+tests_e2e_fake_logind_CFLAGS = $(AM_CFLAGS) $(SYSTEMD_CFLAGS)
+tests_e2e_fake_logind_LDADD = $(SYSTEMD_LIBS)

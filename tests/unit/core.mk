@@ -24,6 +24,7 @@ core_unit_tests = \
 	tests/unit/test_lease \
 	tests/unit/test_sudo_lease \
 	tests/unit/test_reaper_os \
+	tests/unit/test_reaper_logind \
 	tests/unit/test_state_owner \
 	tests/unit/test_audit \
 	tests/unit/test_ssh
@@ -39,6 +40,12 @@ tests_unit_test_reaper_os_SOURCES = tests/unit/test_reaper_os.c tools/reaper.h \
 tests_unit_test_reaper_os_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools
 tests_unit_test_reaper_os_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_unit_test_reaper_os_LDADD = $(CORE_TEST_LDADD)
+# the pure half of asking systemd-logind (tools/reaper_logind_rules.c): no bus needed
+tests_unit_test_reaper_logind_SOURCES = tests/unit/test_reaper_logind.c tools/reaper.h \
+	tools/reaper_logind_rules.c
+tests_unit_test_reaper_logind_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools
+tests_unit_test_reaper_logind_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_unit_test_reaper_logind_LDADD = $(CORE_TEST_LDADD)
 tests_unit_test_sudo_lease_SOURCES = tests/unit/test_sudo_lease.c
 tests_unit_test_sudo_lease_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_unit_test_sudo_lease_LDADD = $(CORE_TEST_LDADD)

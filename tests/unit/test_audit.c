@@ -121,6 +121,39 @@ static void test_session_end_line(void)
 	cf_rmtree(dir);
 }
 
+/* What systemd-logind was asked, in both forms: after processes= in the line, "logind" in
+ * the JSON; absent when it was not asked (a sudo command's end). */
+static void test_session_end_logind(void)
+{
+	char dir[256], path[512];
+	CU_ASSERT_FATAL(cf_tmpdir(dir, sizeof(dir)) == 0);
+	snprintf(path, sizeof(path), "%s/audit.log", dir);
+	struct cg_decision d;
+	full_decision(&d, CG_EXPIRED);
+	struct cg_audit_event ev = {
+		.front = "reaper", .event = "session_end", .user = "alice",
+		.have_session = true, .sessionid = 17, .processes = 2, .logind = "terminated",
+		.decision = &d,
+	};
+	char line[1024];
+	cg_audit_format(&ev, line, sizeof(line));
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, " session=17 processes=2 logind=terminated"));
+	CU_ASSERT_EQUAL(cg_audit_append_json(path, &ev, 1800000000), 0);
+	ev.logind = NULL;
+	CU_ASSERT_EQUAL(cg_audit_append_json(path, &ev, 1800000000), 0);
+	cg_audit_format(&ev, line, sizeof(line));
+	CU_ASSERT_PTR_NULL(strstr(line, "logind="));
+	size_t count;
+	json_t *arr = read_lines(path, &count);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(arr);
+	CU_ASSERT_EQUAL(count, 2);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_array_get(arr, 0),
+								 "logind")), "terminated");
+	CU_ASSERT_PTR_NULL(json_object_get(json_array_get(arr, 1), "logind"));
+	json_decref(arr);
+	cf_rmtree(dir);
+}
+
 static void test_minimal_line(void)
 {
 	struct cg_decision d;
@@ -580,6 +613,7 @@ int main(void)
 		{"full line and priorities", test_full_line},
 		{"minimal line", test_minimal_line},
 		{"session_end line", test_session_end_line},
+		{"session_end line: logind", test_session_end_logind},
 		{"sanitising", test_sanitising},
 		{"break-glass line", test_break_glass_line},
 		{"unrestricted line", test_unrestricted_line},

@@ -30,7 +30,8 @@ shared_libcgbase_la_SOURCES += \
 	shared/audit_journal.c \
 	shared/audit_json.c
 # the checks after the signature, the plain revocation list (its index hashes with FNV-1a: no
-# libcrypto) and the judgement of recorded, verified claims: libcgbase, so that the sudo
+# libcrypto), the signed list judged from its verified index, and the judgement of recorded,
+# verified claims: libcgbase, so that the sudo
 # front end judges a login record without loading the verifier (docs/performance.md)
 shared_libcgbase_la_SOURCES += \
 	shared/token_internal.h \
@@ -40,14 +41,15 @@ shared_libcgbase_la_SOURCES += \
 	shared/token_recorded.c \
 	shared/revocation.c \
 	shared/revocation_index.h \
-	shared/revocation_index.c
-# the signed revocation list (its signature: libcrypto) and single use (record names hashed
-# with libcrypto): only ever asked by the verifier
-shared_libcgcore_la_SOURCES += \
+	shared/revocation_index.c \
 	shared/revocation_list.h \
+	shared/revocation_list_indexed.c \
+	shared/revocation_list_cache.c
+# the signed revocation list verified (its signature: libcrypto) and single use (record names
+# hashed with libcrypto): only ever asked by the verifier
+shared_libcgcore_la_SOURCES += \
 	shared/revocation_list.c \
 	shared/revocation_list_parse.c \
-	shared/revocation_list_cache.c \
 	shared/revocation_list_install.c \
 	shared/replay.c
 # SSH_AUTH_INFO_0 and OpenSSH keys and certificates (issue 18): what the PAM module and the

@@ -3,175 +3,31 @@
  * must be present, validly signed for this issuer and audience, not stale at the decision's
  * clock and not older (seq) than the highest this host installed; otherwise every gated
  * decision is refused with one of the revocation_* reasons. A list whose verified index in
- * state_dir is bound to exactly this file and key (revocation_list_cache.c) is not verified
- * again. The highest seq is recorded in state_dir by install, and raised here when a valid
- * list with a higher seq was put in place by other means (TUF keeps the same state).
+ * state_dir is bound to exactly this file and key is judged from it
+ * (revocation_list_indexed.c, no cryptography); any other is verified here and indexed. The
+ * highest seq is recorded in state_dir by install, and raised when a valid list with a
+ * higher seq was put in place by other means (TUF keeps the same state).
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "revocation_index.h"
 #include "revocation_list.h"
-#include "state_file.h"
 #include "token_internal.h"
 #include "trusted_stat.h"
 
-#define SEQ_NAME "revocation_list.seq"
-#define SEQ_TEXT_MAX 32
-/* the tail read to find the signature segment without reading a whole list */
-#define TAIL_MAX 4096
-
-int cg_revlist_seq_read(const char *state_dir, long long *seq)
-{
-	*seq = 0;
-	int dirfd = cg_state_dir_open(state_dir);
-	if (dirfd < 0)
-		return errno == ENOENT ? 0 : -1;
-	int fd = openat(dirfd, SEQ_NAME, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC |
-			O_NOCTTY);
-	int e = errno;
-	close(dirfd);
-	if (fd < 0)
-		return e == ENOENT ? 0 : -1;
-	struct stat st;
-	char *buf = NULL;
-	size_t len = 0;
-	int rc = -1;
-	if (fstat(fd, &st) == 0 && cg_revidx_trusted_stat(&st) &&
-	    cg_read_trusted_fd(fd, SEQ_NAME, &st, SEQ_TEXT_MAX, &buf, &len, NULL, 0) == 0) {
-		char *end = NULL;
-		errno = 0;
-		long long v = strtoll(buf, &end, 10);
-		if (errno == 0 && end != buf && buf[0] >= '0' && buf[0] <= '9' &&
-		    strcmp(end, "\n") == 0 && v >= 0 && v <= CG_REVLIST_SEQ_MAX) {
-			*seq = v;
-			rc = 0;
-		}
-		cg_wipe_free(buf, len + 1);
-	}
-	close(fd);
-	return rc;
-}
-
-int cg_revlist_seq_write(const char *state_dir, long long seq)
-{
-	int dirfd = cg_state_dir_open(state_dir);
-	if (dirfd < 0)
-		return -1;
-	char tmp[CG_STATE_TEMP_NAME_MAX], text[SEQ_TEXT_MAX];
-	int n = snprintf(text, sizeof(text), "%lld\n", seq);
-	int fd = cg_state_temp_create(dirfd, 0644, tmp);
-	int rc = -1;
-	if (fd >= 0) {
-		bool ok = n > 0 && cg_write_all(fd, text, (size_t)n) == 0 && fsync(fd) == 0;
-		ok = close(fd) == 0 && ok;
-		if (ok && renameat(dirfd, tmp, dirfd, SEQ_NAME) == 0 && fsync(dirfd) == 0)
-			rc = 0;
-		else
-			unlinkat(dirfd, tmp, 0);
-	}
-	close(dirfd);
-	return rc;
-}
-
-cg_reason cg_revlist_judge(const struct cg_config *cfg, const struct cg_revlist_info *info,
-			   long long recorded, time_t now, char *detail, size_t detlen)
-{
-	long long leeway = cfg->leeway > 0 ? cfg->leeway : 0;
-	if (info->seq < recorded) {
-		cg_detail(detail, detlen, "the signed revocation list has seq %lld, lower than the "
-			  "%lld this host installed: an older list was put in place", info->seq,
-			  recorded);
-		return CG_REVOCATION_ROLLBACK;
-	}
-	/* also here, not only when parsing: a list judged from its index at an earlier clock
-	 * (verify --at) is judged as one verified at that clock */
-	if (info->iat > (long long)now + leeway) {
-		cg_detail(detail, detlen, "the signed revocation list (seq %lld) was issued after "
-			  "this moment (iat)", info->seq);
-		return CG_REVOCATION_INVALID;
-	}
-	if ((long long)now >= info->exp + leeway) {
-		char ago[40];
-		cg_duration_words((long long)now - info->exp, ago, sizeof(ago));
-		cg_detail(detail, detlen, "the signed revocation list (seq %lld) was due for an "
-			  "update %s ago and is stale", info->seq, ago);
-		return CG_REVOCATION_STALE;
-	}
-	return CG_OK;
-}
-
-uint64_t cg_revlist_settings_hash(const struct cg_config *cfg)
-{
-	char text[64];
-	snprintf(text, sizeof(text), "%u", cfg->algorithms);
-	const char *parts[3] = {cfg->issuer, cfg->audience, text};
-	uint64_t h = 0;
-	for (size_t i = 0; i < 3; i++) {
-		const char *s = parts[i] != NULL ? parts[i] : "";
-		h = h * 31 + cg_revidx_hash(s, strlen(s) + 1);
-	}
-	for (size_t i = 0; i < cfg->revocation_kids.count; i++) {
-		const char *s = cfg->revocation_kids.items[i];
-		h = h * 31 + cg_revidx_hash(s, strlen(s) + 1);
-	}
-	return h;
-}
-
-int cg_revlist_key_ident(const struct cg_config *cfg, const char *kid, struct cg_file_ident *id)
-{
-	char path[4096];
-	if (cfg->keys_dir == NULL || cg_check_trusted_dir(cfg->keys_dir, NULL, 0) != 0)
-		return -1;
-	int n = snprintf(path, sizeof(path), "%s/%s.pem", cfg->keys_dir, kid);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return -1;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -1;
-	struct stat st;
-	int rc = fstat(fd, &st) == 0 && cg_revidx_trusted_stat(&st) ? 0 : -1;
-	close(fd);
-	if (rc == 0)
-		cg_file_ident_of(&st, id);
-	return rc;
-}
-
-/* The list's signature segment from the file's tail, without reading the whole list. */
-static bool tail_signature(int fd, const struct stat *st, char *buf, size_t buflen,
-			   const char **sig, size_t *siglen)
-{
-	size_t n = (size_t)st->st_size < buflen ? (size_t)st->st_size : buflen;
-	ssize_t r = pread(fd, buf, n, st->st_size - (off_t)n);
-	if (r < 0 || (size_t)r != n)
-		return false;
-	return cg_revlist_signature(buf, n, sig, siglen);
-}
-
-struct list_state {
-	struct cg_revlist_binding b;
-	bool bound;                 /* b describes the list file and its key */
-	struct cg_revlist_info info;
-	struct cg_revlist_ids ids;  /* filled when verified now */
-	int cache_fd;
-	uint64_t count;
-};
-
-/* Verifies the whole list read from fd, and indexes it for the next decision. */
-static cg_reason verify_fd(const struct cg_config *cfg, int fd, const struct stat *st,
-			   time_t now, struct list_state *ls, char *detail, size_t detlen)
+/* Verifies the whole list from the open file, and indexes it for the next decision. */
+static cg_reason verify_list(const struct cg_config *cfg, struct cg_revlist_state *ls,
+			     time_t now, char *detail, size_t detlen)
 {
 	char *text = NULL;
 	size_t len = 0;
 	char err[256];
-	if (cg_read_trusted_fd(fd, cfg->revocation_list, st, CG_REVLIST_FILE_MAX + 2, &text, &len,
-			       err, sizeof(err)) != 0) {
+	if (cg_read_trusted_fd(ls->list_fd, cfg->revocation_list, &ls->st,
+			       CG_REVLIST_FILE_MAX + 2, &text, &len, err, sizeof(err)) != 0) {
 		cg_detail(detail, detlen, "the signed revocation list cannot be read: %s", err);
 		return CG_REVOCATION_INVALID;
 	}
@@ -184,93 +40,14 @@ static cg_reason verify_fd(const struct cg_config *cfg, int fd, const struct sta
 	return r;
 }
 
-/* The list in force: from its index when that is bound to this very file and key, else
- * verified now. */
-static cg_reason load(const struct cg_config *cfg, time_t now, struct list_state *ls,
-		      char *detail, size_t detlen)
-{
-	const char *path = cfg->revocation_list;
-	int fd = path[0] == '/' ? open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC |
-				       O_NOCTTY) : -1;
-	if (fd < 0) {
-		cg_detail(detail, detlen, "the signed revocation list %s cannot be opened: %s",
-			  path, path[0] == '/' ? strerror(errno) : "not an absolute path");
-		return CG_REVOCATION_INVALID;
-	}
-	struct stat st;
-	char err[256] = "fstat failed";
-	if (fstat(fd, &st) != 0 || cg_check_trusted_fd(fd, path, false, err, sizeof(err)) != 0) {
-		cg_detail(detail, detlen, "the signed revocation list cannot be trusted: %s", err);
-		close(fd);
-		return CG_REVOCATION_INVALID;
-	}
-	cg_file_ident_of(&st, &ls->b.list);
-	ls->b.settings = cg_revlist_settings_hash(cfg);
-	char tail[TAIL_MAX];
-	struct cg_revlist_info cached;
-	if (tail_signature(fd, &st, tail, sizeof(tail), &ls->b.sig, &ls->b.siglen)) {
-		/* the kid is the index's claim; the key file it names must be the same one */
-		struct cg_file_ident key_then, key_now;
-		ls->cache_fd = cg_revlist_cache_open(cfg->state_dir, &ls->b, &cached, &key_then,
-						     &ls->count);
-		if (ls->cache_fd >= 0 && (cg_revlist_key_ident(cfg, cached.kid, &key_now) != 0 ||
-					  memcmp(&key_now, &key_then, sizeof(key_now)) != 0)) {
-			close(ls->cache_fd);
-			ls->cache_fd = -1;
-		}
-		if (ls->cache_fd >= 0) {
-			ls->info = cached;
-			close(fd);
-			return CG_OK;
-		}
-	}
-	cg_reason r = verify_fd(cfg, fd, &st, now, ls, detail, detlen);
-	close(fd);
-	return r;
-}
-
-static cg_reason lookup(struct list_state *ls, const char *jti, const char *chg)
-{
-	if (ls->cache_fd >= 0) {
-		cg_reason r = cg_revlist_cache_lookup(ls->cache_fd, ls->count, CG_REVLIST_JTI, jti);
-		if (r == CG_OK)
-			r = cg_revlist_cache_lookup(ls->cache_fd, ls->count, CG_REVLIST_CHG, chg);
-		return r;
-	}
-	if (cg_revlist_ids_contain(&ls->ids, CG_REVLIST_JTI, jti) ||
-	    cg_revlist_ids_contain(&ls->ids, CG_REVLIST_CHG, chg))
-		return CG_REVOKED;
-	return CG_OK;
-}
-
 cg_reason cg_revlist_check(const struct cg_config *cfg, const char *jti, const char *chg,
 			   time_t now, char *detail, size_t detlen)
 {
 	if (cfg->revocation_list == NULL)
 		return CG_OK;
-	struct list_state ls;
-	memset(&ls, 0, sizeof(ls));
-	ls.cache_fd = -1;
-	long long recorded = 0;
-	cg_reason r = CG_REVOCATION_INVALID;
-	if (cg_revlist_seq_read(cfg->state_dir, &recorded) != 0)
-		cg_detail(detail, detlen, "the recorded seq of the signed revocation list in "
-			  "state_dir cannot be read or trusted");
-	else
-		r = load(cfg, now, &ls, detail, detlen);
-	if (r == CG_OK)
-		r = cg_revlist_judge(cfg, &ls.info, recorded, now, detail, detlen);
-	/* a valid list installed by hand with a higher seq raises the floor (best effort) */
-	if (r == CG_OK && ls.info.seq > recorded)
-		(void)cg_revlist_seq_write(cfg->state_dir, ls.info.seq);
-	if (r == CG_OK) {
-		r = lookup(&ls, jti, chg);
-		if (r == CG_CONFIG_ERROR)
-			cg_detail(detail, detlen, "the signed revocation list's index in state_dir "
-				  "cannot be read");
-	}
-	if (ls.cache_fd >= 0)
-		close(ls.cache_fd);
-	cg_revlist_ids_free(&ls.ids);
-	return r;
+	struct cg_revlist_state ls;
+	cg_reason r = cg_revlist_open(cfg, &ls, detail, detlen);
+	if (r == CG_OK && ls.cache_fd < 0)
+		r = verify_list(cfg, &ls, now, detail, detlen);
+	return cg_revlist_finish(cfg, &ls, r, jti, chg, now, detail, detlen);
 }

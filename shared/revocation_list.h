@@ -1,7 +1,8 @@
 /*
  * The signed revocation list inside the core: parsing (revocation_list_parse.c), its verified
- * index in state_dir (revocation_list_cache.c), the decision (revocation_list.c) and install
- * (revocation_list_install.c). Never seen by the front ends; changegate.h has the contract.
+ * index in state_dir (revocation_list_cache.c), the decision from the index alone
+ * (revocation_list_indexed.c, libcgbase), with a verification when there is none
+ * (revocation_list.c) and install (revocation_list_install.c). Never seen by the front ends; changegate.h has the contract.
  */
 #ifndef CG_REVOCATION_LIST_H
 #define CG_REVOCATION_LIST_H
@@ -39,6 +40,8 @@ cg_reason cg_revlist_parse(const struct cg_config *cfg, const char *text, size_t
 /* The signature segment of a list text (after the last dot, one trailing newline
  * forgiven): what binds the index to the list's content. */
 bool cg_revlist_signature(const char *text, size_t len, const char **sig, size_t *siglen);
+/* A list text's length without the one trailing newline ("\n" or "\r\n") a file ends in. */
+size_t cg_revlist_trimmed(const char *text, size_t len);
 
 /* The identity of a file the index is bound to. */
 struct cg_file_ident {
@@ -79,7 +82,37 @@ void cg_revlist_cache_write(const char *state_dir, const struct cg_revlist_bindi
 bool cg_revlist_ids_contain(const struct cg_revlist_ids *ids, enum cg_revlist_kind kind,
 			    const char *value);
 
-/* revocation_list.c: records seq in state_dir (temp file, fsync, rename, root:root). 0/-1. */
+/* revocation_list_indexed.c: records seq in state_dir (temp file, fsync, rename,
+ * root:root). 0/-1. */
 int cg_revlist_seq_write(const char *state_dir, long long seq);
+
+/* One decision's view of the list in force. */
+struct cg_revlist_state {
+	long long recorded;         /* the seq floor this host installed */
+	int list_fd;                /* the list file, opened and trusted */
+	struct stat st;
+	struct cg_revlist_binding b;
+	int cache_fd;               /* its verified index, when one is bound to it; else -1 */
+	uint64_t count;
+	struct cg_revlist_info info;
+	struct cg_revlist_ids ids;  /* filled when the list was verified now */
+};
+/* Reads the seq floor, opens and trusts the list, and opens its index when one is bound to
+ * this file, its signature, its key and the settings (ls->cache_fd, ls->info). CG_OK or a
+ * refusal with detail; call cg_revlist_finish either way. */
+cg_reason cg_revlist_open(const struct cg_config *cfg, struct cg_revlist_state *ls, char *detail,
+			  size_t detlen);
+/* Given r (the open's, or the verification's), judges the list (seq floor, iat, stale),
+ * raises the seq floor, looks jti and chg up, and closes ls. */
+cg_reason cg_revlist_finish(const struct cg_config *cfg, struct cg_revlist_state *ls,
+			    cg_reason r, const char *jti, const char *chg, time_t now,
+			    char *detail, size_t detlen);
+void cg_revlist_close(struct cg_revlist_state *ls);
+/* cg_revlist_check from the list's verified index alone (no cryptography): *decided false,
+ * with detail, when no index is bound to the list in place (then only a verification can
+ * tell); otherwise what cg_revlist_check would answer. */
+cg_reason cg_revlist_check_indexed(const struct cg_config *cfg, const char *jti,
+				   const char *chg, time_t now, bool *decided, char *detail,
+				   size_t detlen);
 
 #endif /* CG_REVOCATION_LIST_H */

@@ -56,6 +56,38 @@ void cg_file_ident_of(const struct stat *st, struct cg_file_ident *id)
 	id->ctime_nsec = st->st_ctim.tv_nsec;
 }
 
+void cg_revlist_ids_free(struct cg_revlist_ids *ids)
+{
+	if (ids == NULL)
+		return;
+	free(ids->e);
+	free(ids->blob);
+	memset(ids, 0, sizeof(*ids));
+}
+
+/* A list text without the one trailing newline ("\n" or "\r\n") a file usually ends in. */
+size_t cg_revlist_trimmed(const char *text, size_t len)
+{
+	if (len > 0 && text[len - 1] == '\n')
+		len--;
+	if (len > 0 && text[len - 1] == '\r')
+		len--;
+	return len;
+}
+
+bool cg_revlist_signature(const char *text, size_t len, const char **sig, size_t *siglen)
+{
+	len = cg_revlist_trimmed(text, len);
+	size_t i = len;
+	while (i > 0 && text[i - 1] != '.')
+		i--;
+	if (i == 0 || i == len)
+		return false;
+	*sig = text + i;
+	*siglen = len - i;
+	return true;
+}
+
 static bool read_at(int fd, void *buf, size_t n, off_t off)
 {
 	ssize_t r = pread(fd, buf, n, off);

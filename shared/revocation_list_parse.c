@@ -13,44 +13,12 @@
 #include "revocation_list.h"
 #include "token_internal.h"
 
-void cg_revlist_ids_free(struct cg_revlist_ids *ids)
-{
-	if (ids == NULL)
-		return;
-	free(ids->e);
-	free(ids->blob);
-	memset(ids, 0, sizeof(*ids));
-}
-
 static int cmp_entry(const void *a, const void *b)
 {
 	const struct cg_revlist_entry *x = a, *y = b;
 	if (x->hash != y->hash)
 		return x->hash < y->hash ? -1 : 1;
 	return (int)x->kind - (int)y->kind;
-}
-
-/* A list text without the one trailing newline ("\n" or "\r\n") a file usually ends in. */
-static size_t trimmed(const char *text, size_t len)
-{
-	if (len > 0 && text[len - 1] == '\n')
-		len--;
-	if (len > 0 && text[len - 1] == '\r')
-		len--;
-	return len;
-}
-
-bool cg_revlist_signature(const char *text, size_t len, const char **sig, size_t *siglen)
-{
-	len = trimmed(text, len);
-	size_t i = len;
-	while (i > 0 && text[i - 1] != '.')
-		i--;
-	if (i == 0 || i == len)
-		return false;
-	*sig = text + i;
-	*siglen = len - i;
-	return true;
 }
 
 /* One of the two id arrays: each entry an id of at most max bytes. */
@@ -234,7 +202,7 @@ cg_reason cg_revlist_parse(const struct cg_config *cfg, const char *text, size_t
 		memset(ids, 0, sizeof(*ids));
 	char why[CG_DETAIL_MAX] = "";
 	struct cg_token_parts parts;
-	cg_reason r = cg_jws_decode(text, text != NULL ? trimmed(text, len) : 0,
+	cg_reason r = cg_jws_decode(text, text != NULL ? cg_revlist_trimmed(text, len) : 0,
 				    CG_REVLIST_FILE_MAX, &parts, why, sizeof(why));
 	if (r == CG_OK)
 		r = parse(cfg, &parts, len, now, info, ids, why, sizeof(why));

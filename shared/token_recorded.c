@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "revocation_list.h"
 #include "token_internal.h"
 
 static bool kid_is_name(const char *kid)
@@ -67,11 +68,20 @@ bool cg_recorded_allows(const struct cg_config *cfg, const struct cg_ticket *t,
 	cg_detail(why, whylen, "internal error");
 	if (cfg == NULL || t == NULL || key == NULL || req == NULL)
 		return false;
-	/* a signed revocation list (issue 13) is verified with libcrypto: its check is the
-	 * verifier's, so with one configured the token is verified in full */
+	/* a signed revocation list (issue 13) is judged from its verified index, bound to the
+	 * very list file and key; with no such index only the verifier (libcrypto) can check
+	 * the list, and it indexes it for the next call. Any refusal is the verifier's to give
+	 * with its own words. */
 	if (cfg->revocation_list != NULL) {
-		cg_detail(why, whylen, "a signed revocation list is configured");
-		return false;
+		bool decided = false;
+		char detail[CG_DETAIL_MAX];
+		cg_reason lr = cg_revlist_check_indexed(cfg, t->jti, t->chg, req->now, &decided,
+							detail, sizeof(detail));
+		if (!decided || lr != CG_OK) {
+			cg_detail(why, whylen, "%s", !decided ? detail
+				  : "the signed revocation list refuses it");
+			return false;
+		}
 	}
 	/* a single-use redemption needs the verifier's state (replay.c): not judged here */
 	bool once = cfg->single_use == CG_SINGLE_USE_ALWAYS ||

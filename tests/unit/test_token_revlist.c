@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core_fixture.h"
+#include "revocation_list.h"
 #include "test_token.h"
 
 static char list_path[400];
@@ -42,6 +43,14 @@ static void put_list(const char *text)
 	CU_ASSERT_FATAL(fd >= 0);
 	CU_ASSERT_EQUAL(write(fd, text, strlen(text)), (ssize_t)strlen(text));
 	CU_ASSERT_EQUAL(close(fd), 0);
+}
+
+/* put_list, then one fixed mtime: two texts of one size put so differ in content alone. */
+static void put_list_backdated(const char *text)
+{
+	put_list(text);
+	struct timespec then[2] = {{1000000000, 0}, {1000000000, 0}};
+	CU_ASSERT_EQUAL(utimensat(AT_FDCWD, list_path, then, 0), 0);
 }
 
 static void use_list(const char *extra)
@@ -182,50 +191,114 @@ static void test_decisions(void)
 	clear_state();
 }
 
-/* The index must never answer for a list or key that changed. */
-static void test_cache_invalidation(void)
+/* The lists' key file (es256-c.pem) set aside and replaced by a new file holding the key in
+ * pem_path (itself: the same key in another file); restore_list_key puts it back. */
+static void replace_list_key(const char *pem_path)
+{
+	char key[512], saved[512];
+	snprintf(key, sizeof(key), "%s/es256-c.pem", tfx.env.keys_dir);
+	snprintf(saved, sizeof(saved), "%s/saved.pem.keep", tfx.env.dir);
+	size_t klen = 0;
+	char *pem = cf_read(pem_path, &klen);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pem);
+	CU_ASSERT_EQUAL_FATAL(rename(key, saved), 0);
+	CU_ASSERT_EQUAL(cf_write(tfx.env.keys_dir, "es256-c.pem", pem, klen, 0644, NULL, 0), 0);
+	free(pem);
+}
+
+static void restore_list_key(void)
+{
+	char key[512], saved[512];
+	snprintf(key, sizeof(key), "%s/es256-c.pem", tfx.env.keys_dir);
+	snprintf(saved, sizeof(saved), "%s/saved.pem.keep", tfx.env.dir);
+	CU_ASSERT_EQUAL_FATAL(rename(saved, key), 0);
+}
+
+/* A fresh state and two lists signed with es256-c, of exactly the same size (only the one
+ * chg differs: CHG0000000 in a, CHG0012345 in b), a put in force; jti is both lists' ids. */
+static void two_lists(struct cg_test_claims *c, const char *jti, char **a, char **b)
 {
 	use_list("");
 	clear_state();
-	struct cg_test_claims c;
-	tfx_claims(&c);
+	tfx_claims(c);
 	sign_with_c = true;
-	/* two lists of exactly the same size: the one ids differ, not their lengths */
-	char *a = list_text(7, 0, 3600, "[\"CHG0000000\"]", "[]", "");
-	char *b = list_text(7, 0, 3600, "[\"CHG0012345\"]", "[]", "");
-	CU_ASSERT_EQUAL_FATAL(strlen(a), strlen(b));
-	put_list(a);
-	struct stat st;
-	CU_ASSERT_EQUAL_FATAL(stat(list_path, &st), 0);
-	struct timespec old[2] = {{st.st_mtim.tv_sec - 10, 0}, {st.st_mtim.tv_sec - 10, 0}};
-	CU_ASSERT_EQUAL(utimensat(AT_FDCWD, list_path, old, 0), 0);
+	*a = list_text(7, 0, 3600, "[\"CHG0000000\"]", jti, "");
+	*b = list_text(7, 0, 3600, "[\"CHG0012345\"]", jti, "");
+	CU_ASSERT_EQUAL_FATAL(strlen(*a), strlen(*b));
+	put_list_backdated(*a);
+}
+
+/* The index must never answer for a list or key that changed. */
+static void test_cache_invalidation(void)
+{
+	struct cg_test_claims c;
+	char *a, *b;
+	two_lists(&c, "[]", &a, &b);
 	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_OK);
 	CU_ASSERT(index_exists());
 	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_OK);
 	/* other content, same inode, size and mtime */
-	put_list(b);
-	CU_ASSERT_EQUAL(utimensat(AT_FDCWD, list_path, old, 0), 0);
+	put_list_backdated(b);
 	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_REVOKED);
 	put_list(a);
 	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_OK);
 	/* the list's key file replaced by another key under the same kid: the list no longer
 	 * verifies (the token, signed by es256-a, still does) */
-	char key[512], other[512], saved[512];
-	snprintf(key, sizeof(key), "%s/es256-c.pem", tfx.env.keys_dir);
+	char other[512];
 	snprintf(other, sizeof(other), "%s/%s.pem", tfx.env.keys_dir, tfx_kid("ES256"));
-	snprintf(saved, sizeof(saved), "%s/saved.pem.keep", tfx.env.dir);
-	size_t klen = 0;
-	char *pem = cf_read(other, &klen);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(pem);
-	CU_ASSERT_EQUAL_FATAL(rename(key, saved), 0);
-	CU_ASSERT_EQUAL(cf_write(tfx.env.keys_dir, "es256-c.pem", pem, klen, 0644, NULL, 0), 0);
+	replace_list_key(other);
 	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_REVOCATION_INVALID);
-	CU_ASSERT_EQUAL_FATAL(rename(saved, key), 0);
-	free(pem);
+	restore_list_key();
 	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_OK);
 	/* the settings that judged it changed: revocation_kids no longer names the signer */
 	use_list("revocation_kids = rsa\n");
 	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_REVOCATION_INVALID);
+	sign_with_c = false;
+	free(a);
+	free(b);
+	clear_state();
+}
+
+/* cg_revlist_check_indexed, what the sudo front end asks without libcrypto: it decides only
+ * from an index bound to the list in place and its key, and then as the full check would. */
+static void expect_indexed(const char *jti, const char *chg, time_t now, cg_reason want,
+			   bool want_decided)
+{
+	char detail[CG_DETAIL_MAX];
+	bool decided = !want_decided;
+	ASSERT_REASON(cg_revlist_check_indexed(&tfx.cfg, jti, chg, now, &decided, detail,
+					       sizeof(detail)), want);
+	CU_ASSERT_EQUAL(decided, want_decided);
+}
+
+static void test_indexed_only(void)
+{
+	struct cg_test_claims c;
+	char *a, *b;
+	two_lists(&c, "[\"jti-gone\"]", &a, &b);
+	/* never verified: no index, so nothing is decided */
+	expect_indexed("jti-x", "CHG0012345", tfx.now, CG_CONFIG_ERROR, false);
+	/* verified once (and indexed): decided from the index, by chg and by jti */
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_OK);
+	expect_indexed("jti-x", "CHG0012345", tfx.now, CG_OK, true);
+	expect_indexed("jti-x", "CHG0000000", tfx.now, CG_REVOKED, true);
+	expect_indexed("jti-gone", "CHG0012345", tfx.now, CG_REVOKED, true);
+	/* judged as the full check would: stale after its exp */
+	expect_indexed("jti-x", "CHG0012345", tfx.now + 7200, CG_REVOCATION_STALE, true);
+	/* other content in the same file, same size and mtime: the signature tells, undecided */
+	put_list_backdated(b);
+	expect_indexed("jti-x", "CHG0012345", tfx.now, CG_CONFIG_ERROR, false);
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_REVOKED);
+	expect_indexed("jti-x", "CHG0012345", tfx.now, CG_REVOKED, true);
+	/* the key file that verified it replaced: undecided */
+	char same[512];
+	snprintf(same, sizeof(same), "%s/es256-c.pem", tfx.env.keys_dir);
+	replace_list_key(same);
+	expect_indexed("jti-x", "CHG0012345", tfx.now, CG_CONFIG_ERROR, false);
+	restore_list_key();
+	/* no list file: decided, as the full check would refuse it */
+	unlink(list_path);
+	expect_indexed("jti-x", "CHG0012345", tfx.now, CG_REVOCATION_INVALID, true);
 	sign_with_c = false;
 	free(a);
 	free(b);
@@ -285,6 +358,7 @@ int test_token_revlist_register(void)
 	if (CU_add_test(s, "list and token profiles", test_profiles) == NULL ||
 	    CU_add_test(s, "decisions", test_decisions) == NULL ||
 	    CU_add_test(s, "index bound to list and key", test_cache_invalidation) == NULL ||
+	    CU_add_test(s, "decided from the index alone", test_indexed_only) == NULL ||
 	    CU_add_test(s, "install", test_install) == NULL)
 		return -1;
 	return 0;

@@ -4,41 +4,16 @@
  * Root-only files in a root-only directory, named by a number only, written under a
  * temporary name and renamed, so a reader sees a whole record or none.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "changegate.h"
 #include "error_text.h"
+#include "run_dir.h"
 #include "state_file.h"
-
-/* run_dir, created 0700 (root:root) when missing, opened and checked. */
-static int open_run_dir(const char *run_dir, bool create)
-{
-	if (run_dir == NULL || run_dir[0] != '/') {
-		errno = EINVAL;
-		return -1;
-	}
-	bool made = create && mkdir(run_dir, 0700) == 0;
-	if (create && !made && errno != EEXIST)
-		return -1;
-	int fd = cg_state_dir_open(run_dir);
-	if (fd < 0) {
-		if (errno != ENOENT)
-			errno = EPERM;
-		return -1;
-	}
-	if (made && cg_own_by_root(fd) != 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
 
 int cg_login_record_write(const char *run_dir, const struct cg_login_record *r)
 {
@@ -46,7 +21,7 @@ int cg_login_record_write(const char *run_dir, const struct cg_login_record *r)
 	size_t n = 0;
 	if (cg_login_record_format(r, &body, &n) != 0)
 		return -1;
-	int dirfd = open_run_dir(run_dir, true);
+	int dirfd = cg_run_dir_open(run_dir, true);
 	if (dirfd < 0) {
 		int e = errno;
 		cg_wipe_free(body, n);
@@ -86,7 +61,7 @@ int cg_login_record_read(const char *run_dir, unsigned sessionid, const char *us
 			 struct cg_login_record *r, char *err, size_t errlen)
 {
 	memset(r, 0, sizeof(*r));
-	int dirfd = open_run_dir(run_dir, false);
+	int dirfd = cg_run_dir_open(run_dir, false);
 	if (dirfd < 0) {
 		int e = errno;
 		cg_set_err(err, errlen, "%s: %s", run_dir != NULL ? run_dir : "(null)",
@@ -127,7 +102,7 @@ int cg_login_record_read(const char *run_dir, unsigned sessionid, const char *us
 
 int cg_login_record_remove(const char *run_dir, unsigned sessionid)
 {
-	int dirfd = open_run_dir(run_dir, false);
+	int dirfd = cg_run_dir_open(run_dir, false);
 	if (dirfd < 0)
 		return errno == ENOENT ? 0 : -1;
 	char name[16];
@@ -139,42 +114,24 @@ int cg_login_record_remove(const char *run_dir, unsigned sessionid)
 	return rc;
 }
 
-/* "0" or digits without a leading zero below 4294967295: what the writer names files. */
-static bool record_name(const char *name, unsigned *id)
+struct id_list {
+	unsigned *ids;
+	size_t max, count;
+};
+
+static void add_id(unsigned long long n, void *arg)
 {
-	size_t n = strlen(name);
-	if (n == 0 || n > 10 || strspn(name, "0123456789") != n || (n > 1 && name[0] == '0'))
-		return false;
-	unsigned long long v = strtoull(name, NULL, 10);
-	if (v >= 4294967295ULL)
-		return false;
-	*id = (unsigned)v;
-	return true;
+	struct id_list *l = arg;
+	if (l->count < l->max)
+		l->ids[l->count] = (unsigned)n;
+	l->count++;
 }
 
 int cg_login_record_list(const char *run_dir, unsigned *ids, size_t max, size_t *count)
 {
-	*count = 0;
-	int dirfd = open_run_dir(run_dir, false);
-	if (dirfd < 0)
-		return errno == ENOENT ? 0 : -1;
-	DIR *d = cg_state_dir_list(dirfd);
-	close(dirfd);
-	if (d == NULL)
-		return -1;
-	struct dirent *e;
-	unsigned scanned = 0;
-	errno = 0;
-	while (scanned < CG_STATE_SCAN_MAX && (e = readdir(d)) != NULL) {
-		unsigned id;
-		scanned++;
-		if (!record_name(e->d_name, &id))
-			continue;
-		if (*count < max)
-			ids[*count] = id;
-		(*count)++;
-	}
-	int rc = errno != 0 ? -1 : 0;
-	closedir(d);
+	struct id_list l = {ids, max, 0};
+	/* named by the audit session id alone; 4294967295 is "no session" and never written */
+	int rc = cg_run_dir_scan(run_dir, "", 0, 4294967294ULL, add_id, &l);
+	*count = l.count;
 	return rc;
 }

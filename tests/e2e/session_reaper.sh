@@ -285,10 +285,11 @@ done
 ns_check "a sudo command under a token of its own runs, as root" test -n "$SUDO_CMD" -a -n "$SUDO_PID"
 ns_check "... and is registered for the reaper (a root-only sudo lease)" \
 	test "$(stat -c %U:%a "$RUN_DIR/sudo-$SUDO_PID" 2>&1)" = root:600
-ns_check "sessions --json lists the sudo lease: its pid, the login's session, its ticket, live" \
-	test "$(json_get "[(l['session'], l['user'], l['ticket'], l['state']) for l in j['sudo_leases'] if l['pid'] == $SUDO_PID]")" = "[($SID_R, 'alice', 'CHG0000005', 'live')]"
+# its token lives 12 s, less than session_warn (20 s): the lease is in its warning time
+ns_check "sessions --json lists the sudo lease: its pid, the login's session, its ticket, warning" \
+	test "$(json_get "[(l['session'], l['user'], l['ticket'], l['state']) for l in j['sudo_leases'] if l['pid'] == $SUDO_PID]")" = "[($SID_R, 'alice', 'CHG0000005', 'warning')]"
 ns_check "... and so does the text output, in its own section" \
-	sh -c '"$1" sessions --config "$2" | grep -Eq "^$3 +$4 +alice +CHG0000005 .* live\$"' \
+	sh -c '"$1" sessions --config "$2" | grep -Eq "^$3 +$4 +alice +CHG0000005 .* warning\$"' \
 	sh "$CG_BIN" "$CG_CONFIG" "$SUDO_PID" "$SID_R"
 now=$(date +%s)
 [ "$now" -lt $((SHORT_EXP - 2)) ] && sleep $((SHORT_EXP - 2 - now))

@@ -102,16 +102,9 @@ int cg_login_record_read(const char *run_dir, unsigned sessionid, const char *us
 
 int cg_login_record_remove(const char *run_dir, unsigned sessionid)
 {
-	int dirfd = cg_run_dir_open(run_dir, false);
-	if (dirfd < 0)
-		return errno == ENOENT ? 0 : -1;
 	char name[16];
 	snprintf(name, sizeof(name), "%u", sessionid);
-	int rc = unlinkat(dirfd, name, 0);
-	if (rc != 0 && errno == ENOENT)
-		rc = 0;
-	close(dirfd);
-	return rc;
+	return cg_run_dir_remove(run_dir, name);
 }
 
 struct id_list {

@@ -32,6 +32,20 @@ int cg_run_dir_open(const char *run_dir, bool create)
 	return fd;
 }
 
+int cg_run_dir_remove(const char *run_dir, const char *name)
+{
+	int dirfd = cg_run_dir_open(run_dir, false);
+	if (dirfd < 0)
+		return errno == ENOENT ? 0 : -1;
+	int rc = unlinkat(dirfd, name, 0);
+	if (rc != 0 && errno == ENOENT)
+		rc = 0;
+	int saved = errno;
+	close(dirfd);
+	errno = saved;
+	return rc;
+}
+
 /* name is prefix and a canonical decimal in [min, max]: the only names the writers give. */
 static bool numbered(const char *name, const char *prefix, unsigned long long min,
 		     unsigned long long max, unsigned long long *n)

@@ -9,6 +9,11 @@
  * first (0700, root:root) when missing. The fd, or -1 with errno (ENOENT: it is missing). */
 int cg_run_dir_open(const char *run_dir, bool create);
 
+/* Removes run_dir/name (one of the files a writer put there); gone already, or no run_dir at
+ * all, counts as removed. 0, or -1 with errno when run_dir cannot be trusted or the unlink
+ * fails. */
+int cg_run_dir_remove(const char *run_dir, const char *name);
+
 /* The entries of run_dir named prefix and a number in canonical decimal (no sign, no
  * leading zero) from min to max, that are regular files (not symlinks) owned by root and
  * not writable by group or others: fn gets each one's number, in directory order. Other

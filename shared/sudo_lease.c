@@ -182,16 +182,9 @@ int cg_sudo_lease_read(const char *run_dir, long long pid, struct cg_sudo_lease 
 
 int cg_sudo_lease_remove(const char *run_dir, long long pid)
 {
-	int dirfd = cg_run_dir_open(run_dir, false);
-	if (dirfd < 0)
-		return errno == ENOENT ? 0 : -1;
 	char name[32];
 	snprintf(name, sizeof(name), PREFIX "%lld", pid);
-	int rc = unlinkat(dirfd, name, 0);
-	if (rc != 0 && errno == ENOENT)
-		rc = 0;
-	close(dirfd);
-	return rc;
+	return cg_run_dir_remove(run_dir, name);
 }
 
 struct pid_list {

@@ -109,7 +109,17 @@ static void test_refusals(void)
 	CU_ASSERT_FATAL(chmod(run, 0777) == 0);
 	s = scan(run, "sudo-", -1);
 	CU_ASSERT_EQUAL(s.count, 0);
+	/* nor anything removed from it */
+	CU_ASSERT_EQUAL(cg_run_dir_remove(run, "sudo-100"), -1);
+	snprintf(path, sizeof(path), "%s/sudo-100", run);
+	CU_ASSERT_EQUAL(access(path, F_OK), 0);
 	CU_ASSERT_FATAL(chmod(run, 0700) == 0);
+	/* removed, and removed again: gone counts as removed, as does a missing run dir */
+	CU_ASSERT_EQUAL(cg_run_dir_remove(run, "sudo-100"), 0);
+	CU_ASSERT_EQUAL(access(path, F_OK), -1);
+	CU_ASSERT_EQUAL(cg_run_dir_remove(run, "sudo-100"), 0);
+	snprintf(path, sizeof(path), "%s/none", dir);
+	CU_ASSERT_EQUAL(cg_run_dir_remove(path, "sudo-100"), 0);
 	/* nor one that is a symlink */
 	char link[400];
 	snprintf(link, sizeof(link), "%s/link", dir);
@@ -123,7 +133,7 @@ int main(void)
 {
 	static const struct cf_test tests[] = {
 		{"names: only what the writers write", test_names},
-		{"refusals: links, non-files, others' files", test_refusals},
+		{"refusals: links, non-files, others' files; removal", test_refusals},
 		{NULL, NULL},
 	};
 	return cf_run("run_dir", tests);

@@ -12,6 +12,7 @@ shared_libcgbase_la_SOURCES += \
 	shared/match.c \
 	shared/command_paths.c \
 	shared/proc_session.c \
+	shared/file_id.h \
 	shared/file_id.c \
 	shared/login_record.c \
 	shared/login_record_file.c \

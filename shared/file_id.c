@@ -1,13 +1,14 @@
-/* The identity of one version of a file, so that a decision made with a key file can later
- * be told to still hold for the same key: same device and inode (not replaced), same size,
- * mtime and ctime to the nanosecond (not rewritten, not chmod'ed or chown'ed). */
+/* The identity of one version of a file, so that a decision made with a key file (or an index
+ * built from a revocation list) can later be told to still hold for the same file: same device
+ * and inode (not replaced), same size, mtime and ctime to the nanosecond (not rewritten, not
+ * chmod'ed or chown'ed). */
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "changegate.h"
+#include "file_id.h"
 
-static void from_stat(const struct stat *st, struct cg_file_id *out)
+void cg_file_id_of_stat(const struct stat *st, struct cg_file_id *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->dev = (unsigned long long)st->st_dev;
@@ -24,7 +25,7 @@ int cg_file_id_of_fd(int fd, struct cg_file_id *out)
 	struct stat st;
 	if (fstat(fd, &st) != 0)
 		return -1;
-	from_stat(&st, out);
+	cg_file_id_of_stat(&st, out);
 	return 0;
 }
 
@@ -33,7 +34,7 @@ int cg_file_id_of_path(const char *path, struct cg_file_id *out)
 	struct stat st;
 	if (fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) != 0)
 		return -1;
-	from_stat(&st, out);
+	cg_file_id_of_stat(&st, out);
 	return 0;
 }
 

@@ -4,17 +4,15 @@
  * Root-only files in a root-only directory, named by a number only, written under a
  * temporary name and renamed, so a reader sees a whole record or none.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "changegate.h"
 #include "error_text.h"
+#include "run_dir.h"
 #include "state_file.h"
 
 /* A login that closed while a reaper ran keeps its record under this prefix until no
@@ -22,36 +20,13 @@
  * after the reaper restarts. sudo never reads it (the login is over). */
 #define CLOSED_PREFIX "closed-"
 
-/* run_dir, created 0700 (root:root) when missing, opened and checked. */
-static int open_run_dir(const char *run_dir, bool create)
-{
-	if (run_dir == NULL || run_dir[0] != '/') {
-		errno = EINVAL;
-		return -1;
-	}
-	bool made = create && mkdir(run_dir, 0700) == 0;
-	if (create && !made && errno != EEXIST)
-		return -1;
-	int fd = cg_state_dir_open(run_dir);
-	if (fd < 0) {
-		if (errno != ENOENT)
-			errno = EPERM;
-		return -1;
-	}
-	if (made && cg_own_by_root(fd) != 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 int cg_login_record_write(const char *run_dir, const struct cg_login_record *r)
 {
 	char *body = NULL;
 	size_t n = 0;
 	if (cg_login_record_format(r, &body, &n) != 0)
 		return -1;
-	int dirfd = open_run_dir(run_dir, true);
+	int dirfd = cg_run_dir_open(run_dir, true);
 	if (dirfd < 0) {
 		int e = errno;
 		cg_wipe_free(body, n);
@@ -92,7 +67,7 @@ static int read_named(const char *run_dir, const char *name, unsigned sessionid,
 		      const char *user, struct cg_login_record *r, char *err, size_t errlen)
 {
 	memset(r, 0, sizeof(*r));
-	int dirfd = open_run_dir(run_dir, false);
+	int dirfd = cg_run_dir_open(run_dir, false);
 	if (dirfd < 0) {
 		int e = errno;
 		cg_set_err(err, errlen, "%s: %s", run_dir != NULL ? run_dir : "(null)",
@@ -155,7 +130,7 @@ int cg_login_record_read_closed(const char *run_dir, unsigned sessionid,
 
 int cg_login_record_retire(const char *run_dir, unsigned sessionid)
 {
-	int dirfd = open_run_dir(run_dir, false);
+	int dirfd = cg_run_dir_open(run_dir, false);
 	if (dirfd < 0)
 		return errno == ENOENT ? 0 : -1;
 	char from[32], to[32];
@@ -168,80 +143,49 @@ int cg_login_record_retire(const char *run_dir, unsigned sessionid)
 	return rc;
 }
 
-static int remove_named(const char *run_dir, unsigned sessionid, bool closed)
-{
-	int dirfd = open_run_dir(run_dir, false);
-	if (dirfd < 0)
-		return errno == ENOENT ? 0 : -1;
-	char name[32];
-	record_file_name(sessionid, closed, name);
-	int rc = unlinkat(dirfd, name, 0);
-	if (rc != 0 && errno == ENOENT)
-		rc = 0;
-	close(dirfd);
-	return rc;
-}
-
 int cg_login_record_remove(const char *run_dir, unsigned sessionid)
 {
-	return remove_named(run_dir, sessionid, false);
+	char name[32];
+	record_file_name(sessionid, false, name);
+	return cg_run_dir_remove(run_dir, name);
 }
 
 int cg_login_record_remove_closed(const char *run_dir, unsigned sessionid)
 {
-	return remove_named(run_dir, sessionid, true);
+	char name[32];
+	record_file_name(sessionid, true, name);
+	return cg_run_dir_remove(run_dir, name);
 }
 
-/* "0" or digits without a leading zero below 4294967295: what the writer names files. */
-static bool record_name(const char *name, unsigned *id)
+struct id_list {
+	unsigned *ids;
+	size_t max, count;
+};
+
+static void add_id(unsigned long long n, void *arg)
 {
-	size_t n = strlen(name);
-	if (n == 0 || n > 10 || strspn(name, "0123456789") != n || (n > 1 && name[0] == '0'))
-		return false;
-	unsigned long long v = strtoull(name, NULL, 10);
-	if (v >= 4294967295ULL)
-		return false;
-	*id = (unsigned)v;
-	return true;
+	struct id_list *l = arg;
+	if (l->count < l->max)
+		l->ids[l->count] = (unsigned)n;
+	l->count++;
 }
 
-static int list_names(const char *run_dir, bool closed, unsigned *ids, size_t max,
+static int list_named(const char *run_dir, const char *prefix, unsigned *ids, size_t max,
 		      size_t *count)
 {
-	*count = 0;
-	int dirfd = open_run_dir(run_dir, false);
-	if (dirfd < 0)
-		return errno == ENOENT ? 0 : -1;
-	DIR *d = cg_state_dir_list(dirfd);
-	close(dirfd);
-	if (d == NULL)
-		return -1;
-	struct dirent *e;
-	unsigned scanned = 0;
-	errno = 0;
-	while (scanned < CG_STATE_SCAN_MAX && (e = readdir(d)) != NULL) {
-		unsigned id;
-		scanned++;
-		const char *n = e->d_name;
-		if (closed && strncmp(n, CLOSED_PREFIX, strlen(CLOSED_PREFIX)) != 0)
-			continue;
-		if (!record_name(closed ? n + strlen(CLOSED_PREFIX) : n, &id))
-			continue;
-		if (*count < max)
-			ids[*count] = id;
-		(*count)++;
-	}
-	int rc = errno != 0 ? -1 : 0;
-	closedir(d);
+	struct id_list l = {ids, max, 0};
+	/* named by the audit session id; 4294967295 is "no session" and never written */
+	int rc = cg_run_dir_scan(run_dir, prefix, 0, 4294967294ULL, add_id, &l);
+	*count = l.count;
 	return rc;
 }
 
 int cg_login_record_list(const char *run_dir, unsigned *ids, size_t max, size_t *count)
 {
-	return list_names(run_dir, false, ids, max, count);
+	return list_named(run_dir, "", ids, max, count);
 }
 
 int cg_login_record_list_closed(const char *run_dir, unsigned *ids, size_t max, size_t *count)
 {
-	return list_names(run_dir, true, ids, max, count);
+	return list_named(run_dir, CLOSED_PREFIX, ids, max, count);
 }

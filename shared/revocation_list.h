@@ -43,18 +43,11 @@ bool cg_revlist_signature(const char *text, size_t len, const char **sig, size_t
 /* A list text's length without the one trailing newline ("\n" or "\r\n") a file ends in. */
 size_t cg_revlist_trimmed(const char *text, size_t len);
 
-/* The identity of a file the index is bound to. */
-struct cg_file_ident {
-	uint64_t dev, ino, size;
-	int64_t mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
-};
-void cg_file_ident_of(const struct stat *st, struct cg_file_ident *id);
-
 /* What the index is bound to: the list file, its signature segment, the key file that
  * verified it and the settings that judged it (issuer, audience, algorithms,
  * revocation_kids). */
 struct cg_revlist_binding {
-	struct cg_file_ident list, key;
+	struct cg_file_id list, key;   /* the identity of the list file and the key file */
 	uint64_t settings;
 	const char *sig;
 	size_t siglen;
@@ -62,14 +55,14 @@ struct cg_revlist_binding {
 /* A hash of the settings a verification depends on. */
 uint64_t cg_revlist_settings_hash(const struct cg_config *cfg);
 /* The key file's identity for kid, opened as the verifier would (O_NOFOLLOW, trusted). */
-int cg_revlist_key_ident(const struct cg_config *cfg, const char *kid, struct cg_file_ident *id);
+int cg_revlist_key_ident(const struct cg_config *cfg, const char *kid, struct cg_file_id *id);
 
 /* revocation_list_cache.c. The index for b, when state_dir holds one bound to exactly b's
  * list, signature and settings: its fd, with *info as verified and *key the identity of the
  * key file that verified it (b->key is not read: the caller compares *key with the key file
  * info->kid names now); -1 otherwise (then verify). */
 int cg_revlist_cache_open(const char *state_dir, const struct cg_revlist_binding *b,
-			  struct cg_revlist_info *info, struct cg_file_ident *key,
+			  struct cg_revlist_info *info, struct cg_file_id *key,
 			  uint64_t *count);
 /* CG_REVOKED when value is listed as kind, CG_OK when not, CG_CONFIG_ERROR when the index
  * cannot be read or points outside itself. */

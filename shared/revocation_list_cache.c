@@ -27,14 +27,16 @@
 #include "revocation_list.h"
 #include "state_file.h"
 
-#define CACHE_MAGIC "cgrvls01"
+/* 02: the file identities are struct cg_file_id (field order changed); an 01 index is not
+ * read, just rebuilt after the next full verification */
+#define CACHE_MAGIC "cgrvls02"
 #define CACHE_NAME "revocation_list.idx"
 /* a signature segment longer than this (an RSA key over 12,000 bits) is not indexed */
 #define CACHE_SIG_MAX 2048
 
 struct cache_header {
 	char magic[8];
-	struct cg_file_ident list, key;
+	struct cg_file_id list, key;
 	uint64_t settings;
 	int64_t seq, iat, exp;
 	uint64_t nchg, njti, count, bloblen;
@@ -43,18 +45,6 @@ struct cache_header {
 	uint64_t siglen;
 	char sig[CACHE_SIG_MAX];
 };
-
-void cg_file_ident_of(const struct stat *st, struct cg_file_ident *id)
-{
-	memset(id, 0, sizeof(*id));
-	id->dev = (uint64_t)st->st_dev;
-	id->ino = (uint64_t)st->st_ino;
-	id->size = (uint64_t)st->st_size;
-	id->mtime_sec = st->st_mtim.tv_sec;
-	id->mtime_nsec = st->st_mtim.tv_nsec;
-	id->ctime_sec = st->st_ctim.tv_sec;
-	id->ctime_nsec = st->st_ctim.tv_nsec;
-}
 
 void cg_revlist_ids_free(struct cg_revlist_ids *ids)
 {
@@ -97,13 +87,13 @@ static bool read_at(int fd, void *buf, size_t n, off_t off)
 static bool header_binds(const struct cache_header *h, const struct cg_revlist_binding *b)
 {
 	return memcmp(h->magic, CACHE_MAGIC, sizeof(h->magic)) == 0 &&
-	       memcmp(&h->list, &b->list, sizeof(h->list)) == 0 && h->settings == b->settings &&
+	       cg_file_id_equal(&h->list, &b->list) && h->settings == b->settings &&
 	       h->siglen == b->siglen && b->siglen <= CACHE_SIG_MAX &&
 	       memcmp(h->sig, b->sig, b->siglen) == 0;
 }
 
 int cg_revlist_cache_open(const char *state_dir, const struct cg_revlist_binding *b,
-			  struct cg_revlist_info *info, struct cg_file_ident *key,
+			  struct cg_revlist_info *info, struct cg_file_id *key,
 			  uint64_t *count)
 {
 	int dirfd = cg_state_dir_open(state_dir);

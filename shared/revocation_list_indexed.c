@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file_id.h"
 #include "revocation_index.h"
 #include "revocation_list.h"
 #include "state_file.h"
@@ -124,7 +125,7 @@ uint64_t cg_revlist_settings_hash(const struct cg_config *cfg)
 	return h;
 }
 
-int cg_revlist_key_ident(const struct cg_config *cfg, const char *kid, struct cg_file_ident *id)
+int cg_revlist_key_ident(const struct cg_config *cfg, const char *kid, struct cg_file_id *id)
 {
 	char path[4096];
 	if (cfg->keys_dir == NULL || cg_check_trusted_dir(cfg->keys_dir, NULL, 0) != 0)
@@ -139,7 +140,7 @@ int cg_revlist_key_ident(const struct cg_config *cfg, const char *kid, struct cg
 	int rc = fstat(fd, &st) == 0 && cg_revidx_trusted_stat(&st) ? 0 : -1;
 	close(fd);
 	if (rc == 0)
-		cg_file_ident_of(&st, id);
+		cg_file_id_of_stat(&st, id);
 	return rc;
 }
 
@@ -180,19 +181,19 @@ cg_reason cg_revlist_open(const struct cg_config *cfg, struct cg_revlist_state *
 		return CG_REVOCATION_INVALID;
 	}
 	ls->list_fd = fd;
-	cg_file_ident_of(&ls->st, &ls->b.list);
+	cg_file_id_of_stat(&ls->st, &ls->b.list);
 	ls->b.settings = cg_revlist_settings_hash(cfg);
 	char tail[TAIL_MAX];
 	struct cg_revlist_info cached;
 	if (!tail_signature(fd, &ls->st, tail, sizeof(tail), &ls->b.sig, &ls->b.siglen))
 		return CG_OK;
 	/* the kid is the index's claim; the key file it names must be the same one */
-	struct cg_file_ident key_then, key_now;
+	struct cg_file_id key_then, key_now;
 	ls->cache_fd = cg_revlist_cache_open(cfg->state_dir, &ls->b, &cached, &key_then,
 					     &ls->count);
 	ls->b.sig = NULL;  /* it pointed into tail */
 	if (ls->cache_fd >= 0 && (cg_revlist_key_ident(cfg, cached.kid, &key_now) != 0 ||
-				  memcmp(&key_now, &key_then, sizeof(key_now)) != 0)) {
+				  !cg_file_id_equal(&key_now, &key_then))) {
 		close(ls->cache_fd);
 		ls->cache_fd = -1;
 	}

@@ -6,11 +6,9 @@
  * in a fixed order, numbers in plain decimal, values from a small alphabet, so the parser
  * accepts the writer's output and nothing else.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -184,55 +182,29 @@ int cg_sudo_lease_read(const char *run_dir, long long pid, struct cg_sudo_lease 
 
 int cg_sudo_lease_remove(const char *run_dir, long long pid)
 {
-	int dirfd = cg_run_dir_open(run_dir, false);
-	if (dirfd < 0)
-		return errno == ENOENT ? 0 : -1;
 	char name[32];
 	snprintf(name, sizeof(name), PREFIX "%lld", pid);
-	int rc = unlinkat(dirfd, name, 0);
-	if (rc != 0 && errno == ENOENT)
-		rc = 0;
-	close(dirfd);
-	return rc;
+	return cg_run_dir_remove(run_dir, name);
 }
 
-/* "sudo-" and a pid in canonical decimal, above 1 */
-static bool lease_name(const char *name, long long *pid)
+struct pid_list {
+	long long *pids;
+	size_t max, count;
+};
+
+static void add_pid(unsigned long long n, void *arg)
 {
-	size_t k = strlen(PREFIX), n = strlen(name);
-	if (n <= k || n > k + 10 || strncmp(name, PREFIX, k) != 0 ||
-	    strspn(name + k, "0123456789") != n - k || name[k] == '0')
-		return false;
-	long long v = strtoll(name + k, NULL, 10);
-	if (v <= 1 || v > 0x7fffffffLL)
-		return false;
-	*pid = v;
-	return true;
+	struct pid_list *l = arg;
+	if (l->count < l->max)
+		l->pids[l->count] = (long long)n;
+	l->count++;
 }
 
 int cg_sudo_lease_list(const char *run_dir, long long *pids, size_t max, size_t *count)
 {
-	*count = 0;
-	int dirfd = cg_run_dir_open(run_dir, false);
-	if (dirfd < 0)
-		return errno == ENOENT ? 0 : -1;
-	DIR *d = cg_state_dir_list(dirfd);
-	close(dirfd);
-	if (d == NULL)
-		return -1;
-	struct dirent *e;
-	size_t scanned = 0;
-	errno = 0;
-	while (scanned < CG_STATE_SCAN_MAX && (e = readdir(d)) != NULL) {
-		long long pid;
-		scanned++;
-		if (!lease_name(e->d_name, &pid))
-			continue;
-		if (*count < max)
-			pids[*count] = pid;
-		(*count)++;
-	}
-	int rc = errno != 0 ? -1 : 0;
-	closedir(d);
+	struct pid_list l = {pids, max, 0};
+	/* pids above 1 (never init's), as the writer and the parser demand */
+	int rc = cg_run_dir_scan(run_dir, PREFIX, 2, 0x7fffffffULL, add_pid, &l);
+	*count = l.count;
 	return rc;
 }

@@ -1,7 +1,9 @@
 /*
  * `changegate sessions` lists the live gated logins (from the login records, with what
- * /proc and the revocation list say now); `changegate end-session` ends one, or every login
- * of a ticket, at once: the same warning line, signals and audit line as the reaper's.
+ * /proc and the revocation list say now) and the sudo leases (commands sudo allowed under a
+ * token that is not the login's, which the reaper ends at that token's end);
+ * `changegate end-session` ends one login, or every login of a ticket, at once: the same
+ * warning line, signals and audit line as the reaper's.
  */
 #include "config.h"
 
@@ -22,6 +24,7 @@ struct sessions_ctx {
 	struct cg_config cfg;
 	const char *run_dir;
 	struct rp_logins logins;
+	struct rp_sudos sudos;
 	int procfd;
 };
 
@@ -54,30 +57,76 @@ static int open_ctx(struct sessions_ctx *s, const char *cmd, const char *config)
 	return 0;
 }
 
+static void lease_fault(long long pid)
+{
+	fprintf(stderr, "changegate: sudo lease of pid %lld cannot be used\n", pid);
+}
+
 static void close_ctx(struct sessions_ctx *s)
 {
 	if (s->procfd >= 0)
 		close(s->procfd);
 	rp_logins_free(&s->logins);
+	rp_sudos_free(&s->sudos);
 	cg_config_free(&s->cfg);
 }
 
-/* "live", "warning" (within session_warn of its end), "closed" (the login closed, processes
- * it left behind still end with its ticket), "expired", "revoked". */
-static const char *state_of(struct sessions_ctx *s, struct rp_login *l, time_t now)
+/* "live", "warning" (within session_warn of its end), "expired", "revoked": the same
+ * judgement for a login and a sudo lease, from its ticket ids and its lease. */
+static const char *state_of(struct sessions_ctx *s, const char *jti, const char *chg,
+			    struct cg_lease *lease, time_t now)
 {
 	struct cg_lease_policy p = {.leeway = s->cfg.leeway, .warn = s->cfg.session_warn};
 	char detail[CG_DETAIL_MAX];
-	if (cg_revocation_check(s->cfg.revocation_file, l->jti, l->chg, s->cfg.state_dir) ==
+	if (cg_revocation_check(s->cfg.revocation_file, jti, chg, s->cfg.state_dir) ==
 	    CG_REVOKED ||
-	    cg_revlist_check(&s->cfg, l->jti, l->chg, now, detail, sizeof(detail)) == CG_REVOKED)
-		l->lease.stop = CG_LEASE_REVOKED;
-	enum cg_lease_why why = cg_lease_why_at(&l->lease, &p, now);
+	    cg_revlist_check(&s->cfg, jti, chg, now, detail, sizeof(detail)) == CG_REVOKED)
+		lease->stop = CG_LEASE_REVOKED;
+	enum cg_lease_why why = cg_lease_why_at(lease, &p, now);
 	if (why != CG_LEASE_LIVE)
 		return cg_lease_why_code(why);
-	if (l->closed)
+	return cg_lease_due(lease, &p, now) == CG_LEASE_WARN ? "warning" : "live";
+}
+
+/* A login's state: as above, or "closed" while its ticket lives (the login closed, processes
+ * it left behind still end with its ticket). */
+static const char *login_state(struct sessions_ctx *s, struct rp_login *l, time_t now)
+{
+	const char *st = state_of(s, l->jti, l->chg, &l->lease, now);
+	if (l->closed && (strcmp(st, "live") == 0 || strcmp(st, "warning") == 0))
 		return "closed";
-	return cg_lease_due(&l->lease, &p, now) == CG_LEASE_WARN ? "warning" : "live";
+	return st;
+}
+
+/* A sudo lease's state; "gone" when its sudo process has exited (the reaper removes the
+ * lease on its next pass; without a reaper it stays until one runs). */
+static const char *lease_state(struct sessions_ctx *s, struct rp_sudo *u, time_t now)
+{
+	if (!rp_sudo_alive(s->procfd, u))
+		return "gone";
+	return state_of(s, u->reg.jti, u->reg.chg, &u->lease, now);
+}
+
+/* The sudo leases as a JSON array, or NULL. */
+static json_t *leases_json(struct sessions_ctx *s, time_t now)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; arr != NULL && i < s->sudos.count; i++) {
+		struct rp_sudo *u = &s->sudos.items[i];
+		json_t *o = json_pack("{s:I, s:I, s:o, s:o, s:o, s:I, s:s}",
+				      "pid", (json_int_t)u->reg.pid,
+				      "session", (json_int_t)u->reg.sessionid,
+				      "user", cli_json_claim(u->reg.user),
+				      "ticket", cli_json_claim(u->reg.chg),
+				      "jti", cli_json_claim(u->reg.jti),
+				      "expires", (json_int_t)u->reg.exp,
+				      "state", lease_state(s, u, now));
+		if (o == NULL || json_array_append_new(arr, o) != 0) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	}
+	return arr;
 }
 
 static int list_json(struct sessions_ctx *s, time_t now)
@@ -97,7 +146,7 @@ static int list_json(struct sessions_ctx *s, time_t now)
 				      "rhost", cli_json_claim(l->rhost),
 				      "opened", (json_int_t)l->opened,
 				      "expires", (json_int_t)l->lease.exp,
-				      "state", state_of(s, l, now),
+				      "state", login_state(s, l, now),
 				      "closed", l->closed,
 				      "processes",
 				      (json_int_t)rp_session_count(s->procfd, l->sid, NULL));
@@ -106,8 +155,12 @@ static int list_json(struct sessions_ctx *s, time_t now)
 			arr = NULL;
 		}
 	}
-	json_t *top = arr == NULL ? NULL : json_pack("{s:b, s:o}", "reaper_running", running == 1,
-						     "sessions", arr);
+	json_t *leases = arr == NULL ? NULL : leases_json(s, now);
+	json_t *top = leases == NULL ? NULL : json_pack("{s:b, s:o, s:o}", "reaper_running",
+							running == 1, "sessions", arr,
+							"sudo_leases", leases);
+	if (leases == NULL)
+		json_decref(arr);
 	char *text = top != NULL ? json_dumps(top, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 	json_decref(top);
 	if (text == NULL)
@@ -137,7 +190,23 @@ static void list_text(struct sessions_ctx *s, time_t now)
 		}
 		printf("%-8lld ", l->leader_pid);
 		cli_put_safe(stdout, l->tty[0] != '\0' ? l->tty : "-");
-		printf(" %s %s %s\n", opened, expires, state_of(s, l, now));
+		printf(" %s %s %s\n", opened, expires,
+		       login_state(s, l, now));
+	}
+	printf("\nsudo leases (commands allowed under a token that is not the login's):\n");
+	printf("%-10s %-10s %-12s %-16s %-20s %-20s %s\n", "SUDO-PID", "SESSION", "USER",
+	       "TICKET", "JTI", "EXPIRES", "STATE");
+	for (size_t i = 0; i < s->sudos.count; i++) {
+		struct rp_sudo *u = &s->sudos.items[i];
+		char expires[64];
+		cli_format_time(u->reg.exp, expires, sizeof(expires));
+		printf("%-10lld %-10u ", u->reg.pid, u->reg.sessionid);
+		const char *cols[] = {u->reg.user, u->reg.chg, u->reg.jti};
+		for (size_t c = 0; c < 3; c++) {
+			cli_put_safe(stdout, cols[c]);
+			fputc(' ', stdout);
+		}
+		printf("%s %s\n", expires, lease_state(s, u, now));
 	}
 }
 
@@ -172,15 +241,19 @@ int cmd_sessions(int argc, char **argv)
 			       "\n"
 			       "Lists the live gated logins from the login records: session id, user,\n"
 			       "ticket, approver, leader pid, tty, opened, expires and state (live,\n"
-			       "warning, closed, expired, revoked), and whether a reaper is running.\n"
-			       "A closed login is one that ended while processes it started live on:\n"
-			       "they end with its ticket. Root only.\n"
+			       "warning, closed, expired, revoked), and whether a reaper is running;\n"
+			       "a closed login ended while processes it started live on: they end\n"
+			       "with its ticket. Then the sudo leases (commands sudo allowed under a\n"
+			       "token that is not the login's): sudo pid, session id, user, ticket,\n"
+			       "jti, expires and state (the same, or gone: the command has exited).\n"
+			       "Root only.\n"
 			       "\n"
 			       "Options:\n"
 			       "  -c, --config FILE   configuration file (default:\n"
 			       "                      %s)\n"
 			       "  -r, --run-dir DIR   the login record directory (default: %s)\n"
-			       "  -j, --json          one JSON object: {\"reaper_running\", \"sessions\"}\n"
+			       "  -j, --json          one JSON object: {\"reaper_running\", \"sessions\",\n"
+			       "                      \"sudo_leases\"}\n"
 			       "  -h, --help          show this help and exit\n"
 			       "\n"
 			       "Exit status: 0 listed; 1 the records cannot be read; 2 usage error.\n",
@@ -193,6 +266,11 @@ int cmd_sessions(int argc, char **argv)
 	if (optind != argc)
 		return cli_usage_error("sessions");
 	int rc = open_ctx(&s, "sessions", config);
+	if (rc == 0 && rp_sudos_refresh(&s.sudos, s.run_dir, lease_fault) != 0) {
+		cli_error("sessions", "Error reading the sudo leases in %s: %s", s.run_dir,
+			  strerror(errno));
+		rc = CLI_EXIT_FAIL;
+	}
 	if (rc == 0) {
 		time_t now = time(NULL);
 		if (json)

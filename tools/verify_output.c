@@ -85,11 +85,30 @@ json_t *cli_json_claim(const char *s)
 	return j;
 }
 
+/* A list claim as a JSON array of strings (each escaped as cli_json_claim does, an empty
+ * entry kept as ""); null when the token has no such claim, or NULL on failure. */
+static json_t *json_list(bool present, const struct cg_strlist *l)
+{
+	if (!present)
+		return json_null();
+	json_t *a = json_array();
+	for (size_t i = 0; a != NULL && i < l->count; i++) {
+		const char *item = l->items[i];
+		json_t *v = item[0] == '\0' ? json_string("") : cli_json_claim(item);
+		if (v == NULL || json_array_append_new(a, v) != 0) {
+			json_decref(a);
+			a = NULL;
+		}
+	}
+	return a;
+}
+
 int cli_print_decision_json(const struct cg_decision *d, bool gated)
 {
 	const struct cg_ticket *t = &d->ticket;
 	bool have = d->have_claims;
-	json_t *o = json_pack("{s:s, s:s, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:b}",
+	json_t *o = json_pack("{s:s, s:s, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b, "
+			      "s:b}",
 			      "decision", d->reason == CG_OK ? "allow" : "deny",
 			      "reason", cg_reason_code(d->reason),
 			      "detail", cli_json_claim(d->detail),
@@ -99,6 +118,9 @@ int cli_print_decision_json(const struct cg_decision *d, bool gated)
 			      "sub", have ? cli_json_claim(t->sub) : json_null(),
 			      "approver", have ? cli_json_claim(t->approved_by) : json_null(),
 			      "expires", have && t->exp != 0 ? json_integer(t->exp) : json_null(),
+			      "runas", json_list(have && t->has_runas, &t->runas),
+			      "runas_groups", json_list(have && t->has_runas_groups,
+							&t->runas_groups),
 			      "emergency", have && t->emergency,
 			      "unrestricted", d->unrestricted,
 			      "gated", gated);

@@ -23,7 +23,8 @@ CLI_TESTS = \
 	tests/cli/readme_commands.sh \
 	tests/cli/audit.sh \
 	tests/cli/askpass.sh \
-	tests/cli/issue_policy.sh
+	tests/cli/issue_policy.sh \
+	tests/cli/sessions.sh
 dist_check_SCRIPTS += $(CLI_TESTS)
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += tests/cli/data/audit-e2e.log

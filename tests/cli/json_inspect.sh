@@ -30,7 +30,23 @@ check_json "expires is the exp claim" "o['expires'] == $((now + 1800))" "$out"
 check_json "detail is words" "isinstance(o['detail'], str) and len(o['detail']) > 0" "$out"
 check_json "gated, emergency, unrestricted" \
 	"o['gated'] is True and o['emergency'] is False and o['unrestricted'] is False" "$out"
-check_json "exactly the documented keys" "set(o) == {'decision','reason','detail','verified','ticket','jti','sub','approver','expires','emergency','unrestricted','gated'}" "$out"
+check_json "exactly the documented keys" "set(o) == {'decision','reason','detail','verified','ticket','jti','sub','approver','expires','runas','runas_groups','emergency','unrestricted','gated'}" "$out"
+check_json "no runas claims: runas and runas_groups are null" \
+	"o['runas'] is None and o['runas_groups'] is None" "$out"
+
+# the target user and group claims, as arrays in the token's order (issue 14 item 1)
+tok_ras=$(mint alice --cmd /usr/bin/id --runas root --runas www-data --runas-group shadow \
+	--runas-group disk) || exit 99
+out=$(verify "$tok_ras" --user alice --scope sudo --command /usr/bin/id --runas www-data --json)
+check_json "runas and runas_groups are the claims' arrays" \
+	"o['decision'] == 'allow' and o['runas'] == ['root', 'www-data'] and o['runas_groups'] == ['shadow', 'disk']" "$out"
+out=$(verify "$tok_ras" --user alice --scope sudo --command /usr/bin/id --runas nobody --json)
+check_json "... also in a denial (runas_denied)" \
+	"o['reason'] == 'runas_denied' and o['runas'] == ['root', 'www-data']" "$out"
+tok_ras=$(mint alice --cmd /usr/bin/id --runas svc1) || exit 99
+out=$(verify "$tok_ras" --user alice --scope sudo --command /usr/bin/id --runas svc1 --json)
+check_json "runas without runas_groups: an array and a null" \
+	"o['runas'] == ['svc1'] and o['runas_groups'] is None" "$out"
 
 tok_all=$(mint alice --all-commands 2>/dev/null)
 out=$(verify "$tok_all" --user alice --scope sudo --command "/bin/sh -c id" --json)
@@ -42,7 +58,7 @@ check "--json deny exits 1" test $? -eq 1
 check_json "deny object" "o['decision'] == 'deny' and o['reason'] == 'expired' and o['ticket'] == 'CHG0099999'" "$out"
 
 out=$(printf 'not-a-token\n' | "$CG" verify --config "$T/changegate.conf" --user alice --scope login --json)
-check_json "malformed: no claims, nulls" "o['reason'] == 'malformed' and o['ticket'] is None and o['expires'] is None and o['verified'] is False" "$out"
+check_json "malformed: no claims, nulls" "o['reason'] == 'malformed' and o['ticket'] is None and o['expires'] is None and o['runas'] is None and o['runas_groups'] is None and o['verified'] is False" "$out"
 
 # Claims are untrusted: a control character in a claim never reaches the output raw.
 "$CG" keygen --alg ES256 --out "$T/esc" >/dev/null && cp "$T/esc.pub" "$T/keys/esc.pem"

@@ -7,7 +7,8 @@
 #   end seen on the client's terminal, one session_end line in the audit log and syslog;
 # - another user's login and an exempt user's login live on; `sessions --json` lists them;
 # - a ticket revoked in the plain or the signed list: its login ends within 5 s; a sudo
-#   command under a token of its own ends at that token's end; `end-session` ends one now;
+#   command under a token of its own is listed by `sessions` (a sudo lease) and ends at that
+#   token's end; `end-session` ends one now;
 # - the policy wrapper's command ended at its ticket's end is explained and logged;
 # - a malformed login record is reported and does not stop the reaper;
 # - a login that closed normally, leaving a detached process: its record stays as a closed
@@ -311,6 +312,12 @@ done
 ns_check "a sudo command under a token of its own runs, as root" test -n "$SUDO_CMD" -a -n "$SUDO_PID"
 ns_check "... and is registered for the reaper (a root-only sudo lease)" \
 	test "$(stat -c %U:%a "$RUN_DIR/sudo-$SUDO_PID" 2>&1)" = root:600
+# its token lives 12 s, less than session_warn (20 s): the lease is in its warning time
+ns_check "sessions --json lists the sudo lease: its pid, the login's session, its ticket, warning" \
+	test "$(json_get "[(l['session'], l['user'], l['ticket'], l['state']) for l in j['sudo_leases'] if l['pid'] == $SUDO_PID]")" = "[($SID_R, 'alice', 'CHG0000005', 'warning')]"
+ns_check "... and so does the text output, in its own section" \
+	sh -c '"$1" sessions --config "$2" | grep -Eq "^$3 +$4 +alice +CHG0000005 .* warning\$"' \
+	sh "$CG_BIN" "$CG_CONFIG" "$SUDO_PID" "$SID_R"
 now=$(date +%s)
 [ "$now" -lt $((SHORT_EXP - 2)) ] && sleep $((SHORT_EXP - 2 - now))
 ns_check "2 s before its token's end the command runs" all_alive "$SUDO_CMD" "$SUDO_PID"

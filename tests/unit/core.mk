@@ -23,6 +23,7 @@ core_unit_tests = \
 	tests/unit/test_login_record \
 	tests/unit/test_lease \
 	tests/unit/test_sudo_lease \
+	tests/unit/test_run_dir \
 	tests/unit/test_reaper_os \
 	tests/unit/test_reaper_logind \
 	tests/unit/test_state_owner \
@@ -49,6 +50,9 @@ tests_unit_test_reaper_logind_LDADD = $(CORE_TEST_LDADD)
 tests_unit_test_sudo_lease_SOURCES = tests/unit/test_sudo_lease.c
 tests_unit_test_sudo_lease_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_unit_test_sudo_lease_LDADD = $(CORE_TEST_LDADD)
+tests_unit_test_run_dir_SOURCES = tests/unit/test_run_dir.c
+tests_unit_test_run_dir_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_unit_test_run_dir_LDADD = $(CORE_TEST_LDADD)
 tests_unit_test_lease_SOURCES = tests/unit/test_lease.c
 tests_unit_test_lease_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_unit_test_lease_LDADD = $(CORE_TEST_LDADD)

@@ -62,8 +62,11 @@ static void decide_gated(struct cgs_ctx *c)
 		return;
 	canonical_user(&c->user, &c->user_ok);
 	/* option exemptions first: they must hold without a readable config. Only those: the
-	 * config's enforce lists add to any given as options, so these settle nothing else */
-	if (c->user_ok) {
+	 * config's enforce lists add to any given as options, so these settle nothing else.
+	 * With none given there is nothing to judge: lists that exempt nobody gate everyone but
+	 * root, whom the uid above already let through (a name service lookup saved per call) */
+	if (c->user_ok && (c->opts.lists.exempt_users.count > 0 ||
+			   c->opts.lists.exempt_groups.count > 0)) {
 		struct cg_gate_lists exempt = {
 			.exempt_users = c->opts.lists.exempt_users,
 			.exempt_groups = c->opts.lists.exempt_groups,

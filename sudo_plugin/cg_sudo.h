@@ -63,7 +63,7 @@ struct cgs_user {
 	size_t ngroups;
 	const char *cwd;
 	const char *tty;
-	char canon[256];            /* the canonical account name; name points here when known */
+	struct cg_account account;  /* the name service's; name points to its canonical name */
 };
 
 struct cgs_ctx {

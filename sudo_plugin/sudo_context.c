@@ -40,9 +40,9 @@ static int parse_user(struct cgs_user *u, char *const user_info[])
  * spelling the name service merely accepts. Unknown: gated, and denied at check time. */
 static void canonical_user(struct cgs_user *u, bool *ok)
 {
-	*ok = cg_user_canonical(u->name, u->canon, sizeof(u->canon));
+	*ok = cg_user_account(u->name, &u->account) == 1;
 	if (*ok)
-		u->name = u->canon;
+		u->name = u->account.name;
 }
 
 /* An exempt list naming what the name service does not know exempts nobody: reported. */
@@ -71,7 +71,7 @@ static void decide_gated(struct cgs_ctx *c)
 			.exempt_users = c->opts.lists.exempt_users,
 			.exempt_groups = c->opts.lists.exempt_groups,
 		};
-		cg_gate_judge(&exempt, c->user.name, &res);
+		cg_gate_judge_account(&exempt, &c->user.account, &res);
 		if (res.answer == CG_GATE_NOT_GATED) {
 			warn_unknown_exempt(&res);
 			return;
@@ -95,7 +95,7 @@ static void decide_gated(struct cgs_ctx *c)
 		c->config_ok = true;
 		return;
 	}
-	cg_gate_judge(&c->cfg.gate, c->user.name, &res);
+	cg_gate_judge_account(&c->cfg.gate, &c->user.account, &res);
 	warn_unknown_exempt(&res);
 	if (res.answer == CG_GATE_UNJUDGED) {
 		/* a typo in an enforce list must not let its members through: config_error */

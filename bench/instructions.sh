@@ -11,6 +11,7 @@
 #   env       approval, the record set aside, the token in CHANGEGATE_TOKEN: full verification
 #   exempt    approval loaded with the user exempt: the plugin's load and nothing else
 #   root      approval, root's own call
+#   rootplain sudoers alone, root's own call (root's baseline: sudoers does less for root)
 # valgrind cannot run a setuid file, and sudo needs only an effective uid of 0: sudo runs
 # from a non-setuid copy, with the user's real uid and groups (setpriv), in an audit session
 # of its own (loginuid written, as pam_loginuid does) that holds a copy of the record the PAM
@@ -61,7 +62,7 @@ sudo_conf_write "$NS_DIR/sudo.conf.approval" "$APPROVAL_CONF"
 sudo_conf_write "$NS_DIR/sudo.conf.policy" "$POLICY_CONF"
 sudo_conf_write "$NS_DIR/sudo.conf.exempt" "$APPROVAL_CONF exempt_users=alice"
 sudo_conf_write "$NS_DIR/sudo.conf.debug" "${APPROVAL_CONF/config=$CG_CONFIG/config=$CG_CONFIG debug}"
-VARIANTS=${BENCH_INSN_VARIANTS:-plain approval policy env exempt root}
+VARIANTS=${BENCH_INSN_VARIANTS:-plain approval policy env exempt rootplain root}
 
 # A real login with the ticket, held open until the counts are taken, for its record.
 go=$NS_DIR/go
@@ -86,6 +87,7 @@ run() {
 	case $v in
 	env) conf=approval tok=$TOKEN ;;
 	root) conf=approval who=root ;;
+	rootplain) conf=plain who=root ;;
 	esac
 	cp "$NS_DIR/sudo.conf.$conf" "$NS_DIR/sudo.conf"
 	rm -f "$OUT/$v".*
@@ -122,11 +124,16 @@ sudo_conf_write "$conf" "$APPROVAL_CONF"
 
 echo "== instructions per 'sudo -n /usr/bin/true' (callgrind, sudo's process and child before exec)"
 printf '%-9s %12s %8s\n' set-up instructions "/ plain"
-plain=
+# each set-up against its own plain: root's calls against rootplain, the others against plain
+declare -A base
 for v in $VARIANTS; do
 	n=$(run "$v") || fail "sudo failed in set-up $v"
-	[ -n "$plain" ] || plain=$n
-	printf '%-9s %12s %8s\n' "$v" "$n" "$(awk -v a="$n" -v b="$plain" 'BEGIN { printf "%.3f", a / b }')"
+	case $v in plain | rootplain) base[$v]=$n ;; esac
+	b=${base[plain]:-}
+	[ "$v" = root ] && b=${base[rootplain]:-}
+	r=-
+	[ -n "$b" ] && r=$(awk -v a="$n" -v b="$b" 'BEGIN { printf "%.3f", a / b }')
+	printf '%-9s %12s %8s\n' "$v" "$n" "$r"
 done
 # BENCH_INSN_KEEP=DIR: keep the callgrind files there, for callgrind_annotate
 if [ -n "${BENCH_INSN_KEEP:-}" ]; then

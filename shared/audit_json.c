@@ -4,12 +4,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <jansson.h>
 
 #include "audit_log.h"
 #include "changegate.h"
@@ -22,7 +21,7 @@
 #define JSON_ARG_MAX 256
 #define JSON_RECORD_MAX 65536
 
-/* Printable ASCII is kept (jansson escapes quotes); every other byte, and the backslash that
+/* Printable ASCII is kept (put_quoted escapes quotes); every other byte, and the backslash that
  * would make our escapes ambiguous, becomes \xNN. The result is always valid UTF-8. With
  * keep_escapes (a detail, whose claims were sanitised where they entered it), a \xNN escape
  * already there is kept as it is rather than escaped a second time. */
@@ -51,100 +50,162 @@ static void json_clean(char *dst, size_t dstlen, const char *src, bool keep_esca
 	dst[o] = '\0';
 }
 
-static int set_cleaned(json_t *obj, const char *key, const char *value, bool keep_escapes)
+/* The record is written straight into one buffer: jansson would cost every sudo call its
+ * load (the front end needs JSON for nothing else) and a tree of small allocations. After
+ * json_clean a value is printable ASCII and needs JSON's escape only for '"' and '\\'; keys
+ * are our own literals. The form is jansson's compact one: no blanks, keys in this order. */
+struct jw {
+	char *buf;
+	size_t len, cap;
+	bool full; /* the record would pass JSON_RECORD_MAX */
+	bool first; /* no member written yet */
+};
+
+static void put(struct jw *w, const char *s, size_t n)
+{
+	if (w->full || n > w->cap - w->len) {
+		w->full = true;
+		return;
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+static void put_s(struct jw *w, const char *s)
+{
+	put(w, s, strlen(s));
+}
+
+/* a JSON string of a value json_clean left: printable ASCII, where only '"' and the
+ * backslash of a kept \xNN escape need JSON's escape */
+static void put_quoted(struct jw *w, const char *clean)
+{
+	put(w, "\"", 1);
+	for (const char *p = clean; *p != '\0'; p++) {
+		size_t run = strcspn(p, "\"\\");
+		put(w, p, run);
+		p += run;
+		if (*p == '\0')
+			break;
+		put(w, *p == '"' ? "\\\"" : "\\\\", 2);
+	}
+	put(w, "\"", 1);
+}
+
+static void put_key(struct jw *w, const char *key)
+{
+	put(w, w->first ? "\"" : ",\"", w->first ? 1 : 2);
+	w->first = false;
+	put_s(w, key);
+	put(w, "\":", 2);
+}
+
+static void set_int(struct jw *w, const char *key, long long v)
+{
+	char num[24];
+	put_key(w, key);
+	snprintf(num, sizeof(num), "%lld", v);
+	put_s(w, num);
+}
+
+static void set_bool(struct jw *w, const char *key, bool v)
+{
+	put_key(w, key);
+	put_s(w, v ? "true" : "false");
+}
+
+static void set_cleaned(struct jw *w, const char *key, const char *value, bool keep_escapes)
 {
 	if (value == NULL)
-		return 0;
+		return;
 	char clean[JSON_VALUE_MAX];
 	json_clean(clean, sizeof(clean), value, keep_escapes);
-	return json_object_set_new(obj, key, json_string(clean));
+	put_key(w, key);
+	put_quoted(w, clean);
 }
 
-/* Sets key to the cleaned string; absent values are left out. 0 or -1. */
-static int set_str(json_t *obj, const char *key, const char *value)
+/* Sets key to the cleaned string; absent values are left out. */
+static void set_str(struct jw *w, const char *key, const char *value)
 {
-	return set_cleaned(obj, key, value, false);
+	set_cleaned(w, key, value, false);
 }
 
-static int set_ticket(json_t *o, const struct cg_decision *d)
+static void set_ticket(struct jw *w, const struct cg_decision *d)
 {
 	const struct cg_ticket *t = &d->ticket;
-	int rc = 0;
 	if (t->chg[0] != '\0')
-		rc |= set_str(o, "ticket", t->chg);
+		set_str(w, "ticket", t->chg);
 	if (t->jti[0] != '\0')
-		rc |= set_str(o, "jti", t->jti);
+		set_str(w, "jti", t->jti);
 	if (t->sub[0] != '\0')
-		rc |= set_str(o, "sub", t->sub);
+		set_str(w, "sub", t->sub);
 	if (t->approved_by[0] != '\0')
-		rc |= set_str(o, "approver", t->approved_by);
+		set_str(w, "approver", t->approved_by);
 	if (t->reason[0] != '\0')
-		rc |= set_str(o, "change_reason", t->reason);
+		set_str(w, "change_reason", t->reason);
 	if (t->exp != 0)
-		rc |= json_object_set_new(o, "expires", json_integer(t->exp));
+		set_int(w, "expires", t->exp);
 	if (t->emergency)
-		rc |= json_object_set_new(o, "emergency", json_true());
-	return rc;
+		set_bool(w, "emergency", true);
 }
 
-static json_t *build(const struct cg_audit_event *ev, time_t now)
+static void set_cmd(struct jw *w, const struct cg_audit_event *ev)
 {
-	json_t *o = json_object();
-	if (o == NULL)
-		return NULL;
+	put_key(w, "cmd");
+	put(w, "[", 1);
+	for (size_t i = 0; i < ev->argc && i < CG_LIST_MAX; i++) {
+		char clean[JSON_ARG_MAX];
+		json_clean(clean, sizeof(clean), ev->argv[i] != NULL ? ev->argv[i] : "", false);
+		if (i > 0)
+			put(w, ",", 1);
+		put_quoted(w, clean);
+	}
+	put(w, "]", 1);
+	if (ev->argc > CG_LIST_MAX)
+		set_bool(w, "cmd_truncated", true);
+}
+
+static void build(struct jw *w, const struct cg_audit_event *ev, time_t now)
+{
 	const struct cg_decision *d = ev->decision;
 	cg_reason r = d != NULL ? d->reason : CG_CONFIG_ERROR;
-	int rc = 0;
-	rc |= json_object_set_new(o, "time", json_integer((json_int_t)now));
-	rc |= json_object_set_new(o, "decision", json_string(r == CG_OK ? "allow" : "deny"));
-	rc |= json_object_set_new(o, "reason", json_string(cg_reason_code(r)));
-	rc |= set_str(o, "front", ev->front);
-	rc |= set_str(o, "event", ev->event);
-	rc |= set_str(o, "user", ev->user);
-	rc |= set_str(o, "service", ev->service);
-	rc |= set_str(o, "rhost", ev->rhost);
-	rc |= set_str(o, "tty", ev->tty);
-	rc |= set_str(o, "host", ev->host);
+	put(w, "{", 1);
+	set_int(w, "time", (long long)now);
+	set_str(w, "decision", r == CG_OK ? "allow" : "deny");
+	set_str(w, "reason", cg_reason_code(r));
+	set_str(w, "front", ev->front);
+	set_str(w, "event", ev->event);
+	set_str(w, "user", ev->user);
+	set_str(w, "service", ev->service);
+	set_str(w, "rhost", ev->rhost);
+	set_str(w, "tty", ev->tty);
+	set_str(w, "host", ev->host);
 	if (ev->have_audit_session)
-		rc |= json_object_set_new(o, "audit_session", json_integer(ev->audit_session));
-	rc |= set_str(o, "runas", ev->runas);
-	rc |= set_str(o, "runas_group", ev->runas_group);
-	if (ev->argv != NULL && ev->argc > 0) {
-		json_t *cmd = json_array();
-		for (size_t i = 0; cmd != NULL && i < ev->argc && i < CG_LIST_MAX; i++) {
-			char clean[JSON_ARG_MAX];
-			json_clean(clean, sizeof(clean), ev->argv[i] != NULL ? ev->argv[i] : "",
-				   false);
-			rc |= json_array_append_new(cmd, json_string(clean));
-		}
-		rc |= json_object_set_new(o, "cmd", cmd);
-		if (ev->argc > CG_LIST_MAX)
-			rc |= json_object_set_new(o, "cmd_truncated", json_true());
-	}
-	rc |= set_str(o, "cwd", ev->cwd);
+		set_int(w, "audit_session", (long long)ev->audit_session);
+	set_str(w, "runas", ev->runas);
+	set_str(w, "runas_group", ev->runas_group);
+	if (ev->argv != NULL && ev->argc > 0)
+		set_cmd(w, ev);
+	set_str(w, "cwd", ev->cwd);
 	if (d != NULL) {
-		rc |= json_object_set_new(o, "verified", json_boolean(d->verified));
+		set_bool(w, "verified", d->verified);
 		if (d->have_claims)
-			rc |= set_ticket(o, d);
+			set_ticket(w, d);
 		if (d->unrestricted)
-			rc |= json_object_set_new(o, "unrestricted", json_true());
+			set_bool(w, "unrestricted", true);
 		if (d->detail[0] != '\0')
-			rc |= set_cleaned(o, "detail", d->detail, true);
+			set_cleaned(w, "detail", d->detail, true);
 	}
 	if (cg_audit_is_emergency(ev))
-		rc |= json_object_set_new(o, "alert", json_true());
+		set_bool(w, "alert", true);
 	if (ev->audit_only)
-		rc |= json_object_set_new(o, "audit_only", json_true());
+		set_bool(w, "audit_only", true);
 	if (ev->have_session) {
-		rc |= json_object_set_new(o, "session", json_integer((json_int_t)ev->sessionid));
-		rc |= json_object_set_new(o, "processes", json_integer((json_int_t)ev->processes));
-		rc |= set_str(o, "logind", ev->logind);
+		set_int(w, "session", (long long)ev->sessionid);
+		set_int(w, "processes", (long long)ev->processes);
+		set_str(w, "logind", ev->logind);
 	}
-	if (rc != 0) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	put(w, "}\n", 2);
 }
 
 int cg_audit_append_json(const char *path, const struct cg_audit_event *ev, time_t now)
@@ -153,24 +214,21 @@ int cg_audit_append_json(const char *path, const struct cg_audit_event *ev, time
 		errno = EINVAL;
 		return -1;
 	}
-	json_t *o = build(ev, now);
-	if (o == NULL) {
+	/* the cap holds the newline: a record that would not fit is refused, not cut */
+	struct jw w = { .cap = JSON_RECORD_MAX, .first = true };
+	w.buf = malloc(w.cap);
+	if (w.buf == NULL) {
 		errno = ENOMEM;
 		return -1;
 	}
-	char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (text == NULL) {
-		errno = ENOMEM;
-		return -1;
-	}
-	size_t n = strlen(text);
+	build(&w, ev, now);
+	char *text = w.buf;
+	size_t n = w.len - 1; /* the record without its newline */
 	int rc = -1;
-	if (n + 1 > JSON_RECORD_MAX) {
+	if (w.full) {
 		errno = EMSGSIZE;
 		goto out;
 	}
-	text[n] = '\n'; /* replaces the NUL: the buffer is written by length from here on */
 	/* created here: root:root at once (under sudo it would be the user's group) */
 	const int flags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY;
 	int fd = open(path, flags | O_CREAT | O_EXCL, 0600);
@@ -189,12 +247,12 @@ int cg_audit_append_json(const char *path, const struct cg_audit_event *ev, time
 		errno = EPERM;
 		goto out;
 	}
-	ssize_t w = write(fd, text, n + 1);
+	ssize_t wrote = write(fd, text, n + 1);
 	int e = errno;
-	if (close(fd) == 0 && w == (ssize_t)(n + 1))
+	if (close(fd) == 0 && wrote == (ssize_t)(n + 1))
 		rc = 0;
 	else
-		errno = w < 0 ? e : EIO;
+		errno = wrote < 0 ? e : EIO;
 out:
 	free(text);
 	return rc;

@@ -259,6 +259,17 @@ bool cg_parse_duration(const char *s, long *out);
  * does not fit. Front ends gate and verify with the canonical name, never the typed one. */
 bool cg_user_canonical(const char *name, char *out, size_t outlen);
 
+/* An account as the name service gave it for a name as typed, so that a front end that has
+ * looked its user up once judges the gate with those facts (cg_gate_judge_account) instead
+ * of asking the name service for the same account again. */
+struct cg_account {
+	uid_t uid;
+	gid_t gid;
+	char name[256];                 /* canonical: getpwnam_r's pw_name */
+};
+/* 1 found, 0 unknown or a canonical name that does not fit, -1 name service error. */
+int cg_user_account(const char *name, struct cg_account *out);
+
 /* Who must present a ticket: one rule for every front end (gate_rule.c, docs/configuration.md).
  * Root is never gated; the exempt lists win over the enforce lists; empty enforce lists gate
  * everyone. A listed name the name service does not know cannot be judged safely: in an
@@ -298,6 +309,10 @@ void cg_gate_judge_with(const struct cg_gate_lists *lists, const char *user,
  * getgrnam_r) for the facts. An account it does not know is gated. */
 void cg_gate_judge(const struct cg_gate_lists *lists, const char *user,
 		   struct cg_gate_result *out);
+/* The same rule for an account cg_user_account found: the name service is asked only for
+ * the groups the lists need. */
+void cg_gate_judge_account(const struct cg_gate_lists *lists, const struct cg_account *a,
+			   struct cg_gate_result *out);
 /* Adds to dst every name of add's lists that dst's list of the same name lacks (the union
  * rule: lists on a PAM line or in sudo.conf add to the config's, never replace them).
  * 0, or -1 when a list would pass CG_LIST_MAX or on allocation failure. */
@@ -420,14 +435,14 @@ struct cg_group_name {
 struct cg_group_facts {
 	char fault[128];                /* non-empty: the facts could not be gathered (why) */
 	gid_t target_gid;               /* the target's primary gid, from its passwd entry */
-	size_t ntarget;
+	size_t ntarget, nset, count, nnames;  /* how much of each array below holds facts */
+	char shown[CG_CLAIM_MAX + 2];   /* the gid it runs with: "shadow", "#42", "-" (logs) */
+	/* From here on, read only up to the counts above, so cg_group_facts_lookup does not
+	 * clear them: 25 KB cleared on every sudo call for nothing (docs/performance.md). */
 	gid_t target_groups[CG_GROUPS_MAX];  /* getgrouplist of the target */
-	size_t nset, count;
 	gid_t gids[CG_GROUPS_MAX];      /* [0, nset): the gid and egid the command runs with;
 					   [nset, count): its supplementary groups */
-	size_t nnames;
 	struct cg_group_name names[CG_LIST_MAX];  /* every gid above the target does not own */
-	char shown[CG_CLAIM_MAX + 2];   /* the gid it runs with: "shadow", "#42", "-" (logs) */
 };
 
 /* Gathers the facts for a command run as target (its name as sudo gives it, or NULL) and

@@ -47,19 +47,23 @@ int cg_nss_user(const char *user, uid_t *uid, gid_t *gid, char *canon, size_t ca
 	}
 }
 
+int cg_user_account(const char *name, struct cg_account *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (name == NULL || name[0] == '\0')
+		return 0;
+	return cg_nss_user(name, &out->uid, &out->gid, out->name, sizeof(out->name));
+}
+
 bool cg_user_canonical(const char *name, char *out, size_t outlen)
 {
 	if (out == NULL || outlen == 0)
 		return false;
 	out[0] = '\0';
-	if (name == NULL || name[0] == '\0')
+	struct cg_account a;
+	if (cg_user_account(name, &a) != 1 || strlen(a.name) >= outlen)
 		return false;
-	uid_t uid;
-	gid_t gid;
-	char canon[GATE_NAME_MAX + 1];
-	if (cg_nss_user(name, &uid, &gid, canon, sizeof(canon)) != 1 || strlen(canon) >= outlen)
-		return false;
-	memcpy(out, canon, strlen(canon) + 1);
+	memcpy(out, a.name, strlen(a.name) + 1);
 	return true;
 }
 
@@ -250,29 +254,33 @@ int cg_gate_lists_unknown(const struct cg_gate_lists *lists, char *enforce, size
 void cg_gate_judge(const struct cg_gate_lists *lists, const char *user,
 		   struct cg_gate_result *out)
 {
-	struct cg_gate_facts f = { .uid = (uid_t)-1 };
-	uid_t uid;
-	gid_t gid;
 	/* the lists name accounts: judge the account's own name, never the spelling typed */
-	char canon[GATE_NAME_MAX + 1];
+	struct cg_account a;
 
-	if (user == NULL || user[0] == '\0' ||
-	    cg_nss_user(user, &uid, &gid, canon, sizeof(canon)) != 1) {
+	if (cg_user_account(user, &a) != 1) {
 		memset(out, 0, sizeof(*out));
 		out->answer = CG_GATE_GATED;
 		cg_strlcpy(out->why, "the name service knows no such account: gated (fail closed)",
 			   sizeof(out->why));
 		return;
 	}
-	f.uid = uid;
+	cg_gate_judge_account(lists, &a, out);
+}
+
+void cg_gate_judge_account(const struct cg_gate_lists *lists, const struct cg_account *a,
+			   struct cg_gate_result *out)
+{
+	struct cg_gate_facts f = { .uid = a->uid };
+	const char *canon = a->name;
+
 	/* root, and a name in exempt_users, need no further lookup: a listed group the name
 	 * service cannot resolve (a typo, sssd down) never gates them */
-	if (uid == 0 || lists == NULL || cg_strlist_contains(&lists->exempt_users, canon)) {
+	if (a->uid == 0 || lists == NULL || cg_strlist_contains(&lists->exempt_users, canon)) {
 		cg_gate_judge_with(lists, canon, &f, out);
 		return;
 	}
 	struct gathered g = { 0 };
-	if (gather(lists, canon, gid, &g) != 0) {
+	if (gather(lists, canon, a->gid, &g) != 0) {
 		f.nss_failed = true; /* any name service error gates: fail closed */
 	} else {
 		f.groups = g.held;

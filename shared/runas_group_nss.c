@@ -4,6 +4,7 @@
  * (a ticket names groups by name). What the name service cannot answer stays unanswered, and
  * the rule denies it: fail closed.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,7 +80,7 @@ static void foreign_names(struct cg_group_facts *f)
 void cg_group_facts_lookup(struct cg_group_facts *f, const char *target, uid_t target_uid,
 			   const gid_t *set, size_t nset, const gid_t *supp, size_t nsupp)
 {
-	memset(f, 0, sizeof(*f));
+	memset(f, 0, offsetof(struct cg_group_facts, target_groups)); /* changegate.h: why */
 	snprintf(f->shown, sizeof(f->shown), "-");
 	if (nset > 0)
 		cg_group_shown(set[0], f->shown, sizeof(f->shown));

@@ -12,7 +12,7 @@ shared_libcgdecode_la_SOURCES = \
 	shared/token_detail.c \
 	shared/token_inspect.c
 shared_libcgdecode_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
-shared_libcgdecode_la_LIBADD = $(JANSSON_LIBS)
+# $(JANSSON_LIBS) comes from those that link it (shared/Makefile.inc says why)
 # libcgbase holds it (the checks after the signature name tickets and ids with it: core.mk),
 # and libcgcore holds libcgbase
 shared_libcgbase_la_LIBADD += shared/libcgdecode.la

@@ -1,6 +1,7 @@
 /* Four eyes: the one claim rule that depends on the claims alone (sub and approved_by), so its
- * answer for a ticket never changes. It needs libunistring (identity_fold.c), so it stays in
- * libcgcore with the verifier; a login record holds claims that passed it at login. */
+ * answer for a ticket never changes. It needs libunistring for names that are not ASCII
+ * (identity_fold.c), so it stays in libcgcore with the verifier; a login record holds claims
+ * that passed it at login. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +22,12 @@ static cg_reason check_four_eyes(const struct cg_ticket *t, const char *name, ch
 	cg_reason r = CG_OK;
 	if (sub == NULL || appr == NULL) {
 		const char *claim = sub == NULL ? "sub" : "approved_by";
-		bool utf8 = (sub == NULL ? sub_errno : appr_errno) != EILSEQ;
+		int e = sub == NULL ? sub_errno : appr_errno;
+		bool utf8 = e != EILSEQ;
 		cg_detail(detail, detlen, "%s: the %s claim %s", name, claim,
-			  utf8 ? "could not be compared (out of memory)" : "is not valid UTF-8");
+			  !utf8 ? "is not valid UTF-8" :
+			  e == ELIBACC ? "could not be compared (libunistring cannot be opened)" :
+			  "could not be compared (out of memory)");
 		r = utf8 ? CG_CONFIG_ERROR : CG_BAD_CLAIM;
 	} else if (appr[0] == '\0' || sub[0] == '\0') {
 		cg_detail(detail, detlen, "%s: the %s claim names nobody once invisible characters "

@@ -116,4 +116,8 @@ void cg_ticket_name(const struct cg_ticket *t, char *buf, size_t buflen);
 /* "12 minutes", "40 seconds", "3 hours", "2 days": a coarse duration for people. */
 void cg_duration_words(long long seconds, char *buf, size_t buflen);
 
+/* cg_identity_fold; with ascii_path false every name goes through libunistring, so that the
+ * tests can hold the ASCII path to the Unicode one (identity_fold.c). */
+char *cg_identity_fold_with(const char *name, bool ascii_path);
+
 #endif /* CG_TOKEN_INTERNAL_H */

@@ -5,6 +5,7 @@
 #include <config.h>
 
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -63,7 +64,7 @@ int cgs_command_from_sudo(struct cgs_command *cmd, char *const command_info[],
 	const char *path = cgs_kv_get(command_info, "command");
 	unsigned uid;
 
-	memset(cmd, 0, sizeof(*cmd));
+	memset(cmd, 0, offsetof(struct cgs_command, argv)); /* the rest: cg_sudo.h says why */
 	if (path == NULL || path[0] != '/' || run_argv == NULL || run_argv[0] == NULL) {
 		snprintf(msg, msglen, "sudo gave no resolved command to check");
 		return -1;

@@ -40,9 +40,9 @@ static int parse_user(struct cgs_user *u, char *const user_info[])
  * spelling the name service merely accepts. Unknown: gated, and denied at check time. */
 static void canonical_user(struct cgs_user *u, bool *ok)
 {
-	*ok = cg_user_canonical(u->name, u->canon, sizeof(u->canon));
+	*ok = cg_user_account(u->name, &u->account) == 1;
 	if (*ok)
-		u->name = u->canon;
+		u->name = u->account.name;
 }
 
 /* An exempt list naming what the name service does not know exempts nobody: reported. */
@@ -62,13 +62,16 @@ static void decide_gated(struct cgs_ctx *c)
 		return;
 	canonical_user(&c->user, &c->user_ok);
 	/* option exemptions first: they must hold without a readable config. Only those: the
-	 * config's enforce lists add to any given as options, so these settle nothing else */
-	if (c->user_ok) {
+	 * config's enforce lists add to any given as options, so these settle nothing else.
+	 * With none given there is nothing to judge: lists that exempt nobody gate everyone but
+	 * root, whom the uid above already let through (a name service lookup saved per call) */
+	if (c->user_ok && (c->opts.lists.exempt_users.count > 0 ||
+			   c->opts.lists.exempt_groups.count > 0)) {
 		struct cg_gate_lists exempt = {
 			.exempt_users = c->opts.lists.exempt_users,
 			.exempt_groups = c->opts.lists.exempt_groups,
 		};
-		cg_gate_judge(&exempt, c->user.name, &res);
+		cg_gate_judge_account(&exempt, &c->user.account, &res);
 		if (res.answer == CG_GATE_NOT_GATED) {
 			warn_unknown_exempt(&res);
 			return;
@@ -92,7 +95,7 @@ static void decide_gated(struct cgs_ctx *c)
 		c->config_ok = true;
 		return;
 	}
-	cg_gate_judge(&c->cfg.gate, c->user.name, &res);
+	cg_gate_judge_account(&c->cfg.gate, &c->user.account, &res);
 	warn_unknown_exempt(&res);
 	if (res.answer == CG_GATE_UNJUDGED) {
 		/* a typo in an enforce list must not let its members through: config_error */

@@ -69,7 +69,7 @@ tests_sudo_test_trusted_dlopen_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sudo_pl
 	-DCGS_FAKE_DELEGATE_SO='"$(abs_top_builddir)/tests/sudo/.libs/fake_delegate.so"' \
 	-DCGS_STALE_VERIFIER_SO='"$(abs_top_builddir)/tests/sudo/.libs/stale_verifier.so"'
 tests_sudo_test_trusted_dlopen_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
-tests_sudo_test_trusted_dlopen_LDADD = tests/unit/libcorefixture.la shared/libcgbase.la \
+tests_sudo_test_trusted_dlopen_LDADD = tests/unit/libcorefixture.la shared/libcgbase.la $(JANSSON_LIBS) \
 	$(CUNIT_LIBS) -ldl
 EXTRA_tests_sudo_test_trusted_dlopen_DEPENDENCIES = tests/sudo/fake_delegate.la \
 	tests/sudo/stale_verifier.la

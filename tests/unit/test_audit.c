@@ -342,8 +342,17 @@ static json_t *read_lines(const char *path, size_t *count)
 		json_error_t e;
 		json_t *o = json_loads(l, JSON_REJECT_DUPLICATES, &e);
 		CU_ASSERT_PTR_NOT_NULL(o);
-		if (o != NULL)
+		if (o != NULL) {
+			/* the writer has its own JSON code (no jansson in sudo's process): every
+			 * line must be what jansson's compact form of it is, byte for byte, as
+			 * auditors' tools have always read it */
+			char *again = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			CU_ASSERT_PTR_NOT_NULL(again);
+			if (again != NULL)
+				CU_ASSERT_STRING_EQUAL(again, l);
+			free(again);
 			json_array_append_new(arr, o);
+		}
 		(*count)++;
 	}
 	free(text);

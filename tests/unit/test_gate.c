@@ -22,8 +22,15 @@ static void lists_set(struct cg_gate_lists *g, const char *eu, const char *eg, c
 
 static cg_gate_answer judge(const struct cg_gate_lists *g, const char *user)
 {
-	struct cg_gate_result r;
+	struct cg_gate_result r, ra;
+	struct cg_account a;
 	cg_gate_judge(g, user, &r);
+	/* a front end that has looked the account up (the sudo plugin) judges it alike */
+	if (cg_user_account(user, &a) == 1) {
+		cg_gate_judge_account(g, &a, &ra);
+		CU_ASSERT_EQUAL(ra.answer, r.answer);
+		CU_ASSERT_STRING_EQUAL(ra.why, r.why);
+	}
 	return r.answer;
 }
 
@@ -194,6 +201,14 @@ static void test_canonical_name(void)
 	CU_ASSERT_FALSE(cg_user_canonical("", out, sizeof(out)));
 	CU_ASSERT_FALSE(cg_user_canonical(NULL, out, sizeof(out)));
 	CU_ASSERT_FALSE(cg_user_canonical("carol", NULL, 0));
+	struct cg_account a;
+	CU_ASSERT_EQUAL(cg_user_account("CAROL", &a), 1);
+	CU_ASSERT_STRING_EQUAL(a.name, FAKE_NSS_USER);
+	CU_ASSERT_EQUAL(cg_user_account("root", &a), 1);
+	CU_ASSERT_EQUAL(a.uid, 0);
+	CU_ASSERT_EQUAL(cg_user_account("no-such-user-changegate", &a), 0);
+	CU_ASSERT_EQUAL(cg_user_account("", &a), 0);
+	CU_ASSERT_EQUAL(cg_user_account(NULL, &a), 0);
 
 	struct cg_gate_lists g;
 	/* enforced by name: every spelling is gated */

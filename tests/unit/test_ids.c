@@ -1,7 +1,11 @@
 /* The two ways the core tells names apart: the id alphabet of chg and jti
  * (shared/ticket_id.c), and the comparison form of people for four eyes
  * (shared/identity_fold.c), each as a table. */
+#include <config.h>
+
+#include <dlfcn.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +13,7 @@
 
 #include "changegate.h"
 #include "core_fixture.h"
+#include "token_internal.h"
 
 static void test_id_alphabet(void)
 {
@@ -164,9 +169,82 @@ static void test_fold_invalid_utf8(void)
 	CU_ASSERT_PTR_NULL(cg_identity_fold(NULL));
 }
 
+/* Whether this process has libunistring mapped (dlopen RTLD_NOLOAD opens nothing new). */
+static bool unistring_loaded(void)
+{
+	void *h = dlopen(CG_UNISTRING_SONAME, RTLD_NOW | RTLD_NOLOAD);
+	if (h != NULL)
+		dlclose(h);
+	return h != NULL;
+}
+
+/* Runs first: ASCII names, the usual ones, are folded without opening libunistring (a
+ * sudo call verifying their ticket does not load it); the first name that is not ASCII
+ * opens it (docs/performance.md). */
+static void test_fold_ascii_no_unistring(void)
+{
+	CU_ASSERT_FALSE_FATAL(unistring_loaded());
+	char *a = cg_identity_fold("Dev1@Corp"), *b = cg_identity_fold("CORP\\dev1 ");
+	CU_ASSERT_PTR_NOT_NULL(a);
+	CU_ASSERT_PTR_NOT_NULL(b);
+	if (a != NULL && b != NULL)
+		CU_ASSERT_STRING_EQUAL(a, b);
+	free(a);
+	free(b);
+	CU_ASSERT_FALSE(unistring_loaded());
+	a = cg_identity_fold("\xef\xbd\x84" "ev1"); /* a full-width d */
+	CU_ASSERT_PTR_NOT_NULL(a);
+	if (a != NULL)
+		CU_ASSERT_STRING_EQUAL(a, "dev1");
+	free(a);
+	CU_ASSERT_TRUE(unistring_loaded());
+}
+
+/* The ASCII path gives every ASCII name the form libunistring gives it: each code point
+ * alone, between letters, and next to the characters the form treats apart. */
+static void test_fold_ascii_same_as_unicode(void)
+{
+	static const char *const names[] = {
+		"dev1", "DEV1", "Dev1@Corp", "corp\\Dev1", "a b\tc\n", " \v\f\r", "@", "\\",
+		"x@y\\z", "a\\b@c", "ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`{|}~", "\x1c\x1d\x1e\x1f\x7f",
+	};
+	char buf[8];
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char *fast = cg_identity_fold_with(names[i], true);
+		char *slow = cg_identity_fold_with(names[i], false);
+		CU_ASSERT_PTR_NOT_NULL(fast);
+		CU_ASSERT_PTR_NOT_NULL(slow);
+		if (fast != NULL && slow != NULL)
+			CU_ASSERT_STRING_EQUAL(fast, slow);
+		free(fast);
+		free(slow);
+	}
+	for (int c = 1; c < 0x80; c++) {
+		/* c alone, between lower-case letters, between upper-case ones */
+		const char forms[][4] = {{(char)c}, {'a', (char)c, 'b'}, {'A', (char)c, 'B'}};
+		for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
+			memcpy(buf, forms[f], sizeof(forms[f]));
+			char *fast = cg_identity_fold_with(buf, true);
+			char *slow = cg_identity_fold_with(buf, false);
+			CU_ASSERT_PTR_NOT_NULL(fast);
+			CU_ASSERT_PTR_NOT_NULL(slow);
+			if (fast != NULL && slow != NULL && strcmp(fast, slow) != 0) {
+				fprintf(stderr, "code point %#x, form %zu: \"%s\" against \"%s\"\n", c,
+					f, fast, slow);
+				CU_FAIL("the ASCII path and libunistring disagree");
+			}
+			free(fast);
+			free(slow);
+		}
+	}
+}
+
 int main(void)
 {
 	static const struct cf_test tests[] = {
+		/* first: it must see libunistring not yet opened */
+		{"four eyes: ASCII names need no libunistring", test_fold_ascii_no_unistring},
+		{"four eyes: the ASCII path is libunistring's", test_fold_ascii_same_as_unicode},
 		{"id alphabet", test_id_alphabet},
 		{"id lengths at the limits", test_id_limits},
 		{"four eyes: one person, many spellings", test_fold_same_person},

@@ -88,6 +88,9 @@ static bool take_value(const char **p, const char *end, const char *key, char *o
 	const char *nl = memchr(s, '\n', (size_t)(end - s));
 	if (nl == NULL || (size_t)(nl - s) > max)
 		return false;
+	/* a NUL inside the value would end it early: the text would not be the writer's */
+	if (memchr(s, '\0', (size_t)(nl - s)) != NULL)
+		return false;
 	memcpy(out, s, (size_t)(nl - s));
 	out[nl - s] = '\0';
 	if (!value_ok(out, max))

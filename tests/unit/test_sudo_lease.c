@@ -93,6 +93,13 @@ static void test_strict(void)
 	memcpy(nul, TEXT, sizeof(TEXT));
 	nul[40] = '\0';
 	CU_ASSERT_EQUAL(cg_sudo_lease_parse(nul, sizeof(TEXT) - 1, &out), -1);
+	/* a NUL after a value's valid start (the fuzz target found it accepted): the value
+	 * would read shorter than its line, so the text is not the writer's */
+	static const char tail_nul[] = "changegate-sudo-lease 1\npid=4242\nstart=123456789\n"
+				       "session=17\nexp=1900000000\nuser=alice\njti=jti-1\0x\n"
+				       "chg=CHG0012345\n";
+	CU_ASSERT_EQUAL(cg_sudo_lease_parse(tail_nul, sizeof(tail_nul) - 1, &out), -1);
+	CU_ASSERT_EQUAL(out.pid, 0);
 	/* fields the writer refuses */
 	struct cg_sudo_lease l = LEASE;
 	char buf[CG_SUDO_LEASE_MAX + 1];

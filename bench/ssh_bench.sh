@@ -122,7 +122,7 @@ ns_log_mark
 login cg "$TOKEN_FILE" || fail "cg: a login with a valid token failed"
 ns_log_wait 'pam_changegate.*decision=allow reason=ok .*user=alice' || fail "cg: no allow logged"
 
-export -f ssh_as
+export -f ssh_as ssh_login
 export SSHD_DIR
 echo "== 3. a whole SSH login: ssh alice@127.0.0.1 true through the real sshd (one hyperfine run)"
 echo "load before: $(uptime)"

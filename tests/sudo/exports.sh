@@ -24,7 +24,9 @@ exports_are changegate_sudo_verify.so "changegate_sudo_verifier "
 # OpenSSL and libunistring come with the verifier, and libjansson too (the audit JSON is
 # written without it, shared/audit_json.c): each library is a load and relocations that
 # root's, exempt users' and the login record's fast path would pay (docs/performance.md).
-needed=$(readelf -dW "$d/changegate_sudo.so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+# A sanitizer build (configure --enable-sanitizers) adds its runtimes; they are not shipped.
+needed=$(readelf -dW "$d/changegate_sudo.so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' |
+	grep -Ev '^lib(asan|ubsan|lsan|tsan)\.so' | tr '\n' ' ')
 if [ "$needed" = "libc.so.6 " ]; then
 	echo "ok - changegate_sudo.so needs only: $needed"
 else

@@ -30,15 +30,21 @@ static void json_clean(char *dst, size_t dstlen, const char *src, bool keep_esca
 	static const char hex[] = "0123456789abcdef";
 	size_t o = 0;
 	for (const unsigned char *p = (const unsigned char *)src; *p != '\0'; p++) {
-		bool escape = keep_escapes && cg_escape_len((const char *)p) > 0;
-		bool plain = escape || (*p >= 0x20 && *p < 0x7f && *p != '\\');
-		size_t need = plain ? 1 : 4;
+		/* a kept escape is one unit of four bytes: a cut inside it would leave a raw
+		 * backslash, which a reader could not tell from the start of an escape */
+		size_t kept = keep_escapes ? cg_escape_len((const char *)p) : 0;
+		bool plain = *p >= 0x20 && *p < 0x7f && *p != '\\';
+		size_t need = kept > 0 ? kept : plain ? 1 : 4;
 		if (o + need + 4 > dstlen) {
 			memcpy(dst + o, "...", 3);
 			o += 3;
 			break;
 		}
-		if (plain) {
+		if (kept > 0) {
+			memcpy(dst + o, p, kept);
+			o += kept;
+			p += kept - 1;
+		} else if (plain) {
 			dst[o++] = (char)*p;
 		} else {
 			dst[o++] = '\\';

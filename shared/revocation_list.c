@@ -31,9 +31,12 @@ static cg_reason verify_list(const struct cg_config *cfg, struct cg_revlist_stat
 		cg_detail(detail, detlen, "the signed revocation list cannot be read: %s", err);
 		return CG_REVOCATION_INVALID;
 	}
-	cg_reason r = cg_revlist_parse(cfg, text, len, now, &ls->info, &ls->ids, detail, detlen);
-	if (r == CG_OK && cg_revlist_signature(text, len, &ls->b.sig, &ls->b.siglen) &&
-	    cg_revlist_key_ident(cfg, ls->info.kid, &ls->b.key) == 0)
+	/* the index is bound to the key file that verified the list, as read: one looked up
+	 * again afterwards may already be another (a rotation meanwhile), and an index bound to
+	 * it would vouch for a list that key never verified */
+	cg_reason r = cg_revlist_parse(cfg, text, len, now, &ls->info, &ls->ids, &ls->b.key,
+				       detail, detlen);
+	if (r == CG_OK && cg_revlist_signature(text, len, &ls->b.sig, &ls->b.siglen))
 		cg_revlist_cache_write(cfg->state_dir, &ls->b, &ls->info, &ls->ids);
 	ls->b.sig = NULL;
 	free(text);

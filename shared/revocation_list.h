@@ -32,10 +32,12 @@ struct cg_revlist_ids {
 
 void cg_revlist_ids_free(struct cg_revlist_ids *ids);
 
-/* cg_revlist_verify, also collecting the ids when ids is not NULL. */
+/* cg_revlist_verify, also collecting the ids when ids is not NULL and, when key is not
+ * NULL, the identity of the key file the signature was verified with (of the open file that
+ * was read: a file put in its place meanwhile is not what verified the list). */
 cg_reason cg_revlist_parse(const struct cg_config *cfg, const char *text, size_t len,
 			   time_t now, struct cg_revlist_info *info, struct cg_revlist_ids *ids,
-			   char *detail, size_t detlen);
+			   struct cg_file_id *key, char *detail, size_t detlen);
 
 /* The signature segment of a list text (after the last dot, one trailing newline
  * forgiven): what binds the index to the list's content. */

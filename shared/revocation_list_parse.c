@@ -143,7 +143,8 @@ static bool kid_allowed(const struct cg_config *cfg, const char *kid)
 
 /* Header, key and signature: the token's steps 2 and 3. */
 static cg_reason check_signed(const struct cg_config *cfg, const struct cg_token_parts *parts,
-			      struct cg_ticket *t, char *detail, size_t detlen)
+			      struct cg_ticket *t, struct cg_file_id *key, char *detail,
+			      size_t detlen)
 {
 	cg_alg alg = CG_ALG_ES256;
 	cg_reason r = cg_token_check_header(cfg, parts->header, t, &alg, detail, detlen);
@@ -156,7 +157,7 @@ static cg_reason check_signed(const struct cg_config *cfg, const struct cg_token
 	}
 	char *pem = NULL;
 	size_t pemlen = 0;
-	r = cg_token_load_key(cfg, t->kid, alg, &pem, &pemlen, NULL, detail, detlen);
+	r = cg_token_load_key(cfg, t->kid, alg, &pem, &pemlen, key, detail, detlen);
 	if (r == CG_OK) {
 		r = cg_jws_check_signature_large(parts, alg, t->kid, pem, pemlen, detail, detlen);
 		cg_wipe_free(pem, pemlen + 1);
@@ -166,14 +167,15 @@ static cg_reason check_signed(const struct cg_config *cfg, const struct cg_token
 
 static cg_reason parse(const struct cg_config *cfg, const struct cg_token_parts *parts,
 		       size_t len, time_t now, struct cg_revlist_info *info,
-		       struct cg_revlist_ids *ids, char *detail, size_t detlen)
+		       struct cg_revlist_ids *ids, struct cg_file_id *key, char *detail,
+		       size_t detlen)
 {
 	struct cg_ticket t;
 	memset(&t, 0, sizeof(t));
 	char claim_detail[CG_DETAIL_MAX] = "";
 	cg_reason claim_r = cg_list_read_claims(parts->payload, &t, claim_detail,
 						sizeof(claim_detail));
-	cg_reason r = check_signed(cfg, parts, &t, detail, detlen);
+	cg_reason r = check_signed(cfg, parts, &t, key, detail, detlen);
 	/* as for tokens: the content is judged only once the signature holds */
 	if (r == CG_OK && claim_r != CG_OK) {
 		cg_strlcpy(detail, claim_detail, detlen);
@@ -195,7 +197,7 @@ static cg_reason parse(const struct cg_config *cfg, const struct cg_token_parts 
 
 cg_reason cg_revlist_parse(const struct cg_config *cfg, const char *text, size_t len,
 			   time_t now, struct cg_revlist_info *info, struct cg_revlist_ids *ids,
-			   char *detail, size_t detlen)
+			   struct cg_file_id *key, char *detail, size_t detlen)
 {
 	memset(info, 0, sizeof(*info));
 	if (ids != NULL)
@@ -205,7 +207,7 @@ cg_reason cg_revlist_parse(const struct cg_config *cfg, const char *text, size_t
 	cg_reason r = cg_jws_decode(text, text != NULL ? cg_revlist_trimmed(text, len) : 0,
 				    CG_REVLIST_FILE_MAX, &parts, why, sizeof(why));
 	if (r == CG_OK)
-		r = parse(cfg, &parts, len, now, info, ids, why, sizeof(why));
+		r = parse(cfg, &parts, len, now, info, ids, key, why, sizeof(why));
 	else
 		r = CG_REVOCATION_INVALID;
 	cg_token_parts_free(&parts);
@@ -219,5 +221,5 @@ cg_reason cg_revlist_parse(const struct cg_config *cfg, const char *text, size_t
 cg_reason cg_revlist_verify(const struct cg_config *cfg, const char *text, size_t len,
 			    time_t now, struct cg_revlist_info *info, char *detail, size_t detlen)
 {
-	return cg_revlist_parse(cfg, text, len, now, info, NULL, detail, detlen);
+	return cg_revlist_parse(cfg, text, len, now, info, NULL, NULL, detail, detlen);
 }

@@ -478,6 +478,40 @@ static void test_json_worst_case(void)
 	cf_rmtree(dir);
 }
 
+/* A detail cut at the value's cap is cut between escapes, never inside one: "\\x4..." would
+ * leave a raw backslash that no reader can tell from the start of an escape. */
+static void test_json_detail_cut_escape(void)
+{
+	char dir[256], path[512];
+	CU_ASSERT_FATAL(cf_tmpdir(dir, sizeof(dir)) == 0);
+	snprintf(path, sizeof(path), "%s/audit.log", dir);
+	struct cg_decision d;
+	struct cg_audit_event ev;
+	full_decision(&d, CG_BAD_CLAIM);
+	full_event(&ev, &d);
+	/* "a", then escapes as cg_sanitize leaves them, to the detail's cap: the cut falls
+	 * three bytes into one */
+	size_t o = 0;
+	d.detail[o++] = 'a';
+	while (o + 4 < sizeof(d.detail)) {
+		memcpy(d.detail + o, "\\x41", 4);
+		o += 4;
+	}
+	d.detail[o] = '\0';
+	CU_ASSERT_EQUAL(cg_audit_append_json(path, &ev, 7), 0);
+	size_t count;
+	json_t *arr = read_lines(path, &count);
+	CU_ASSERT_EQUAL_FATAL(count, 1);
+	const char *v = json_string_value(json_object_get(json_array_get(arr, 0), "detail"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	size_t n = strlen(v);
+	CU_ASSERT(n > 3 && strcmp(v + n - 3, "...") == 0);
+	for (const char *p = strchr(v, '\\'); p != NULL; p = strchr(p + 1, '\\'))
+		CU_ASSERT_EQUAL(cg_escape_len(p), 4);
+	json_decref(arr);
+	cf_rmtree(dir);
+}
+
 static void test_json_refuses(void)
 {
 	char dir[256], path[512], link[512];
@@ -629,6 +663,7 @@ int main(void)
 		{"long values and small buffers", test_long_values},
 		{"JSON records", test_json},
 		{"JSON record, worst case", test_json_worst_case},
+		{"JSON detail cut between escapes", test_json_detail_cut_escape},
 		{"JSON log refuses unsafe files", test_json_refuses},
 		{"host and audit session id in both records", test_origin},
 		{"journald entry with its own fields", test_journal},

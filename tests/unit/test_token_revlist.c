@@ -3,7 +3,13 @@
  * revoked), the verified index bound to the list and key files, and install's rules. */
 #include "config.h"
 
+/* this file defines open() (swap_after_open below): the fortified inline one must not be
+ * declared here */
+#undef _FORTIFY_SOURCE
+
 #include <fcntl.h>
+#include <stdarg.h>
+#include <sys/syscall.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,6 +220,28 @@ static void restore_list_key(void)
 	CU_ASSERT_EQUAL_FATAL(rename(saved, key), 0);
 }
 
+/* The race of a key rotation with a verification, made deterministic: this open() stands
+ * in for libc's in the whole test binary, and once armed, right after it opened swap_path it
+ * replaces that file by a new one holding swap_pem (the verifier holds the old file open). */
+static char swap_path[512], swap_pem[512];
+
+int open(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) {
+		va_list ap;
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	int fd = (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
+	if (fd >= 0 && swap_path[0] != '\0' && strcmp(path, swap_path) == 0) {
+		swap_path[0] = '\0';
+		replace_list_key(swap_pem);
+	}
+	return fd;
+}
+
 /* A fresh state and two lists signed with es256-c, of exactly the same size (only the one
  * chg differs: CHG0000000 in a, CHG0012345 in b), a put in force; jti is both lists' ids. */
 static void two_lists(struct cg_test_claims *c, const char *jti, char **a, char **b)
@@ -305,6 +333,30 @@ static void test_indexed_only(void)
 	clear_state();
 }
 
+/* The list's key file replaced while a verification held the old one open: the index it
+ * writes is bound to the key file that verified the list, never to the one found after, so
+ * the index is not believed for a list the key now in place does not verify. */
+static void test_key_swapped_during_verification(void)
+{
+	struct cg_test_claims c;
+	char *a, *b;
+	two_lists(&c, "[]", &a, &b);
+	snprintf(swap_path, sizeof(swap_path), "%s/es256-c.pem", tfx.env.keys_dir);
+	snprintf(swap_pem, sizeof(swap_pem), "%s/%s.pem", tfx.env.keys_dir, tfx_kid("ES256"));
+	/* verified with the old key (held open), indexed */
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_OK);
+	CU_ASSERT_FATAL(swap_path[0] == '\0'); /* the swap happened */
+	/* es256-c.pem now holds another key, under which the list does not verify */
+	expect_indexed("jti-x", "CHG0012345", tfx.now, CG_CONFIG_ERROR, false);
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_REVOCATION_INVALID);
+	restore_list_key();
+	ASSERT_REASON(tfx_check(&c, CG_SCOPE_LOGIN), CG_OK);
+	sign_with_c = false;
+	free(a);
+	free(b);
+	clear_state();
+}
+
 static cg_reason install(const char *text, bool *unchanged)
 {
 	struct cg_revlist_info info;
@@ -359,6 +411,8 @@ int test_token_revlist_register(void)
 	    CU_add_test(s, "decisions", test_decisions) == NULL ||
 	    CU_add_test(s, "index bound to list and key", test_cache_invalidation) == NULL ||
 	    CU_add_test(s, "decided from the index alone", test_indexed_only) == NULL ||
+	    CU_add_test(s, "key swapped during a verification",
+			test_key_swapped_during_verification) == NULL ||
 	    CU_add_test(s, "install", test_install) == NULL)
 		return -1;
 	return 0;

@@ -118,22 +118,41 @@ static void warn(struct reaper *r, const struct rp_login *l, const char *what, t
 	       "%s", l->sid, told, chg, left);
 }
 
-static void end(struct reaper *r, struct rp_login *l, time_t now)
+/* The logins due to end in this pass (indexes into r->logins, with why), ended together:
+ * every one is told and signalled before logind is asked about any, so that many logins
+ * revoked at once all end within the revocation's 5 s, however slowly logind answers. */
+struct ending {
+	size_t count;
+	size_t idx[RP_LOGINS_MAX];
+	enum cg_lease_why why[RP_LOGINS_MAX];
+};
+
+static void end_all(struct reaper *r, const struct ending *e)
 {
-	enum cg_lease_why why = cg_lease_why_at(&l->lease, &r->policy, now);
+	bool told = false;
 	char line[512];
-	rp_end_line(l, why, RP_LOGIN_ENDS, line, sizeof(line));
-	if (rp_tell_session(r->procfd, l->sid, line) > 0) {
+	for (size_t k = 0; k < e->count; k++) {
+		struct rp_login *l = &r->logins.items[e->idx[k]];
+		rp_end_line(l, e->why[k], RP_LOGIN_ENDS, line, sizeof(line));
+		told |= rp_tell_session(r->procfd, l->sid, line) > 0;
+	}
+	if (told) {
 		/* the line sits in the terminal until sshd forwards it: signalled at once,
 		 * sshd would drop the connection first and the user never learn why */
 		struct timespec ts = {0, 300 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
-	l->signalled = rp_session_signal(r->procfd, l->sid, false);
-	/* after our own signals, never instead: logind's answer is bounded (about 2 s) and the
-	 * processes are already told to go */
-	enum rp_logind lg = rp_logind_terminate(l->sid, l->user);
-	rp_audit_end(&r->cfg, l, "session_end", why, l->signalled, rp_logind_word(lg));
+	for (size_t k = 0; k < e->count; k++) {
+		struct rp_login *l = &r->logins.items[e->idx[k]];
+		l->signalled = rp_session_signal(r->procfd, l->sid, false);
+	}
+	/* after our own signals, never instead: each logind answer is bounded (about 2 s) */
+	for (size_t k = 0; k < e->count; k++) {
+		struct rp_login *l = &r->logins.items[e->idx[k]];
+		enum rp_logind lg = rp_logind_terminate(l->sid, l->user);
+		rp_audit_end(&r->cfg, l, "session_end", e->why[k], l->signalled,
+			     rp_logind_word(lg));
+	}
 }
 
 /* Ended logins: SIGKILL again for anything started since the kill. A login with no process
@@ -230,20 +249,26 @@ static long long pass(struct reaper *r)
 		if (t < next)
 			next = t;
 	}
+	static struct ending ending;
+	ending.count = 0;
 	for (size_t i = 0; i < r->logins.count; i++) {
 		struct rp_login *l = &r->logins.items[i];
 		enum cg_lease_action a = cg_lease_due(&l->lease, &r->policy, now);
-		if (a == CG_LEASE_WARN)
+		if (a == CG_LEASE_WARN) {
 			warn(r, l, "this login will be closed", now);
-		else if (a == CG_LEASE_END)
-			end(r, l, now);
-		else if (a == CG_LEASE_KILL)
+		} else if (a == CG_LEASE_END) {
+			/* room for all: the table follows at most RP_LOGINS_MAX logins */
+			ending.idx[ending.count] = i;
+			ending.why[ending.count++] = cg_lease_why_at(&l->lease, &r->policy, now);
+		} else if (a == CG_LEASE_KILL) {
 			rp_session_signal(r->procfd, l->sid, true);
+		}
 		cg_lease_done(&l->lease, a, now);
 		long long t = cg_lease_wakeup(&l->lease, 1, &r->policy, now);
 		if (t < next)
 			next = t;
 	}
+	end_all(r, &ending);
 	sweep(r);
 	sweep_sudos(r);
 	return next;

@@ -1,6 +1,6 @@
 # The end-to-end harness checks itself before sshd and sudo tests rely on it.
 TESTS += tests/e2e/harness_selftest.sh
-EXTRA_DIST += tests/e2e/nslib.sh tests/e2e/harness_selftest.sh
+EXTRA_DIST += tests/e2e/nslib.sh tests/e2e/harness_selftest.sh tests/e2e/lib_reaper.sh
 # The invoking user's OPENSSL_CONF, LD_PRELOAD, proxies, TZ and CHANGEGATE_CONFIG under the
 # real setuid sudo change no decision (issue 5).
 TESTS += tests/e2e/opensslconf_sudo.sh

@@ -14,6 +14,7 @@
 . "$top_srcdir/tests/e2e/nslib.sh"
 ns_enter "$@"
 . "$top_srcdir/tests/e2e/lib_pam.sh"
+. "$top_srcdir/tests/e2e/lib_reaper.sh"
 
 sshd_prereqs
 if [ ! -x /usr/bin/dbus-daemon ]; then
@@ -44,60 +45,6 @@ export SSH_TIMEOUT=150
 
 # ---- helpers ----------------------------------------------------------------------------------
 
-json_get() {
-	"$CG_BIN" sessions --config "$CG_CONFIG" --json |
-		/usr/bin/python3 -c "import json, sys; j = json.load(sys.stdin); print($1)"
-}
-
-# session_of USER TICKET: the session id of USER's login under TICKET (waits up to 15 s).
-session_of() {
-	local i sid
-	for i in $(seq 150); do
-		sid=$(json_get "next((s['session'] for s in j['sessions'] if s['user'] == '$1' and s['ticket'] == '$2'), '')")
-		[ -n "$sid" ] && { echo "$sid"; return 0; }
-		sleep 0.1
-	done
-	return 1
-}
-
-pids_of() {
-	local d
-	for d in /proc/[0-9]*; do
-		[ "$(cat "$d/sessionid" 2>/dev/null)" = "$1" ] && echo "${d#/proc/}"
-	done
-	return 0
-}
-
-runs() {
-	local state
-	state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1) || return 1
-	[ -n "$state" ] && [ "$state" != Z ]
-}
-
-# sleeper_of SID N: the pid of `sleep N` in audit session SID (waits up to 10 s).
-sleeper_of() {
-	local i p
-	for i in $(seq 100); do
-		for p in $(pids_of "$1"); do
-			[ "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)" = "sleep $2 " ] &&
-				{ echo "$p"; return 0; }
-		done
-		sleep 0.1
-	done
-	return 1
-}
-
-# gone_within SECS PID: PID exits within SECS seconds.
-gone_within() {
-	local i
-	for i in $(seq $(($1 * 10))); do
-		runs "$2" || return 0
-		sleep 0.1
-	done
-	echo "process $2 is still alive"
-	return 1
-}
-
 # login USER TICKET N: USER logs in under a fresh ticket TICKET and runs `sleep N`; sets
 # LOGIN_SID and LOGIN_PID (the sleep).
 login() {
@@ -108,7 +55,7 @@ login() {
 	NS_PIDS+=($!)
 	LOGIN_SID=$(session_of "$1" "$2") || { echo "$1's login under $2 was not recorded"; cat "$NS_DIR/$1-$2.out"; return 1; }
 	SIDS="$SIDS $LOGIN_SID"
-	LOGIN_PID=$(sleeper_of "$LOGIN_SID" "$3") || { echo "no sleep $3 in session $LOGIN_SID"; return 1; }
+	LOGIN_PID=$(wait_pid "$LOGIN_SID" "^sleep $3 \$") || { echo "no sleep $3 in session $LOGIN_SID"; return 1; }
 }
 
 # audit_logind EVENT SID WORD: the audit log's EVENT record for session SID says logind=WORD.
@@ -189,7 +136,7 @@ login alice CHG0000010 500 || exit 1
 SID_0=$LOGIN_SID PID_0=$LOGIN_PID
 ns_log_mark
 revoke CHG0000010
-ns_check "no bus: the revoked login ends within 5 s" gone_within 5 "$PID_0"
+ns_check "no bus: the revoked login ends within 5 s" all_gone_within 5 "$PID_0"
 ns_check "... audit_log: session_end with logind=absent" audit_logind session_end "$SID_0" absent
 ns_check "... syslog: the decision line says logind=absent" \
 	ns_log_wait "event=session_end user=alice .*session=$SID_0 processes=[0-9]+ logind=absent"
@@ -235,7 +182,7 @@ ns_check "the test's logind owns org.freedesktop.login1" test -e "$NS_DIR/logind
 
 ns_log_mark
 revoke CHG0000011
-ns_check "revoked: alice's login ends within 5 s" gone_within 5 "$PID_A"
+ns_check "revoked: alice's login ends within 5 s" all_gone_within 5 "$PID_A"
 ns_check "... logind got TerminateSession for exactly that session" \
 	wait_called "TerminateSession $SID_A"
 ns_check "... audit_log: session_end with logind=terminated" \
@@ -248,7 +195,7 @@ ns_check "... and lives on" runs "$PID_B"
 ns_log_mark
 ns_check "end-session ends alice's second login" \
 	"$CG_BIN" end-session --config "$CG_CONFIG" "$SID_M"
-ns_check "... its processes are gone" gone_within 5 "$PID_M"
+ns_check "... its processes are gone" all_gone_within 5 "$PID_M"
 ns_check "... logind was asked about it" called "GetSession $SID_M"
 ns_check "... but not to terminate it: its Audit id is not the login's" \
 	never_called "TerminateSession $SID_M"
@@ -279,7 +226,7 @@ ns_check "a silent bus: end-session ends bob's login" \
 	"$CG_BIN" end-session --config "$CG_CONFIG" "$SID_B"
 took=$((($(date +%s%N) - start) / 1000000))
 ns_check "... within session_grace + the 2 s bound (took ${took} ms)" test "$took" -lt 4500
-ns_check "... its processes are gone" gone_within 5 "$PID_B"
+ns_check "... its processes are gone" all_gone_within 5 "$PID_B"
 ns_check "... audit_log: end_session with logind=failed" audit_logind end_session "$SID_B" failed
 ns_check "bob's session was never named to the test's logind" never_called "TerminateSession $SID_B"
 

@@ -31,20 +31,7 @@ sudo_available || { echo "SKIP: sudo or sudoers.so is not installed"; exit 77; }
 command -v valgrind >/dev/null && command -v setpriv >/dev/null ||
 	{ echo "SKIP: valgrind or setpriv is not installed"; exit 77; }
 have_audit_sessions || { echo "SKIP: no kernel audit sessions here"; exit 77; }
-fail() {
-	echo "FAIL: $*"
-	exit 1
-}
-
-ns_changegate_env || fail "cannot set up changegate"
-ns_add_user alice developers
-sudo_setup || fail "cannot set up sudo"
-sshd_start || fail "cannot start sshd"
-sshd_askpass_setup
-sshd_user_key alice || exit 1
-TOKEN=$(cg_mint alice --cmd /usr/bin/true --cmd /bin/true) || fail "cannot mint a token"
-tokfile=$(printf '%s\n' "$TOKEN" | token_file alice)
-RUNDIR=/run/changegate
+. "$top_srcdir/bench/lib_login.sh"
 SUDO=$NS_DIR/sudo.nosuid
 install -o root -g root -m 0755 /usr/bin/sudo "$SUDO" || fail "cannot copy sudo"
 # Debian's /usr/bin/valgrind is a sh script, and a shell with a real uid that is not its

@@ -24,20 +24,7 @@ sshd_prereqs
 sudo_available || { echo "SKIP: sudo or sudoers.so is not installed"; exit 77; }
 ROUNDS=${BENCH_SESSION_ROUNDS:-15}
 CALLS=${BENCH_SESSION_CALLS:-10}
-fail() {
-	echo "FAIL: $*"
-	exit 1
-}
-
-ns_changegate_env || fail "cannot set up changegate"
-ns_add_user alice developers
-sudo_setup || fail "cannot set up sudo"
-sshd_start || fail "cannot start sshd"
-sshd_askpass_setup
-sshd_user_key alice || exit 1
-TOKEN=$(cg_mint alice --cmd /usr/bin/true --cmd /bin/true) || fail "cannot mint a token"
-tokfile=$(printf '%s\n' "$TOKEN" | token_file alice)
-RUNDIR=/run/changegate
+. "$top_srcdir/bench/lib_login.sh"
 
 sudo_conf_write "$NS_DIR/sudo.conf.plain" "Plugin sudoers_policy sudoers.so
 Plugin sudoers_io sudoers.so

@@ -129,9 +129,8 @@ struct cg_file_id {
 	long mtime_nsec, ctime_nsec;    /* 0 .. 999999999 */
 };
 
-/* The identity of what fd (or path, not followed if a link) refers to now. 0, or -1. */
+/* The identity of what fd refers to now. 0, or -1. */
 int cg_file_id_of_fd(int fd, struct cg_file_id *out);
-int cg_file_id_of_path(const char *path, struct cg_file_id *out);
 bool cg_file_id_equal(const struct cg_file_id *a, const struct cg_file_id *b);
 
 /* cg_read_trusted_file, also giving the identity of the file that was read (id may be NULL). */

@@ -2,7 +2,6 @@
  * built from a revocation list) can later be told to still hold for the same file: same device
  * and inode (not replaced), same size, mtime and ctime to the nanosecond (not rewritten, not
  * chmod'ed or chown'ed). */
-#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -24,15 +23,6 @@ int cg_file_id_of_fd(int fd, struct cg_file_id *out)
 {
 	struct stat st;
 	if (fstat(fd, &st) != 0)
-		return -1;
-	cg_file_id_of_stat(&st, out);
-	return 0;
-}
-
-int cg_file_id_of_path(const char *path, struct cg_file_id *out)
-{
-	struct stat st;
-	if (fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) != 0)
 		return -1;
 	cg_file_id_of_stat(&st, out);
 	return 0;
